@@ -1,0 +1,89 @@
+package dev.tether.core;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One webshocket.v1 message: the six-key map {@code source, data, rpc, channel, timestamp, correlation_id}.
+ *
+ * <p>Packets are immutable. {@code data} holds any value the codecs can write: {@code null}, booleans,
+ * numbers, strings, {@code byte[]}, lists, maps, arrays, records and POJOs (written by Jackson's usual
+ * rules). Decoded values use a small model: {@code Boolean}; {@code Integer}, {@code Long} or
+ * {@code BigInteger} (the smallest that holds the number); {@code Double}; {@code String}; {@code byte[]}
+ * (MessagePack {@code bin}; JSON has no bytes, so a base64 string stays a {@code String}); {@code List}; and
+ * {@code Map} with {@code String} keys (a MessagePack peer that sends other key types gets them back as
+ * their decoded values).
+ *
+ * <p>A packet's {@code data} may hold an array, so {@link #equals} compares {@code data} by reference
+ * for arrays, as records do; compare the decoded value when that matters.
+ *
+ * @param source where the packet comes from; decides which other keys are meaningful
+ * @param data the payload; {@code null} in RPC packets
+ * @param rpc the RPC request or response when {@code source} is {@link PacketSource#RPC}
+ * @param channel the channel a {@link PacketSource#CHANNEL} packet was published to
+ * @param timestamp seconds since the epoch, if the sender set it; never filled automatically
+ * @param correlationId free for applications
+ */
+public record Packet(
+        PacketSource source,
+        @Nullable Object data,
+        @Nullable RpcMessage rpc,
+        @Nullable String channel,
+        @Nullable Double timestamp,
+        @Nullable String correlationId) {
+
+    public Packet {
+        if (source == null) {
+            throw new NullPointerException("source");
+        }
+    }
+
+    /** A packet the application sends to one connection ({@link PacketSource#CUSTOM}). */
+    public static Packet custom(@Nullable Object data) {
+        return new Packet(PacketSource.CUSTOM, data, null, null, null, null);
+    }
+
+    /** A packet sent to every connection ({@link PacketSource#BROADCAST}). */
+    public static Packet broadcast(@Nullable Object data) {
+        return new Packet(PacketSource.BROADCAST, data, null, null, null, null);
+    }
+
+    /** A packet published to {@code channel} ({@link PacketSource#CHANNEL}). */
+    public static Packet channel(String channel, @Nullable Object data) {
+        return new Packet(PacketSource.CHANNEL, data, null, channel, null, null);
+    }
+
+    /** An RPC request or response packet ({@link PacketSource#RPC}). */
+    public static Packet rpc(RpcMessage rpc) {
+        return new Packet(PacketSource.RPC, null, rpc, null, null, null);
+    }
+
+    /** The packet for input that did not decode: {@link PacketSource#UNKNOWN} with the raw bytes as data. */
+    public static Packet unknown(byte[] raw) {
+        return new Packet(PacketSource.UNKNOWN, raw, null, null, null, null);
+    }
+
+    /** Wraps an application value as a packet: a {@code Packet} is returned as it is, anything else as CUSTOM. */
+    public static Packet wrap(@Nullable Object dataOrPacket) {
+        return dataOrPacket instanceof Packet p ? p : custom(dataOrPacket);
+    }
+
+    /** This packet with {@code timestamp} set. */
+    public Packet withTimestamp(@Nullable Double timestamp) {
+        return new Packet(source, data, rpc, channel, timestamp, correlationId);
+    }
+
+    /** This packet with {@code correlation_id} set. */
+    public Packet withCorrelationId(@Nullable String correlationId) {
+        return new Packet(source, data, rpc, channel, timestamp, correlationId);
+    }
+
+    /** The RPC request this packet carries, or {@code null}. */
+    public @Nullable RpcRequest request() {
+        return rpc instanceof RpcRequest r ? r : null;
+    }
+
+    /** The RPC response this packet carries, or {@code null}. */
+    public @Nullable RpcResponse response() {
+        return rpc instanceof RpcResponse r ? r : null;
+    }
+}
