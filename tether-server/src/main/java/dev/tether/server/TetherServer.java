@@ -1,0 +1,429 @@
+package dev.tether.server;
+
+import dev.tether.server.internal.ServerEngine;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A WebSocket server that speaks webshocket.v1: MessagePack with framework clients, JSON with generic ones.
+ *
+ * <p>Lifecycle: {@link #builder()} makes a stopped server, {@link #start()} binds and returns once the port is
+ * listening, {@link #close()} sends 1001 to every client, stops accepting and returns within the shutdown grace
+ * period. A server starts once. Plain HTTP on the same port serves {@code GET /health}, the registered
+ * {@link HttpEndpoint}s and static files.
+ *
+ * <p>Threading: each session lives on one I/O thread; handler callbacks for a session run in order on a
+ * worker thread (see {@link TetherHandler}). Every public method is thread-safe and none blocks except
+ * {@link #close()} and {@link #accept}. {@code docs/concurrency.md} describes what runs where.
+ *
+ * <pre>{@code
+ * TetherServer server = TetherServer.builder()
+ *         .port(8765)
+ *         .handler(new TetherHandler() {
+ *             public void onPacket(Session session, Packet packet) {
+ *                 session.send(packet.data());
+ *             }
+ *         })
+ *         .build()
+ *         .start();
+ * }</pre>
+ */
+public final class TetherServer implements AutoCloseable {
+    private final ServerConfig config;
+    private final ServerEngine engine;
+
+    private TetherServer(ServerConfig config) {
+        this.config = config;
+        this.engine = new ServerEngine(config);
+    }
+
+    /** A builder with the defaults of {@code docs/configuration.md}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The settings this server was built with. */
+    public ServerConfig config() {
+        return config;
+    }
+
+    /**
+     * Binds the port and starts accepting connections.
+     *
+     * @throws dev.tether.core.TetherException if the port cannot be bound
+     * @throws IllegalStateException if the server was already started
+     */
+    public TetherServer start() {
+        engine.start();
+        return this;
+    }
+
+    /** The bound port: the configured one, or the one the system picked for port 0. */
+    public int port() {
+        return engine.port();
+    }
+
+    /** A snapshot of the open sessions. */
+    public List<Session> sessions() {
+        return engine.sessions();
+    }
+
+    /** The open session with this id, if any. */
+    public Optional<Session> session(UUID id) {
+        return Optional.ofNullable(engine.session(id));
+    }
+
+    /** How many sessions are open (or completing their handshake). */
+    public int connectionCount() {
+        return engine.connectionCount();
+    }
+
+    /**
+     * Sends {@code data} as a {@code BROADCAST} packet to every open session; see
+     * {@link #broadcast(Object, Collection, Predicate)}.
+     */
+    public int broadcast(@Nullable Object data) {
+        return broadcast(data, Set.of(), session -> true);
+    }
+
+    /**
+     * Sends {@code data} as a {@code BROADCAST} packet to every open session that is not in {@code exclude}
+     * and satisfies {@code filter}. The packet is encoded once per wire format and the bytes are shared.
+     *
+     * @return how many sessions the packet was queued for
+     */
+    public int broadcast(
+            @Nullable Object data, Collection<? extends Session> exclude, Predicate<? super Session> filter) {
+        return engine.broadcast(data, exclude, filter);
+    }
+
+    /**
+     * Waits up to {@code timeout} for the next new session in pull mode (a server built without a handler).
+     *
+     * @throws ReceiveTimeoutException if no client connected in time
+     * @throws IllegalStateException if the server has a handler
+     */
+    public Session accept(Duration timeout) throws InterruptedException {
+        return engine.accept(timeout);
+    }
+
+    /**
+     * Closes every session with 1001, stops accepting, and completes once all sessions closed or the grace
+     * period ran out (the rest are dropped then) and the threads are stopped.
+     */
+    public CompletionStage<Void> closeAsync() {
+        return engine.closeAsync();
+    }
+
+    /**
+     * Like {@link #closeAsync()}, waiting for it to complete.
+     *
+     * @throws IllegalStateException if called on one of the server's I/O threads
+     */
+    @Override
+    public void close() {
+        engine.close();
+    }
+
+    @Override
+    public String toString() {
+        return "TetherServer{" + (config.tls() == null ? "ws" : "wss") + "://" + config.host() + ":" + port()
+                + config.path() + ", sessions=" + connectionCount() + "}";
+    }
+
+    /** Collects a server's settings; {@code docs/configuration.md} lists the defaults. Not thread-safe. */
+    public static final class Builder {
+        String host = "0.0.0.0";
+        int port = 8765;
+        String path = "/";
+        @Nullable TlsConfig tls;
+        int maxConnections = Integer.MAX_VALUE;
+        int maxFrameBytes = 4 << 20;
+        int maxMessageBytes = 4 << 20;
+        int maxHttpRequestBytes = 64 << 10;
+        Duration handshakeTimeout = Duration.ofSeconds(10);
+        Duration pingInterval = Duration.ofSeconds(30);
+        Duration idleTimeout = Duration.ofSeconds(60);
+        Duration closeTimeout = Duration.ofSeconds(2);
+        Duration shutdownGracePeriod = Duration.ofSeconds(5);
+        Set<String> allowedOrigins = new HashSet<>();
+        boolean perMessageDeflate;
+        boolean jsonInBinaryFrames;
+        int writeBufferLowWaterMarkBytes = 512 << 10;
+        int writeBufferHighWaterMarkBytes = 1 << 20;
+        long maxQueuedBytes = 4 << 20;
+        int maxInboundQueuedPackets = 256;
+        int acceptQueueLimit = 1024;
+        int ioThreads;
+        boolean nativeTransport = true;
+        @Nullable Executor workerExecutor;
+        @Nullable TetherHandler handler;
+        @Nullable String staticResources;
+        @Nullable Path staticDirectory;
+        Map<String, HttpEndpoint> httpEndpoints = new LinkedHashMap<>();
+
+        Builder() {}
+
+        Builder(ServerConfig c) {
+            host = c.host;
+            port = c.port;
+            path = c.path;
+            tls = c.tls;
+            maxConnections = c.maxConnections;
+            maxFrameBytes = c.maxFrameBytes;
+            maxMessageBytes = c.maxMessageBytes;
+            maxHttpRequestBytes = c.maxHttpRequestBytes;
+            handshakeTimeout = c.handshakeTimeout;
+            pingInterval = c.pingInterval;
+            idleTimeout = c.idleTimeout;
+            closeTimeout = c.closeTimeout;
+            shutdownGracePeriod = c.shutdownGracePeriod;
+            allowedOrigins = new HashSet<>(c.allowedOrigins);
+            perMessageDeflate = c.perMessageDeflate;
+            jsonInBinaryFrames = c.jsonInBinaryFrames;
+            writeBufferLowWaterMarkBytes = c.writeBufferLowWaterMarkBytes;
+            writeBufferHighWaterMarkBytes = c.writeBufferHighWaterMarkBytes;
+            maxQueuedBytes = c.maxQueuedBytes;
+            maxInboundQueuedPackets = c.maxInboundQueuedPackets;
+            acceptQueueLimit = c.acceptQueueLimit;
+            ioThreads = c.ioThreads;
+            nativeTransport = c.nativeTransport;
+            workerExecutor = c.workerExecutor;
+            handler = c.handler;
+            staticResources = c.staticResources;
+            staticDirectory = c.staticDirectory;
+            httpEndpoints = new LinkedHashMap<>(c.httpEndpoints);
+        }
+
+        /** The address to bind (default {@code 0.0.0.0}). */
+        public Builder host(String host) {
+            this.host = requireNonEmpty(host, "host");
+            return this;
+        }
+
+        /** The port to bind (default 8765); 0 picks a free port. */
+        public Builder port(int port) {
+            this.port = checkRange(port, 0, 65_535, "port");
+            return this;
+        }
+
+        /** The WebSocket path (default {@code /}). */
+        public Builder path(String path) {
+            if (!path.startsWith("/")) {
+                throw new IllegalArgumentException("path: " + path + " (expected: starts with '/')");
+            }
+            this.path = path;
+            return this;
+        }
+
+        /** Serves {@code wss://} with these keys (default: plain {@code ws://}). */
+        public Builder tls(@Nullable TlsConfig tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /** The most sessions open at once (default: no limit). */
+        public Builder maxConnections(int maxConnections) {
+            this.maxConnections = checkRange(maxConnections, 1, Integer.MAX_VALUE, "maxConnections");
+            return this;
+        }
+
+        /** The largest frame accepted (default 4 MiB). */
+        public Builder maxFrameBytes(int maxFrameBytes) {
+            this.maxFrameBytes = checkRange(maxFrameBytes, 126, Integer.MAX_VALUE, "maxFrameBytes");
+            return this;
+        }
+
+        /** The largest message accepted, all fragments together (default 4 MiB). */
+        public Builder maxMessageBytes(int maxMessageBytes) {
+            this.maxMessageBytes = checkRange(maxMessageBytes, 126, Integer.MAX_VALUE, "maxMessageBytes");
+            return this;
+        }
+
+        /** The largest plain HTTP request accepted (default 64 KiB). */
+        public Builder maxHttpRequestBytes(int maxHttpRequestBytes) {
+            this.maxHttpRequestBytes =
+                    checkRange(maxHttpRequestBytes, 1024, Integer.MAX_VALUE, "maxHttpRequestBytes");
+            return this;
+        }
+
+        /** How long a connection may take to finish the upgrade (default 10 s). */
+        public Builder handshakeTimeout(Duration handshakeTimeout) {
+            this.handshakeTimeout = checkPositive(handshakeTimeout, "handshakeTimeout");
+            return this;
+        }
+
+        /** Idle time before the server pings (default 30 s); zero disables pings. */
+        public Builder pingInterval(Duration pingInterval) {
+            this.pingInterval = checkNotNegative(pingInterval, "pingInterval");
+            return this;
+        }
+
+        /** Idle time before the session is closed with 1011 (default 60 s); zero disables it. */
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = checkNotNegative(idleTimeout, "idleTimeout");
+            return this;
+        }
+
+        /** How long a close waits for the client's close frame (default 2 s). */
+        public Builder closeTimeout(Duration closeTimeout) {
+            this.closeTimeout = checkPositive(closeTimeout, "closeTimeout");
+            return this;
+        }
+
+        /** How long {@link TetherServer#close()} waits for sessions (default 5 s). */
+        public Builder shutdownGracePeriod(Duration shutdownGracePeriod) {
+            this.shutdownGracePeriod = checkNotNegative(shutdownGracePeriod, "shutdownGracePeriod");
+            return this;
+        }
+
+        /**
+         * Allows browsers from these origins only, e.g. {@code https://chat.example.com}; a handshake with another
+         * {@code Origin} gets 403. Requests without an {@code Origin} header (non-browser clients) are allowed.
+         * Default: every origin.
+         */
+        public Builder allowedOrigins(Collection<String> origins) {
+            this.allowedOrigins = new HashSet<>(origins);
+            return this;
+        }
+
+        /** Negotiates permessage-deflate with clients that offer it (default off: it costs memory per session). */
+        public Builder perMessageDeflate(boolean perMessageDeflate) {
+            this.perMessageDeflate = perMessageDeflate;
+            return this;
+        }
+
+        /** Sends JSON to generic clients in BINARY frames, as the Python server does (default TEXT frames). */
+        public Builder jsonInBinaryFrames(boolean jsonInBinaryFrames) {
+            this.jsonInBinaryFrames = jsonInBinaryFrames;
+            return this;
+        }
+
+        /** The outbound water marks of every session (default 512 KiB and 1 MiB). */
+        public Builder writeBufferWaterMarks(int lowBytes, int highBytes) {
+            this.writeBufferLowWaterMarkBytes = checkRange(lowBytes, 0, Integer.MAX_VALUE, "lowBytes");
+            this.writeBufferHighWaterMarkBytes = checkRange(highBytes, 1, Integer.MAX_VALUE, "highBytes");
+            return this;
+        }
+
+        /** The hard bound on a session's queued outbound bytes (default 4 MiB). */
+        public Builder maxQueuedBytes(long maxQueuedBytes) {
+            if (maxQueuedBytes < 1) {
+                throw new IllegalArgumentException("maxQueuedBytes: " + maxQueuedBytes + " (expected: > 0)");
+            }
+            this.maxQueuedBytes = maxQueuedBytes;
+            return this;
+        }
+
+        /** Received packets that may wait for the application per session before reading pauses (default 256). */
+        public Builder maxInboundQueuedPackets(int maxInboundQueuedPackets) {
+            this.maxInboundQueuedPackets =
+                    checkRange(maxInboundQueuedPackets, 1, Integer.MAX_VALUE, "maxInboundQueuedPackets");
+            return this;
+        }
+
+        /** In pull mode, new sessions that may wait for {@link TetherServer#accept} (default 1024). */
+        public Builder acceptQueueLimit(int acceptQueueLimit) {
+            this.acceptQueueLimit = checkRange(acceptQueueLimit, 1, Integer.MAX_VALUE, "acceptQueueLimit");
+            return this;
+        }
+
+        /** The number of I/O threads (default 0: one per available processor). */
+        public Builder ioThreads(int ioThreads) {
+            this.ioThreads = checkRange(ioThreads, 0, 1024, "ioThreads");
+            return this;
+        }
+
+        /** Whether to use the native epoll transport where available (default true). */
+        public Builder nativeTransport(boolean nativeTransport) {
+            this.nativeTransport = nativeTransport;
+            return this;
+        }
+
+        /**
+         * The executor for handler callbacks and HTTP endpoints (default: a virtual thread per task on Java 21+,
+         * else a bounded pool); the caller owns it and shuts it down.
+         */
+        public Builder workerExecutor(@Nullable Executor workerExecutor) {
+            this.workerExecutor = workerExecutor;
+            return this;
+        }
+
+        /** The application's handler; {@code null} (the default) selects pull mode. */
+        public Builder handler(@Nullable TetherHandler handler) {
+            this.handler = handler;
+            return this;
+        }
+
+        /** Serves static files from this class path folder, e.g. {@code tether/demo} (default: none). */
+        public Builder staticResources(@Nullable String classpathFolder) {
+            this.staticResources = classpathFolder;
+            return this;
+        }
+
+        /** Serves static files from this folder (default: none); checked before the class path folder. */
+        public Builder staticDirectory(@Nullable Path directory) {
+            this.staticDirectory = directory;
+            return this;
+        }
+
+        /** Serves plain HTTP requests for exactly {@code path} with {@code endpoint}. */
+        public Builder httpEndpoint(String path, HttpEndpoint endpoint) {
+            if (!path.startsWith("/")) {
+                throw new IllegalArgumentException("path: " + path + " (expected: starts with '/')");
+            }
+            httpEndpoints.put(path, endpoint);
+            return this;
+        }
+
+        /** The settings collected so far. */
+        public ServerConfig config() {
+            return new ServerConfig(this);
+        }
+
+        /** A stopped server with these settings; {@link TetherServer#start()} binds it. */
+        public TetherServer build() {
+            return new TetherServer(config());
+        }
+
+        private static int checkRange(int value, int min, int max, String name) {
+            if (value < min || value > max) {
+                throw new IllegalArgumentException(name + ": " + value + " (expected: " + min + ".." + max + ")");
+            }
+            return value;
+        }
+
+        private static Duration checkPositive(Duration value, String name) {
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+            }
+            return value;
+        }
+
+        private static Duration checkNotNegative(Duration value, String name) {
+            if (value.isNegative()) {
+                throw new IllegalArgumentException(name + ": " + value + " (expected: >= 0)");
+            }
+            return value;
+        }
+
+        private static String requireNonEmpty(String value, String name) {
+            if (value.isEmpty()) {
+                throw new IllegalArgumentException(name + ": '' (expected: not empty)");
+            }
+            return value;
+        }
+    }
+}
