@@ -5,6 +5,7 @@ import dev.tether.server.ClientType;
 import dev.tether.server.CloseStatus;
 import dev.tether.server.Session;
 import dev.tether.server.SessionState;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,7 +52,7 @@ final class RecordingSession implements Session {
 
     @Override
     public InetSocketAddress remoteAddress() {
-        return new InetSocketAddress("127.0.0.1", 40000);
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000);
     }
 
     @Override
