@@ -32,12 +32,13 @@ public final class TetherCli implements Runnable {
     }
 
     /**
-     * The {@code tether} command line, ready to {@link CommandLine#execute execute}: a {@link TetherException}
-     * from a command is reported as one line on standard error (exit code 1) instead of a stack trace.
+     * The {@code tether} command line, ready to {@link CommandLine#execute execute}: a {@link TetherException} or an
+     * I/O error (such as a port in use) from a command is reported as one line on standard error (exit code 1)
+     * instead of a stack trace.
      */
     public static CommandLine commandLine() {
         return new CommandLine(new TetherCli()).setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (!(e instanceof TetherException)) {
+            if (!(e instanceof TetherException || e instanceof IOException)) {
                 throw e;
             }
             commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": " + e.getMessage());

@@ -71,7 +71,8 @@ class TetherCliTest {
 
             assertThat(exitCode).isEqualTo(1);
             assertThat(err.toString())
-                    .startsWith("tether serve: Could not bind 127.0.0.1:" + taken.port())
+                    .startsWith("tether serve: ")
+                    .contains("Address already in use")
                     .doesNotContain("\tat ");
         }
     }
