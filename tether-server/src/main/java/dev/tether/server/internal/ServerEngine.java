@@ -161,7 +161,7 @@ public final class ServerEngine {
                     .bind(config.host(), config.port())
                     .syncUninterruptibly()
                     .channel();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // syncUninterruptibly rethrows epoll's checked bind failure undeclared
             loops.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             if (ownedWorkers != null) {
                 ownedWorkers.shutdownNow();
