@@ -418,7 +418,7 @@ public final class DefaultClientConnection implements ClientConnection {
             return;
         }
         CompletionStage<Void> handshake = invokeStage(() -> protocol.handshake(session), "handshake");
-        handshake.whenComplete((ignored, error) -> runOnLoop(() -> handshaken(session, error)));
+        whenCompleteOnLoop(handshake, error -> handshaken(session, error));
     }
 
     private void handshaken(DefaultClientSession session, @Nullable Throwable error) {
@@ -434,7 +434,7 @@ public final class DefaultClientConnection implements ClientConnection {
             return;
         }
         CompletionStage<Void> resubscribe = invokeStage(() -> protocol.resubscribe(session), "resubscribe");
-        resubscribe.whenComplete((ignored, failure) -> runOnLoop(() -> {
+        whenCompleteOnLoop(resubscribe, failure -> {
             if (session.attemptOf == null || session.attemptOf != establishment || session.retired) {
                 return;
             }
@@ -443,7 +443,7 @@ public final class DefaultClientConnection implements ClientConnection {
             } else {
                 ready(session);
             }
-        }));
+        });
     }
 
     private void ready(DefaultClientSession session) {
@@ -1072,6 +1072,21 @@ public final class DefaultClientConnection implements ClientConnection {
             }
             return wasPending;
         }
+    }
+
+    /**
+     * Runs {@code then} on the loop when {@code stage} completes: at once when it already has (so that a
+     * synchronous handshake makes the session ready before the next inbound frame is read), else by a hop.
+     */
+    private void whenCompleteOnLoop(
+            CompletionStage<Void> stage, java.util.function.Consumer<@Nullable Throwable> then) {
+        stage.whenComplete((ignored, error) -> {
+            if (loop.inEventLoop()) {
+                then.accept(error);
+            } else {
+                runOnLoop(() -> then.accept(error));
+            }
+        });
     }
 
     private CompletionStage<Void> invokeStage(StageSupplier step, String name) {
