@@ -751,11 +751,11 @@ public final class DefaultClientConnection implements ClientConnection {
         }
         if (!session.awaitingPong) {
             session.awaitingPong = true;
-            // Scheduled before the ping is written, so that a peer that sees the ping knows the timer runs.
+            // Timers are set before the ping is written: a peer that sees the ping knows both are scheduled.
             session.pongTimer = schedule(config.pongTimeout(), () -> pongMissed(session));
         }
-        channel.writeAndFlush(new PingWebSocketFrame());
         session.heartbeatTimer = schedule(config.heartbeatInterval(), () -> ping(session));
+        channel.writeAndFlush(new PingWebSocketFrame());
     }
 
     private void pongMissed(DefaultClientSession session) {

@@ -388,12 +388,13 @@ public final class FaultServer implements AutoCloseable {
             }
             handshaker = h;
             Channel ch = ctx.channel();
+            // Joined before the 101 is written: a client that is ready has a connection dropAll() can see.
+            upgraded.add(ch);
             h.handshake(ch, request).addListener(f -> {
                 if (!f.isSuccess()) {
                     ch.close();
                     return;
                 }
-                upgraded.add(ch);
                 afterUpgrade(ch);
             });
         }
