@@ -142,9 +142,9 @@ public final class FaultServer implements AutoCloseable {
         return new Builder();
     }
 
-    /** {@code ws://127.0.0.1:PORT/} (or {@code wss://localhost:PORT/} with TLS). */
+    /** {@code ws://127.0.0.1:PORT/} (or {@code wss://127.0.0.1:PORT/} with TLS: give the certificate that IP address). */
     public URI uri() {
-        return URI.create((sslContext != null ? "wss://localhost:" : "ws://127.0.0.1:") + port() + "/");
+        return URI.create((sslContext != null ? "wss" : "ws") + "://127.0.0.1:" + port() + "/");
     }
 
     /** The port the server listens on. */
