@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * <table>
  *   <caption>Defaults</caption>
  *   <tr><th>setting</th><th>default</th><th>layer</th></tr>
- *   <tr><td>{@link #connectTimeout()}</td><td>5 s (TCP and TLS)</td><td>1</td></tr>
+ *   <tr><td>{@link #connectTimeout()}</td><td>5 s (TCP; TLS counts against the handshake timeout)</td><td>1</td></tr>
  *   <tr><td>{@link #handshakeTimeout()}</td><td>10 s (whole attempt, application handshake included)</td><td>1</td></tr>
  *   <tr><td>{@link #connectBackoff()}</td><td>{@link Backoff#connectDefault()}: 5 attempts,
  *       {@code min(2^(n-1) + U(0,1), 32)} s</td><td>1</td></tr>
@@ -143,7 +143,7 @@ public final class ConnectionConfig {
         return maxMessageBytes;
     }
 
-    /** How long one attempt may take to open the TCP connection (and TLS). */
+    /** How long one attempt may take to open the TCP connection; TLS counts against the handshake timeout. */
     public Duration connectTimeout() {
         return connectTimeout;
     }
@@ -377,7 +377,7 @@ public final class ConnectionConfig {
             return this;
         }
 
-        /** How long one attempt may take to open TCP (and TLS). */
+        /** How long one attempt may take to open the TCP connection. */
         public Builder connectTimeout(Duration connectTimeout) {
             this.connectTimeout = checkPositive(connectTimeout, "connectTimeout");
             return this;
