@@ -38,6 +38,8 @@ public final class JacksonPacketCodec implements PacketCodec {
             new JacksonPacketCodec(WireFormat.MSGPACK, JacksonMappers.msgpack());
     private static final JacksonPacketCodec JSON = new JacksonPacketCodec(WireFormat.JSON, JacksonMappers.json());
 
+    private static final int MAX_PATH_CHARS = 80;
+
     private final WireFormat format;
     private final ObjectMapper mapper;
     private final JsonFactory factory;
@@ -197,7 +199,15 @@ public final class JacksonPacketCodec implements PacketCodec {
         String reason = e.getMessage();
         if (e instanceof JsonMappingException m) {
             reason = m.getOriginalMessage();
+            int hint =
+                    reason.indexOf(" (to avoid exception"); // advice for whoever configures the mapper: not the caller
+            if (hint >= 0) {
+                reason = reason.substring(0, hint);
+            }
             where = field + path(m);
+            if (where.length() > MAX_PATH_CHARS) {
+                where = where.substring(0, MAX_PATH_CHARS) + "…";
+            }
             if (m instanceof InvalidDefinitionException d && d.getType() != null) {
                 type = d.getType().getRawClass();
             }
