@@ -181,7 +181,9 @@ public final class JacksonMappers {
         @Override
         public JsonGenerator createGenerator(OutputStream out, JsonEncoding encoding) throws IOException {
             // reuseResourceInGenerator = true, the factory's default: each thread keeps one 8 KB output buffer
-            // instead of allocating one per packet.
+            // instead of allocating one per packet. The price, msgpack-jackson's: that buffer sits in a static
+            // ThreadLocal of MessagePackGenerator, so a value whose serializer itself writes MessagePack through
+            // msgpack-jackson on the same thread would redirect this packet's bytes. Payloads are plain data.
             return new DepthLimitedGenerator(_generatorFeatures, _objectCodec, out, PACKER_CONFIG);
         }
     }

@@ -28,7 +28,8 @@ import org.jspecify.annotations.Nullable;
  * order with nulls written, and hands the payload values ({@code data}, {@code args}, {@code kwargs},
  * {@code response}) to the shared mapper. JSON streams through an 8 KB buffer into the caller's stream; Jackson's
  * MessagePack generator collects the tree of one packet as nodes (it must know each map's size before writing its
- * header) and packs it into the stream when the envelope closes, so a failed value writes nothing there.
+ * header) and packs it into the stream when the envelope closes, so a value Jackson cannot serialise fails before any
+ * byte reaches the stream.
  *
  * <p>Decoding never throws for bad input: anything that is not a packet, for whatever reason, becomes an UNKNOWN
  * packet holding a copy of the input.
