@@ -1,10 +1,12 @@
 package dev.tether.server;
 
+import dev.tether.core.Clock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -40,6 +42,9 @@ public final class ServerConfig {
     final @Nullable String staticResources;
     final @Nullable Path staticDirectory;
     final Map<String, HttpEndpoint> httpEndpoints;
+    final Clock clock;
+    final int rpcTaskLimit;
+    final Map<String, Predicate<? super Session>> predicates;
 
     ServerConfig(TetherServer.Builder b) {
         host = b.host;
@@ -70,6 +75,9 @@ public final class ServerConfig {
         staticResources = b.staticResources;
         staticDirectory = b.staticDirectory;
         httpEndpoints = Map.copyOf(b.httpEndpoints);
+        clock = b.clock;
+        rpcTaskLimit = b.rpcTaskLimit;
+        predicates = Map.copyOf(b.predicates);
         if (writeBufferLowWaterMarkBytes > writeBufferHighWaterMarkBytes) {
             throw new IllegalArgumentException("writeBufferLowWaterMarkBytes: " + writeBufferLowWaterMarkBytes
                     + " (expected: <= writeBufferHighWaterMarkBytes " + writeBufferHighWaterMarkBytes + ")");
@@ -227,5 +235,20 @@ public final class ServerConfig {
     /** The HTTP endpoints by exact path. */
     public Map<String, HttpEndpoint> httpEndpoints() {
         return httpEndpoints;
+    }
+
+    /** The clock rate-limit windows and token buckets read. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** How many RPC calls of one session may run at once; beyond it a call is refused with an error reply. */
+    public int rpcTaskLimit() {
+        return rpcTaskLimit;
+    }
+
+    /** The permission predicates by name, for {@link Rpc#requires()}. */
+    public Map<String, Predicate<? super Session>> predicates() {
+        return predicates;
     }
 }

@@ -1,5 +1,6 @@
 package dev.tether.server;
 
+import dev.tether.core.Clock;
 import dev.tether.server.internal.ServerEngine;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,6 +69,13 @@ public final class TetherServer implements AutoCloseable {
     public TetherServer start() {
         engine.start();
         return this;
+    }
+
+    /**
+     * The RPC methods, to register and unregister at run time; the handler's {@link Rpc} methods are already there.
+     */
+    public RpcRegistry rpc() {
+        return engine.rpc().registry();
     }
 
     /** The bound port: the configured one, or the one the system picked for port 0. */
@@ -185,6 +193,9 @@ public final class TetherServer implements AutoCloseable {
         Path staticDirectory;
 
         Map<String, HttpEndpoint> httpEndpoints = new LinkedHashMap<>();
+        Clock clock = Clock.system();
+        int rpcTaskLimit = 1024;
+        Map<String, Predicate<? super Session>> predicates = new LinkedHashMap<>();
 
         Builder() {}
 
@@ -217,6 +228,9 @@ public final class TetherServer implements AutoCloseable {
             staticResources = c.staticResources;
             staticDirectory = c.staticDirectory;
             httpEndpoints = new LinkedHashMap<>(c.httpEndpoints);
+            clock = c.clock;
+            rpcTaskLimit = c.rpcTaskLimit;
+            predicates = new LinkedHashMap<>(c.predicates);
         }
 
         /** The address to bind (default {@code 0.0.0.0}). */
@@ -399,12 +413,42 @@ public final class TetherServer implements AutoCloseable {
             return this;
         }
 
+        /** The clock that rate limits read (default {@link Clock#system()}); tests pass a {@code ManualClock}. */
+        public Builder clock(Clock clock) {
+            this.clock = java.util.Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * How many RPC calls of one session may run at once (default 1024); a call beyond it is refused at once
+         * with an INTERNAL_SERVER_ERROR reply. Streams count until they end.
+         */
+        public Builder rpcTaskLimit(int rpcTaskLimit) {
+            this.rpcTaskLimit = checkRange(rpcTaskLimit, 1, Integer.MAX_VALUE, "rpcTaskLimit");
+            return this;
+        }
+
+        /**
+         * Names a permission predicate for {@link Rpc#requires()}, e.g.
+         * {@code predicate("loggedIn", Predicates.has("user"))}. A name given again replaces the earlier predicate.
+         */
+        public Builder predicate(String name, Predicate<? super Session> predicate) {
+            requireNonEmpty(name, "name");
+            predicates.put(name, java.util.Objects.requireNonNull(predicate, "predicate"));
+            return this;
+        }
+
         /** The settings collected so far. */
         public ServerConfig config() {
             return new ServerConfig(this);
         }
 
-        /** A stopped server with these settings; {@link TetherServer#start()} binds it. */
+        /**
+         * A stopped server with these settings; {@link TetherServer#start()} binds it.
+         *
+         * @throws IllegalArgumentException if an {@link Rpc} method of the handler cannot be bound, names an unknown
+         *     predicate or has an invalid limit
+         */
         public TetherServer build() {
             return new TetherServer(config());
         }

@@ -86,6 +86,7 @@ public final class ServerEngine {
     private final StaticFiles staticFiles;
     private final WebSocketServerHandshakerFactory handshakerFactory;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private final RpcDispatcher rpc;
     private volatile long startNanos = System.nanoTime();
 
     private @Nullable EventLoopGroup group;
@@ -100,6 +101,10 @@ public final class ServerEngine {
         this.handlerOnEventLoop = handler != null && handler.getClass().isAnnotationPresent(NonBlocking.class);
         this.acceptQueue = handler == null ? new ArrayBlockingQueue<>(config.acceptQueueLimit()) : null;
         this.staticFiles = new StaticFiles(config.staticDirectory(), config.staticResources());
+        this.rpc = new RpcDispatcher(config.predicates(), config.clock(), config.rpcTaskLimit(), this::workers);
+        if (handler != null) {
+            rpc.registerHandler(handler); // a method that cannot be bound fails build(), not the first call
+        }
         WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(config.maxFrameBytes())
                 .expectMaskedFrames(true)
@@ -116,6 +121,11 @@ public final class ServerEngine {
 
     public ServerConfig config() {
         return config;
+    }
+
+    /** The RPC dispatcher; its registry is {@code server.rpc()}. */
+    public RpcDispatcher rpc() {
+        return rpc;
     }
 
     // ---- lifecycle -----------------------------------------------------------------------------------------
