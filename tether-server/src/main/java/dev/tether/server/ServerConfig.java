@@ -1,5 +1,6 @@
 package dev.tether.server;
 
+import dev.tether.core.Clock;
 import dev.tether.core.PacketCodec;
 import dev.tether.core.WireFormat;
 import dev.tether.server.spi.ClusterBroker;
@@ -8,6 +9,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.function.BiPredicate;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -46,8 +49,12 @@ public final class ServerConfig {
     final int maxSubscribedChannels;
     final SlowConsumerPolicy slowConsumerPolicy;
     final ClusterBroker clusterBroker;
+    final @Nullable BiPredicate<? super Session, String> clientSubscriptions;
     final PacketCodec msgpackCodec;
     final PacketCodec jsonCodec;
+    final Clock clock;
+    final int rpcTaskLimit;
+    final Map<String, Predicate<? super Session>> predicates;
 
     ServerConfig(TetherServer.Builder b) {
         host = b.host;
@@ -81,8 +88,12 @@ public final class ServerConfig {
         maxSubscribedChannels = b.maxSubscribedChannels;
         slowConsumerPolicy = b.slowConsumerPolicy;
         clusterBroker = b.clusterBroker;
+        clientSubscriptions = b.clientSubscriptions;
         msgpackCodec = b.msgpackCodec;
         jsonCodec = b.jsonCodec;
+        clock = b.clock;
+        rpcTaskLimit = b.rpcTaskLimit;
+        predicates = Map.copyOf(b.predicates);
         if (writeBufferLowWaterMarkBytes > writeBufferHighWaterMarkBytes) {
             throw new IllegalArgumentException("writeBufferLowWaterMarkBytes: " + writeBufferLowWaterMarkBytes
                     + " (expected: <= writeBufferHighWaterMarkBytes " + writeBufferHighWaterMarkBytes + ")");
@@ -252,6 +263,11 @@ public final class ServerConfig {
         return clusterBroker;
     }
 
+    /** Who may subscribe with the built-in {@code subscribe} RPC method, or {@code null} when it is off. */
+    public @Nullable BiPredicate<? super Session, String> clientSubscriptions() {
+        return clientSubscriptions;
+    }
+
     /** The codec of {@code format}. */
     public PacketCodec codec(WireFormat format) {
         return format == WireFormat.MSGPACK ? msgpackCodec : jsonCodec;
@@ -260,5 +276,20 @@ public final class ServerConfig {
     /** The HTTP endpoints by exact path. */
     public Map<String, HttpEndpoint> httpEndpoints() {
         return httpEndpoints;
+    }
+
+    /** The clock rate-limit windows and token buckets read. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** How many RPC calls of one session may run at once; beyond it a call is refused with an error reply. */
+    public int rpcTaskLimit() {
+        return rpcTaskLimit;
+    }
+
+    /** The permission predicates by name, for {@link Rpc#requires()}. */
+    public Map<String, Predicate<? super Session>> predicates() {
+        return predicates;
     }
 }

@@ -1,5 +1,6 @@
 package dev.tether.server;
 
+import dev.tether.core.Clock;
 import dev.tether.core.PacketCodec;
 import dev.tether.core.PacketCodecs;
 import dev.tether.core.WireFormat;
@@ -17,6 +18,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
@@ -72,6 +74,13 @@ public final class TetherServer implements AutoCloseable {
     public TetherServer start() {
         engine.start();
         return this;
+    }
+
+    /**
+     * The RPC methods, to register and unregister at run time; the handler's {@link Rpc} methods are already there.
+     */
+    public RpcRegistry rpc() {
+        return engine.rpc().registry();
     }
 
     /** The bound port: the configured one, or the one the system picked for port 0. */
@@ -224,8 +233,15 @@ public final class TetherServer implements AutoCloseable {
         int maxSubscribedChannels = 5;
         SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.DISCONNECT;
         ClusterBroker clusterBroker = ClusterBroker.local();
+
+        @Nullable
+        BiPredicate<? super Session, String> clientSubscriptions;
+
         PacketCodec msgpackCodec = PacketCodecs.msgpack();
         PacketCodec jsonCodec = PacketCodecs.json();
+        Clock clock = Clock.system();
+        int rpcTaskLimit = 1024;
+        Map<String, Predicate<? super Session>> predicates = new LinkedHashMap<>();
 
         Builder() {}
 
@@ -261,8 +277,12 @@ public final class TetherServer implements AutoCloseable {
             maxSubscribedChannels = c.maxSubscribedChannels;
             slowConsumerPolicy = c.slowConsumerPolicy;
             clusterBroker = c.clusterBroker;
+            clientSubscriptions = c.clientSubscriptions;
             msgpackCodec = c.msgpackCodec;
             jsonCodec = c.jsonCodec;
+            clock = c.clock;
+            rpcTaskLimit = c.rpcTaskLimit;
+            predicates = new LinkedHashMap<>(c.predicates);
         }
 
         /** The address to bind (default {@code 0.0.0.0}). */
@@ -464,6 +484,19 @@ public final class TetherServer implements AutoCloseable {
         }
 
         /**
+         * Lets clients subscribe themselves with the built-in RPC methods {@code subscribe(name)} and
+         * {@code unsubscribe(name)}, for clients that cannot run server code (browsers, command-line tools). Each
+         * {@code subscribe} asks {@code allowed} whether the calling session may subscribe to that name or pattern;
+         * a refusal is answered with an application error {@code Access denied for channel 'NAME'.}.
+         * {@code subscribe} returns {@code true}, or {@code false} when the session is at its subscription limit.
+         * Off by default; the method names must not be taken by the handler's own RPC methods.
+         */
+        public Builder clientSubscriptions(@Nullable BiPredicate<? super Session, String> allowed) {
+            this.clientSubscriptions = allowed;
+            return this;
+        }
+
+        /**
          * Replaces the codec of {@code codec.format()}, for example one with extra Jackson modules for the
          * application's types (default {@link PacketCodecs}).
          */
@@ -476,12 +509,42 @@ public final class TetherServer implements AutoCloseable {
             return this;
         }
 
+        /** The clock that rate limits read (default {@link Clock#system()}); tests pass a {@code ManualClock}. */
+        public Builder clock(Clock clock) {
+            this.clock = java.util.Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * How many RPC calls of one session may run at once (default 1024); a call beyond it is refused at once
+         * with an INTERNAL_SERVER_ERROR reply. Streams count until they end.
+         */
+        public Builder rpcTaskLimit(int rpcTaskLimit) {
+            this.rpcTaskLimit = checkRange(rpcTaskLimit, 1, Integer.MAX_VALUE, "rpcTaskLimit");
+            return this;
+        }
+
+        /**
+         * Names a permission predicate for {@link Rpc#requires()}, e.g.
+         * {@code predicate("loggedIn", Predicates.has("user"))}. A name given again replaces the earlier predicate.
+         */
+        public Builder predicate(String name, Predicate<? super Session> predicate) {
+            requireNonEmpty(name, "name");
+            predicates.put(name, java.util.Objects.requireNonNull(predicate, "predicate"));
+            return this;
+        }
+
         /** The settings collected so far. */
         public ServerConfig config() {
             return new ServerConfig(this);
         }
 
-        /** A stopped server with these settings; {@link TetherServer#start()} binds it. */
+        /**
+         * A stopped server with these settings; {@link TetherServer#start()} binds it.
+         *
+         * @throws IllegalArgumentException if an {@link Rpc} method of the handler cannot be bound, names an unknown
+         *     predicate or has an invalid limit
+         */
         public TetherServer build() {
             return new TetherServer(config());
         }

@@ -258,6 +258,44 @@ class ChannelsTest {
         assertThat(countingMsgpack.encodes.get()).isEqualTo(1);
     }
 
+    @Test
+    void clientsSubscribeThemselvesThroughTheBuiltInRpcWhenAllowed() throws Exception {
+        start(TetherServer.builder().clientSubscriptions((session, name) -> name.startsWith("public.")));
+        JsonClient client = JsonClient.connect(http, server, false);
+        Session session = nextSession();
+
+        client.socket.sendText(rpcRequest("1", "subscribe", "public.*"), true).join();
+        assertThat(client.next().response().response()).isEqualTo(true);
+        client.socket.sendText(rpcRequest("2", "subscribe", "private.x"), true).join();
+        dev.tether.core.RpcResponse denied = client.next().response();
+
+        assertThat(denied.errorCode()).isEqualTo(dev.tether.core.RpcErrorCode.APPLICATION_ERROR);
+        assertThat(denied.response()).isEqualTo("Access denied for channel 'private.x'.");
+        assertThat(session.subscriptions()).containsExactly("public.*");
+        server.publish("public.news", "hello");
+        assertThat(client.next().data()).isEqualTo("hello");
+
+        client.socket.sendText(rpcRequest("3", "unsubscribe", "public.*"), true).join();
+        assertThat(client.next().response().response()).isEqualTo(true);
+        assertThat(session.subscriptions()).isEmpty();
+    }
+
+    @Test
+    void builtInSubscribeRpcIsOffByDefault() throws Exception {
+        start(TetherServer.builder());
+        JsonClient client = JsonClient.connect(http, server, false);
+        nextSession();
+
+        client.socket.sendText(rpcRequest("1", "subscribe", "news"), true).join();
+
+        assertThat(client.next().response().errorCode()).isEqualTo(dev.tether.core.RpcErrorCode.METHOD_NOT_FOUND);
+    }
+
+    private static String rpcRequest(String callId, String method, String arg) {
+        return "{\"source\":5,\"rpc\":{\"type\":\"request\",\"method\":\"" + method + "\",\"args\":[\"" + arg
+                + "\"],\"kwargs\":{},\"call_id\":\"" + callId + "\"}}";
+    }
+
     // ---- slow consumers ------------------------------------------------------------------------------------
 
     private static final int MESSAGES = 3000;

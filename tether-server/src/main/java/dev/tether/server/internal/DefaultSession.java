@@ -4,6 +4,7 @@ import dev.tether.core.ChannelPattern;
 import dev.tether.core.CloseCodes;
 import dev.tether.core.Packet;
 import dev.tether.core.PacketCodec;
+import dev.tether.core.RpcRequest;
 import dev.tether.server.ClientType;
 import dev.tether.server.CloseStatus;
 import dev.tether.server.ReceiveTimeoutException;
@@ -40,6 +41,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -111,6 +113,8 @@ final class DefaultSession implements Session {
     private final int maxInboundWaiting;
     private volatile boolean readPaused;
     private volatile boolean handlerFailed;
+    private final @Nullable SessionCalls rpc;
+    private final CopyOnWriteArrayList<Runnable> writableListeners = new CopyOnWriteArrayList<>();
 
     private static final AtomicReferenceFieldUpdater<DefaultSession, SessionState> STATE =
             AtomicReferenceFieldUpdater.newUpdater(DefaultSession.class, SessionState.class, "state");
@@ -140,6 +144,10 @@ final class DefaultSession implements Session {
         this.callbacks = handler != null && !handlerOnEventLoop ? new SerialExecutor(workers) : null;
         this.pulled = handler == null ? new LinkedBlockingQueue<>() : null;
         this.maxInboundWaiting = engine.config().maxInboundQueuedPackets();
+        this.rpc = handler != null ? engine.rpc().newCalls(this) : null;
+        if (rpc != null) {
+            writableListeners.add(rpc::writable);
+        }
     }
 
     @Override
@@ -273,6 +281,7 @@ final class DefaultSession implements Session {
         if (wrote) {
             channel.flush();
         }
+        fireWritable();
         if (dropLogged.get() && queuedBytes() < engine.config().writeBufferLowWaterMarkBytes()) {
             dropLogged.set(false);
         }
@@ -343,6 +352,23 @@ final class DefaultSession implements Session {
     public boolean isWritable() {
         return channel.isWritable()
                 && outboundQueueBytes.get() < engine.config().writeBufferHighWaterMarkBytes();
+    }
+
+    /**
+     * Adds a listener run on the event loop when the session may have become writable again: Netty's buffer went
+     * below its low water mark, or the session's own queue drained. It may run when nothing changed.
+     */
+    void addWritableListener(Runnable listener) {
+        writableListeners.add(listener);
+    }
+
+    /** Runs the writability listeners if the session is writable. Event loop only. */
+    void fireWritable() {
+        if (!writableListeners.isEmpty() && isWritable()) {
+            for (Runnable listener : writableListeners) {
+                listener.run();
+            }
+        }
     }
 
     @Override
@@ -506,9 +532,14 @@ final class DefaultSession implements Session {
 
     /** The channel's writability changed: write held messages while the client keeps up. Event loop only. */
     void writabilityChanged() {
-        if (!channel.isWritable() || heldBytes == 0 || closeStatus != null) {
-            return;
+        if (channel.isWritable() && heldBytes > 0 && closeStatus == null) {
+            writeHeld();
         }
+        fireWritable();
+    }
+
+    /** Writes held channel messages, in order, while the client keeps up. Event loop only. */
+    private void writeHeld() {
         boolean wrote = false;
         while (channel.isWritable() && !held.isEmpty()) {
             ChannelMessage message = held.removeFirst();
@@ -602,6 +633,9 @@ final class DefaultSession implements Session {
         releaseHeld();
         dropSubscriptions();
         engine.unregister(this);
+        if (rpc != null) {
+            rpc.close();
+        }
         log.debug("Session {} closed: {}", id, status);
         if (handler != null) {
             runCallback(() -> handler.onDisconnect(this, status), true);
@@ -642,7 +676,7 @@ final class DefaultSession implements Session {
             return;
         }
         if (handlerOnEventLoop) {
-            runCallback(() -> h.onPacket(this, packet), false);
+            runCallback(() -> deliver(h, packet), false);
             return;
         }
         waiting(1);
@@ -650,13 +684,23 @@ final class DefaultSession implements Session {
                 () -> {
                     try {
                         if (!handlerFailed) {
-                            h.onPacket(this, packet);
+                            deliver(h, packet);
                         }
                     } finally {
                         waiting(-1);
                     }
                 },
                 false);
+    }
+
+    /** RPC requests go to the dispatcher, every other packet to the handler. */
+    private void deliver(TetherHandler h, Packet packet) {
+        RpcRequest request = packet.request();
+        if (request != null && rpc != null) {
+            rpc.received(request);
+        } else {
+            h.onPacket(this, packet);
+        }
     }
 
     /** Counts packets waiting for the application and pauses or resumes reading around the limit. */

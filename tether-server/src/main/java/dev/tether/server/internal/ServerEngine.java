@@ -10,6 +10,8 @@ import dev.tether.core.WireFormat;
 import dev.tether.server.ClientType;
 import dev.tether.server.NonBlocking;
 import dev.tether.server.ReceiveTimeoutException;
+import dev.tether.server.RpcException;
+import dev.tether.server.RpcOptions;
 import dev.tether.server.ServerConfig;
 import dev.tether.server.ServerStats;
 import dev.tether.server.Session;
@@ -61,6 +63,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 import javax.net.ssl.KeyManagerFactory;
 import org.jspecify.annotations.Nullable;
@@ -102,6 +105,7 @@ public final class ServerEngine {
     private final StaticFiles staticFiles;
     private final WebSocketServerHandshakerFactory handshakerFactory;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private final RpcDispatcher rpc;
     private volatile long startNanos = System.nanoTime();
 
     private @Nullable EventLoopGroup group;
@@ -119,6 +123,14 @@ public final class ServerEngine {
         this.handlerOnEventLoop = handler != null && handler.getClass().isAnnotationPresent(NonBlocking.class);
         this.acceptQueue = handler == null ? new ArrayBlockingQueue<>(config.acceptQueueLimit()) : null;
         this.staticFiles = new StaticFiles(config.staticDirectory(), config.staticResources());
+        this.rpc = new RpcDispatcher(config.predicates(), config.clock(), config.rpcTaskLimit(), this::workers);
+        if (handler != null) {
+            rpc.registerHandler(handler); // a method that cannot be bound fails build(), not the first call
+        }
+        BiPredicate<? super Session, String> clientSubscriptions = config.clientSubscriptions();
+        if (clientSubscriptions != null) {
+            registerSubscriptionMethods(clientSubscriptions);
+        }
         WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(config.maxFrameBytes())
                 .expectMaskedFrames(true)
@@ -135,6 +147,11 @@ public final class ServerEngine {
 
     public ServerConfig config() {
         return config;
+    }
+
+    /** The RPC dispatcher; its registry is {@code server.rpc()}. */
+    public RpcDispatcher rpc() {
+        return rpc;
     }
 
     // ---- lifecycle -----------------------------------------------------------------------------------------
@@ -431,6 +448,25 @@ public final class ServerEngine {
     }
 
     // ---- channels ------------------------------------------------------------------------------------------
+
+    /** The built-in {@code subscribe(name)} and {@code unsubscribe(name)} methods for clients. */
+    private void registerSubscriptionMethods(BiPredicate<? super Session, String> allowed) {
+        rpc.registry().register(RpcOptions.named("subscribe"), call -> {
+            String name = call.arg(0, "name", String.class);
+            if (!allowed.test(call.session(), name)) {
+                throw new RpcException("Access denied for channel '" + name + "'.");
+            }
+            try {
+                return call.session().subscribe(name);
+            } catch (IllegalArgumentException malformed) {
+                throw new RpcException(String.valueOf(malformed.getMessage()));
+            }
+        });
+        rpc.registry()
+                .register(
+                        RpcOptions.named("unsubscribe"),
+                        call -> call.session().unsubscribe(call.arg(0, "name", String.class)));
+    }
 
     /** {@code session} subscribed to {@code name}; the broker hears of the node's first subscriber. */
     void subscribed(String name, ChannelPattern pattern, DefaultSession session) {

@@ -1,0 +1,275 @@
+package dev.tether.server.internal;
+
+import dev.tether.core.CloseCodes;
+import dev.tether.core.EncodingException;
+import dev.tether.core.Packet;
+import dev.tether.core.RpcErrorCode;
+import dev.tether.core.RpcRequest;
+import dev.tether.core.RpcResponse;
+import io.github.bucket4j.Bucket;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The RPC side of one session: its running calls, its streams, its rate-limit state.
+ *
+ * <p>{@link #received} runs where the session's handler callbacks run (in order with {@code onConnect} and
+ * {@code onPacket}, so a permission set in {@code onConnect} is seen), makes the checks in the spec's order (lookup,
+ * permission, rate limit) and launches the call, which then runs concurrently with the session's other calls. A
+ * slot of {@code rpcTaskLimit} is taken per call until its last reply; over the limit a call is refused at once.
+ */
+final class SessionCalls {
+    private static final Logger log = LoggerFactory.getLogger(SessionCalls.class);
+
+    private final RpcDispatcher dispatcher;
+    private final DefaultSession session;
+    private final AtomicInteger active = new AtomicInteger();
+    private final Map<String, StreamCall> streams = new ConcurrentHashMap<>();
+    private final Map<RpcEndpoint, FixedWindowCounter> windows = new ConcurrentHashMap<>();
+    private final Map<RpcEndpoint, Bucket> buckets = new ConcurrentHashMap<>();
+    private RpcDispatcher.@Nullable AddressBuckets address; // guarded by this
+    private volatile boolean closed;
+
+    SessionCalls(RpcDispatcher dispatcher, DefaultSession session) {
+        this.dispatcher = dispatcher;
+        this.session = session;
+    }
+
+    DefaultSession session() {
+        return session;
+    }
+
+    RpcDispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    /** Calls that took a slot and have not sent their last reply. */
+    int active() {
+        return active.get();
+    }
+
+    /** A request from the client. */
+    void received(RpcRequest request) {
+        if (request.method().equals(RpcRequest.ABORT_METHOD)) {
+            abort(request);
+            return;
+        }
+        if (closed) {
+            return;
+        }
+        String name = request.method();
+        String callId = request.callId();
+        RpcEndpoint endpoint = dispatcher.lookup(name);
+        if (endpoint == null) {
+            reply(RpcResponse.error(
+                    callId, RpcErrorCode.METHOD_NOT_FOUND, "RPC method '" + name + "' not found.", false));
+            return;
+        }
+        boolean stream = endpoint.streaming;
+        Predicate<? super dev.tether.server.Session> requires = endpoint.requires;
+        if (requires != null) {
+            boolean allowed;
+            try {
+                allowed = requires.test(session);
+            } catch (RuntimeException e) {
+                reply(dispatcher.failure(session, request, e, stream));
+                return;
+            }
+            if (!allowed) {
+                reply(RpcResponse.error(
+                        callId, RpcErrorCode.ACCESS_DENIED, "Access denied for RPC method '" + name + "'.", stream));
+                return;
+            }
+        }
+        Boolean disconnect = overLimit(endpoint);
+        if (disconnect != null) {
+            reply(RpcResponse.error(
+                    callId,
+                    RpcErrorCode.RATE_LIMIT_EXCEEDED,
+                    "Rate limit exceeded for RPC method '" + name + "'.",
+                    stream));
+            if (disconnect) {
+                log.debug("Session {}: over the rate limit of '{}'; disconnecting", session.id(), name);
+                session.close(CloseCodes.TRY_AGAIN_LATER, CloseCodes.RATE_LIMIT_EXCEEDED);
+            }
+            return;
+        }
+        if (active.incrementAndGet() > dispatcher.taskLimit()) {
+            active.decrementAndGet();
+            reply(RpcResponse.error(
+                    callId,
+                    RpcErrorCode.INTERNAL_SERVER_ERROR,
+                    "Too many concurrent RPC calls on this connection (limit " + dispatcher.taskLimit() + ").",
+                    stream));
+            return;
+        }
+        if (stream) {
+            startStream(endpoint, request);
+        } else {
+            launch(endpoint, () -> runUnary(endpoint, request));
+        }
+    }
+
+    /**
+     * Applies the method's limits at the clock's now.
+     *
+     * @return {@code null} when the call may run, else whether the offender is to be disconnected
+     */
+    private @Nullable Boolean overLimit(RpcEndpoint endpoint) {
+        var window = endpoint.window;
+        if (window != null
+                && !windows.computeIfAbsent(endpoint, e -> new FixedWindowCounter())
+                        .tryAcquire(dispatcher.clock().nanoTime(), window)) {
+            return window.disconnect();
+        }
+        var bucket = endpoint.bucket;
+        if (bucket != null && !bucketOf(endpoint, bucket).tryConsume(1)) {
+            return bucket.disconnect();
+        }
+        return null;
+    }
+
+    private Bucket bucketOf(RpcEndpoint endpoint, dev.tether.server.RpcOptions.Bucket spec) {
+        if (spec.scope() == dev.tether.server.TokenBucket.Scope.SESSION) {
+            return buckets.computeIfAbsent(endpoint, e -> dispatcher.newBucket(spec));
+        }
+        RpcDispatcher.AddressBuckets shared;
+        synchronized (this) {
+            shared = address;
+            if (shared == null) {
+                if (closed) {
+                    return dispatcher.newBucket(spec); // the call's reply is dropped anyway; keep no shared state
+                }
+                shared = dispatcher.join(session.remoteAddress().getAddress());
+                address = shared;
+            }
+        }
+        return shared.bucket(endpoint, () -> dispatcher.newBucket(spec));
+    }
+
+    private void launch(RpcEndpoint endpoint, Runnable task) {
+        if (endpoint.inline) {
+            task.run();
+            return;
+        }
+        try {
+            dispatcher.workers().execute(task);
+        } catch (RejectedExecutionException shuttingDown) {
+            active.decrementAndGet();
+        }
+    }
+
+    private void runUnary(RpcEndpoint endpoint, RpcRequest request) {
+        Object result;
+        try {
+            result = endpoint.invoker.invoke(session, request);
+        } catch (Throwable t) { // user code: every failure becomes the call's error reply
+            finishUnary(dispatcher.failure(session, request, t, false));
+            return;
+        }
+        if (result instanceof java.util.concurrent.CompletionStage<?> stage) {
+            stage.whenComplete((value, error) -> finishUnary(
+                    error != null
+                            ? dispatcher.failure(session, request, error, false)
+                            : RpcResponse.result(request.callId(), value)));
+        } else {
+            finishUnary(RpcResponse.result(request.callId(), result));
+        }
+    }
+
+    private void finishUnary(RpcResponse response) {
+        active.decrementAndGet(); // before the reply, so the caller's next call finds the slot free
+        reply(response);
+    }
+
+    private void startStream(RpcEndpoint endpoint, RpcRequest request) {
+        String callId = request.callId();
+        StreamCall call = new StreamCall(this, callId);
+        if (streams.putIfAbsent(callId, call) != null) {
+            active.decrementAndGet();
+            reply(RpcResponse.error(
+                    callId,
+                    RpcErrorCode.INTERNAL_SERVER_ERROR,
+                    "Call id '" + callId + "' is already in use by a running stream.",
+                    true));
+            return;
+        }
+        if (closed) { // close() ran between the check in received() and the put: it may have missed this call
+            call.cancel();
+            return;
+        }
+        Executor workers = dispatcher.workers();
+        launch(endpoint, () -> call.start(endpoint, request, workers));
+    }
+
+    /** A stream ended, however; frees its slot. */
+    void streamEnded(StreamCall call) {
+        if (streams.remove(call.callId(), call)) {
+            active.decrementAndGet();
+        }
+    }
+
+    private void abort(RpcRequest request) {
+        if (request.args().isEmpty() || !(request.args().get(0) instanceof String target)) {
+            log.debug("Session {}: __abort__ without a call id: {}", session.id(), request.args());
+            return;
+        }
+        StreamCall call = streams.get(target);
+        if (call != null) {
+            call.cancel();
+        }
+    }
+
+    /** The session became writable: drive the streams that paused. Event loop. */
+    void writable() {
+        if (streams.isEmpty()) {
+            return;
+        }
+        for (StreamCall call : streams.values()) {
+            if (call.paused()) {
+                call.drive();
+            }
+        }
+    }
+
+    /** The session closed: cancel its streams and give back shared state. Event loop, once. */
+    void close() {
+        closed = true;
+        for (StreamCall call : streams.values()) {
+            call.cancel();
+        }
+        RpcDispatcher.AddressBuckets shared;
+        synchronized (this) {
+            shared = address;
+            address = null;
+        }
+        if (shared != null) {
+            dispatcher.leave(session.remoteAddress().getAddress());
+        }
+    }
+
+    /** Sends a reply; a closed session drops it quietly. Returns whether it was queued. */
+    boolean reply(RpcResponse response) {
+        try {
+            return session.send(Packet.rpc(response));
+        } catch (EncodingException e) {
+            if (response.isError()) {
+                log.warn("Session {}: could not encode the error reply to call {}", session.id(), response.callId(), e);
+                return false;
+            }
+            log.warn("Session {}: the result of call {} cannot be encoded", session.id(), response.callId(), e);
+            return session.send(Packet.rpc(RpcResponse.error(
+                    response.callId(),
+                    RpcErrorCode.INTERNAL_SERVER_ERROR,
+                    "Server error (EncodingException): " + e.getMessage(),
+                    response.isStream())));
+        }
+    }
+}
