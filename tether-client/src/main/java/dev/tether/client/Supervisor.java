@@ -4,7 +4,7 @@ import dev.tether.core.Backoff;
 import dev.tether.core.Cancellable;
 import dev.tether.core.Clock;
 import dev.tether.core.TetherException;
-import dev.tether.core.internal.Durations;
+import dev.tether.core.internal.DurationMath;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.LinkedHashSet;
@@ -230,7 +230,7 @@ public final class Supervisor {
         Supervised current = service;
         life++; // this life's later end is no news
         TetherException failure =
-                new TetherException("not ready within the startup timeout of " + Durations.format(startupTimeout));
+                new TetherException("not ready within the startup timeout of " + DurationMath.format(startupTimeout));
         if (current != null) {
             current.stop();
         }
@@ -264,7 +264,7 @@ public final class Supervisor {
     /** A life failed (or a PERMANENT one ended): restart within the budget, else the restart type decides. */
     private void failed(@Nullable Throwable cause) {
         long now = clock.nanoTime();
-        long windowNanos = Durations.saturatedNanos(restartWindow);
+        long windowNanos = DurationMath.saturatedNanos(restartWindow);
         while (!restartTimes.isEmpty() && now - restartTimes.peekFirst() > windowNanos) {
             restartTimes.pollFirst();
         }
@@ -276,13 +276,13 @@ public final class Supervisor {
                     "supervisor: restart {} of {} in {}: {}",
                     restart,
                     maxRestarts,
-                    Durations.format(delay),
+                    DurationMath.format(delay),
                     cause == null ? "ended" : cause.toString());
             timer = clock.schedule(delay, () -> submit(this::startLife));
             listener.onRestartScheduled(restart, delay, cause);
             return;
         }
-        String exhausted = "gave up: " + maxRestarts + " restarts within " + Durations.format(restartWindow)
+        String exhausted = "gave up: " + maxRestarts + " restarts within " + DurationMath.format(restartWindow)
                 + "; last failure: " + (cause == null ? "ended" : describe(cause));
         switch (restartType) {
             case PERMANENT -> finish(new SupervisorException(exhausted, cause));
@@ -293,7 +293,7 @@ public final class Supervisor {
                     return;
                 }
                 int cycle = ++cooldownCycles;
-                log.warn("supervisor: restart budget exhausted; cooling down for {}", Durations.format(cooldown));
+                log.warn("supervisor: restart budget exhausted; cooling down for {}", DurationMath.format(cooldown));
                 timer = clock.schedule(
                         cooldown,
                         () -> submit(() -> {

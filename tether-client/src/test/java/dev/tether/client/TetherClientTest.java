@@ -53,9 +53,7 @@ class TetherClientTest extends TetherClientTestBase {
         Throwable wrongType = awaitFailure(client.call(Map.class, "echo", "text"));
 
         assertThat(sum).isEqualTo(3L);
-        assertThat(wrongType)
-                .isInstanceOf(RpcCallException.class)
-                .hasMessageStartingWith("result of 'echo': text (expected: a value convertible to Map)");
+        assertThat(wrongType).isInstanceOf(RpcCallException.class).hasMessageStartingWith("result of 'echo': value: ");
     }
 
     @ParameterizedTest

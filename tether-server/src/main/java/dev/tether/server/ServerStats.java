@@ -4,6 +4,7 @@ package dev.tether.server;
  * Counters of a server since it started, ready to export as metrics.
  *
  * @param connections sessions open now (or completing their handshake)
+ * @param channels channel names and patterns with at least one subscriber on this node
  * @param published publications made on this server ({@link TetherServer#publish}) or received from the cluster
  * @param delivered channel messages queued for sessions
  * @param slowConsumerDisconnects sessions closed with 1008 by {@link SlowConsumerPolicy#DISCONNECT}
@@ -14,6 +15,7 @@ package dev.tether.server;
  */
 public record ServerStats(
         int connections,
+        int channels,
         long published,
         long delivered,
         long slowConsumerDisconnects,

@@ -17,7 +17,7 @@ import dev.tether.core.Cancellable;
 import dev.tether.core.Clock;
 import dev.tether.core.CloseCodes;
 import dev.tether.core.TetherException;
-import dev.tether.core.internal.Durations;
+import dev.tether.core.internal.DurationMath;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -375,14 +375,14 @@ public final class DefaultClientConnection implements ClientConnection {
                 () -> attemptFailed(
                         session,
                         new ConnectionException(
-                                "handshake did not complete within " + Durations.format(handshakeTimeout))));
+                                "handshake did not complete within " + DurationMath.format(handshakeTimeout))));
         Duration connectTimeout = config.connectTimeout();
         session.connectTimer = schedule(
                 connectTimeout,
                 () -> attemptFailed(
                         session,
                         new ConnectionException("could not connect to " + host + ":" + port + " within "
-                                + Durations.format(connectTimeout))));
+                                + DurationMath.format(connectTimeout))));
 
         WebSocketClientHandshaker handshaker = WebSocketClientHandshakerFactory.newHandshaker(
                 uri,
@@ -520,7 +520,7 @@ public final class DefaultClientConnection implements ClientConnection {
         Backoff backoff = est.backoff;
         if (backoff.allowsAttempt(est.failures)) {
             Duration delay = backoff.delay(est.failures, config.random());
-            log.info("{}; next attempt in {}", error.getMessage(), Durations.format(delay));
+            log.info("{}; next attempt in {}", error.getMessage(), DurationMath.format(delay));
             est.wait = schedule(delay, () -> attempt(est));
             listeners.attemptFailed(est.failures, error);
             return;
@@ -528,7 +528,7 @@ public final class DefaultClientConnection implements ClientConnection {
         ConnectionException finalError = giveUpError(est, cause);
         if (backoff.delayAfterLastFailure()) {
             Duration delay = backoff.delay(est.failures, config.random());
-            log.info("{}; giving up in {}", error.getMessage(), Durations.format(delay));
+            log.info("{}; giving up in {}", error.getMessage(), DurationMath.format(delay));
             est.wait = schedule(delay, () -> giveUp(est, finalError));
             listeners.attemptFailed(est.failures, error);
         } else {
@@ -619,7 +619,7 @@ public final class DefaultClientConnection implements ClientConnection {
             stop(new Disconnection(code, reason, cause, lifetime, false), null);
             return;
         }
-        log.info("{}: connection lost after {}: {} {}", uri, Durations.format(lifetime), code, reason);
+        log.info("{}: connection lost after {}: {} {}", uri, DurationMath.format(lifetime), code, reason);
 
         int maxQuick = config.maxQuickFailures();
         if (maxQuick > 0) {
@@ -653,11 +653,11 @@ public final class DefaultClientConnection implements ClientConnection {
                         new Disconnection(code, reason, cause, lifetime, false),
                         new ConnectionException(
                                 "connection dropped " + earlyDrops + " times within "
-                                        + Durations.format(window) + " of becoming ready (early-drop budget: "
+                                        + DurationMath.format(window) + " of becoming ready (early-drop budget: "
                                         + (backoff.maxAttempts() == Integer.MAX_VALUE
                                                 ? "unlimited"
                                                 : String.valueOf(backoff.maxAttempts()))
-                                        + " retries within " + Durations.format(config.earlyDropBudget()) + ")",
+                                        + " retries within " + DurationMath.format(config.earlyDropBudget()) + ")",
                                 cause));
                 return;
             }
@@ -783,7 +783,8 @@ public final class DefaultClientConnection implements ClientConnection {
         if (session.retired || !session.awaitingPong || channel == null) {
             return;
         }
-        String message = "no pong within " + Durations.format(config.pongTimeout()) + "; the connection is half-open";
+        String message =
+                "no pong within " + DurationMath.format(config.pongTimeout()) + "; the connection is half-open";
         log.warn("{}: {}, dropping it", uri, message);
         session.dropCause = new ConnectionException(message);
         channel.close();
@@ -1030,7 +1031,7 @@ public final class DefaultClientConnection implements ClientConnection {
                 log.warn(
                         "{}: the server did not answer our close frame within {}; dropping the socket",
                         uri,
-                        Durations.format(timeout));
+                        DurationMath.format(timeout));
                 channel.close();
             }
         });
@@ -1056,7 +1057,7 @@ public final class DefaultClientConnection implements ClientConnection {
     /** Runs {@code task} on the event loop after {@code delay} of the configured clock. */
     private Cancellable schedule(Duration delay, Runnable task) {
         if (clock == Clock.system()) {
-            ScheduledFuture<?> future = loop.schedule(task, Durations.saturatedNanos(delay), TimeUnit.NANOSECONDS);
+            ScheduledFuture<?> future = loop.schedule(task, DurationMath.saturatedNanos(delay), TimeUnit.NANOSECONDS);
             return () -> future.cancel(false);
         }
         LoopTimer timer = new LoopTimer(task);

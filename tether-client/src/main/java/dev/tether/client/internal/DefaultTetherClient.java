@@ -16,6 +16,7 @@ import dev.tether.client.TetherClientConfig;
 import dev.tether.core.Cancellable;
 import dev.tether.core.ChannelPattern;
 import dev.tether.core.Clock;
+import dev.tether.core.ConversionException;
 import dev.tether.core.EncodingException;
 import dev.tether.core.Packet;
 import dev.tether.core.PacketCodec;
@@ -24,9 +25,9 @@ import dev.tether.core.PacketSource;
 import dev.tether.core.RpcRequest;
 import dev.tether.core.RpcResponse;
 import dev.tether.core.TetherException;
+import dev.tether.core.ValueMapper;
 import dev.tether.core.WireFormat;
-import dev.tether.core.internal.Durations;
-import dev.tether.core.internal.JacksonMappers;
+import dev.tether.core.internal.DurationMath;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -255,20 +256,11 @@ public final class DefaultTetherClient implements TetherClient {
         return call(Call.of(method, args)).thenApply(result -> convert(result, resultType, method));
     }
 
-    @SuppressWarnings("unchecked")
     private static <T> @Nullable T convert(@Nullable Object result, Class<T> type, String method) {
-        if (result == null || type.isInstance(result)) {
-            return (T) result;
-        }
         try {
-            return JacksonMappers.values().convertValue(result, type);
-        } catch (IllegalArgumentException e) {
-            throw new RpcCallException(
-                    "result of '" + method + "': " + result + " (expected: a value convertible to "
-                            + type.getSimpleName() + ")",
-                    method,
-                    null,
-                    e);
+            return ValueMapper.standard().convert(result, type);
+        } catch (ConversionException e) {
+            throw new RpcCallException("result of '" + method + "': " + e.getMessage(), method, null, e);
         }
     }
 
@@ -292,7 +284,7 @@ public final class DefaultTetherClient implements TetherClient {
             if (release(unary)) {
                 unary.fail(new RpcTimeoutException(
                         "RPC request timed out: no answer to '" + unary.method + "' within "
-                                + Durations.format(timeout),
+                                + DurationMath.format(timeout),
                         unary.method,
                         unary.callId));
             }

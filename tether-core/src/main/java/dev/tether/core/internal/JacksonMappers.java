@@ -1,12 +1,16 @@
 package dev.tether.core.internal;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.ObjectCodec;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.util.JsonGeneratorDelegate;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -14,15 +18,21 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdScalarSerializer;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.math.BigInteger;
 import java.time.DateTimeException;
 import java.time.Instant;
+import org.msgpack.core.MessagePack;
 import org.msgpack.jackson.dataformat.MessagePackFactory;
+import org.msgpack.jackson.dataformat.MessagePackGenerator;
 import org.msgpack.jackson.dataformat.MessagePackKeySerializer;
 import org.msgpack.jackson.dataformat.TimestampExtensionModule;
 
@@ -56,7 +66,7 @@ public final class JacksonMappers {
     }
 
     private static ObjectMapper buildMsgpack() {
-        MessagePackFactory factory = new MessagePackFactory();
+        MessagePackFactory factory = new DepthLimitedMessagePackFactory();
         // The caller owns the stream (the server passes a Netty ByteBufOutputStream).
         factory.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
         SimpleModule keys = new SimpleModule("tether-msgpack-keys");
@@ -86,10 +96,16 @@ public final class JacksonMappers {
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(MAX_NESTING_DEPTH)
                         .build())
+                // Never write what no Tether peer would read (and a cyclic list fails instead of looping).
+                .streamWriteConstraints(StreamWriteConstraints.builder()
+                        .maxNestingDepth(MAX_NESTING_DEPTH)
+                        .build())
                 // Python's json module writes NaN and Infinity; accept them when reading.
                 .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
                 // Interning names chosen by the network only fills the JVM's string table.
                 .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+                // Characters outside the BMP as plain UTF-8, as msgspec writes them, not as escaped surrogate pairs.
+                .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
                 .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
                 .disable(StreamWriteFeature.AUTO_CLOSE_CONTENT)
                 .addDecorator((f, generator) -> new NonFiniteAsNullGenerator(generator))
@@ -108,6 +124,12 @@ public final class JacksonMappers {
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 // Extra fields are ignored, as msgspec ignores them for dataclasses.
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                // Nor does a String parameter take 5 or true: ALLOW_COERCION_OF_SCALARS leaves those to this.
+                .withCoercionConfig(
+                        LogicalType.Textual,
+                        c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
                 .build();
         return configure(mapper);
     }
@@ -149,6 +171,67 @@ public final class JacksonMappers {
             }
         });
         return module;
+    }
+
+    /** Makes {@link DepthLimitedGenerator}s, with MessagePackFactory's defaults otherwise. */
+    private static final class DepthLimitedMessagePackFactory extends MessagePackFactory {
+        private static final long serialVersionUID = 1L;
+        private static final MessagePack.PackerConfig PACKER_CONFIG = new MessagePack.PackerConfig();
+
+        @Override
+        public JsonGenerator createGenerator(OutputStream out, JsonEncoding encoding) throws IOException {
+            // reuseResourceInGenerator = true, the factory's default: each thread keeps one 8 KB output buffer
+            // instead of allocating one per packet. The price, msgpack-jackson's: that buffer sits in a static
+            // ThreadLocal of MessagePackGenerator, so a value whose serializer itself writes MessagePack through
+            // msgpack-jackson on the same thread would redirect this packet's bytes. Payloads are plain data.
+            return new DepthLimitedGenerator(_generatorFeatures, _objectCodec, out, PACKER_CONFIG);
+        }
+    }
+
+    /**
+     * Jackson's MessagePack generator checks no nesting depth (the JSON one does, through StreamWriteConstraints),
+     * so a cyclic list would overflow the stack. This one stops at {@link #MAX_NESTING_DEPTH}, the reader's limit.
+     */
+    private static final class DepthLimitedGenerator extends MessagePackGenerator {
+        private int depth;
+
+        DepthLimitedGenerator(int features, ObjectCodec codec, OutputStream out, MessagePack.PackerConfig config)
+                throws IOException {
+            super(features, codec, out, config, true, false);
+        }
+
+        @Override
+        public void writeStartArray() {
+            enter();
+            super.writeStartArray();
+        }
+
+        @Override
+        public void writeStartObject() {
+            enter();
+            super.writeStartObject();
+        }
+
+        @Override
+        public void writeEndArray() throws IOException {
+            depth--;
+            super.writeEndArray();
+        }
+
+        @Override
+        public void writeEndObject() throws IOException {
+            depth--;
+            super.writeEndObject();
+        }
+
+        private void enter() {
+            if (++depth > MAX_NESTING_DEPTH) {
+                // Unchecked because the overridden methods declare no IOException; Jackson's serializers wrap it
+                // with the path to the value.
+                throw new IllegalStateException("Document nesting depth (" + depth + ") exceeds the maximum allowed ("
+                        + MAX_NESTING_DEPTH + ")");
+            }
+        }
     }
 
     /**

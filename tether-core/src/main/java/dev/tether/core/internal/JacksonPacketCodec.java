@@ -28,7 +28,8 @@ import org.jspecify.annotations.Nullable;
  * order with nulls written, and hands the payload values ({@code data}, {@code args}, {@code kwargs},
  * {@code response}) to the shared mapper. JSON streams through an 8 KB buffer into the caller's stream; Jackson's
  * MessagePack generator collects the tree of one packet as nodes (it must know each map's size before writing its
- * header) and packs it into the stream when the envelope closes, so a failed value writes nothing there.
+ * header) and packs it into the stream when the envelope closes, so a value Jackson cannot serialise fails before any
+ * byte reaches the stream.
  *
  * <p>Decoding never throws for bad input: anything that is not a packet, for whatever reason, becomes an UNKNOWN
  * packet holding a copy of the input.
@@ -37,6 +38,8 @@ public final class JacksonPacketCodec implements PacketCodec {
     private static final JacksonPacketCodec MSGPACK =
             new JacksonPacketCodec(WireFormat.MSGPACK, JacksonMappers.msgpack());
     private static final JacksonPacketCodec JSON = new JacksonPacketCodec(WireFormat.JSON, JacksonMappers.json());
+
+    private static final int MAX_PATH_CHARS = 80;
 
     private final WireFormat format;
     private final ObjectMapper mapper;
@@ -197,7 +200,15 @@ public final class JacksonPacketCodec implements PacketCodec {
         String reason = e.getMessage();
         if (e instanceof JsonMappingException m) {
             reason = m.getOriginalMessage();
+            int hint =
+                    reason.indexOf(" (to avoid exception"); // advice for whoever configures the mapper: not the caller
+            if (hint >= 0) {
+                reason = reason.substring(0, hint);
+            }
             where = field + path(m);
+            if (where.length() > MAX_PATH_CHARS) {
+                where = where.substring(0, MAX_PATH_CHARS) + "…";
+            }
             if (m instanceof InvalidDefinitionException d && d.getType() != null) {
                 type = d.getType().getRawClass();
             }

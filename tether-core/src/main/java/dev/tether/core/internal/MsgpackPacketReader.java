@@ -69,55 +69,62 @@ final class MsgpackPacketReader extends PacketReader {
     @Nullable
     Object readValue(int depth) throws IOException, MalformedPacketException {
         MessageFormat format = unpacker.getNextFormat();
-        switch (format.getValueType()) {
-            case NIL:
+        return switch (format.getValueType()) {
+            case NIL -> {
                 unpacker.unpackNil();
-                return null;
-            case BOOLEAN:
-                return unpacker.unpackBoolean();
-            case INTEGER:
-                if (format == MessageFormat.UINT64) {
-                    return smallest(unpacker.unpackBigInteger());
-                }
-                long v = unpacker.unpackLong();
-                if (v == (int) v) {
-                    return (int) v;
-                }
-                return v;
-            case FLOAT:
-                return unpacker.unpackDouble();
-            case STRING:
-                return string(checkedLength(unpacker.unpackRawStringHeader()));
-            case BINARY:
-                return unpacker.readPayload(checkedLength(unpacker.unpackBinaryHeader()));
-            case ARRAY:
-                checkDepth(depth);
-                int size = unpacker.unpackArrayHeader();
-                checkedLength(size); // every element takes at least one byte
-                List<@Nullable Object> list = new ArrayList<>(size);
-                for (int i = 0; i < size; i++) {
-                    list.add(readValue(depth + 1));
-                }
-                return list;
-            case MAP:
-                checkDepth(depth);
-                int entries = mapHeader();
-                Map<@Nullable Object, @Nullable Object> map = new LinkedHashMap<>(entries * 4 / 3 + 1);
-                for (int i = 0; i < entries; i++) {
-                    Object key = readValue(depth + 1);
-                    map.put(key, readValue(depth + 1));
-                }
-                return map;
-            case EXTENSION:
-                ExtensionTypeHeader header = unpacker.unpackExtensionTypeHeader();
-                checkedLength(header.getLength());
-                if (header.getType() == TIMESTAMP_EXT) {
-                    return unpacker.unpackTimestamp(header);
-                }
-                return new MessagePackExtensionType(header.getType(), unpacker.readPayload(header.getLength()));
-            default:
-                throw MalformedPacketException.INSTANCE;
+                yield null;
+            }
+            case BOOLEAN -> Boolean.valueOf(unpacker.unpackBoolean());
+            case INTEGER -> integer(format);
+            case FLOAT -> Double.valueOf(unpacker.unpackDouble());
+            case STRING -> string(checkedLength(unpacker.unpackRawStringHeader()));
+            case BINARY -> unpacker.readPayload(checkedLength(unpacker.unpackBinaryHeader()));
+            case ARRAY -> array(depth);
+            case MAP -> map(depth);
+            case EXTENSION -> extension();
+        };
+    }
+
+    private Object integer(MessageFormat format) throws IOException {
+        if (format == MessageFormat.UINT64) {
+            return smallest(unpacker.unpackBigInteger());
         }
+        long v = unpacker.unpackLong();
+        if (v == (int) v) {
+            return (int) v;
+        }
+        return v;
+    }
+
+    private List<@Nullable Object> array(int depth) throws IOException, MalformedPacketException {
+        checkDepth(depth);
+        int size = unpacker.unpackArrayHeader();
+        checkedLength(size); // every element takes at least one byte
+        List<@Nullable Object> list = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            list.add(readValue(depth + 1));
+        }
+        return list;
+    }
+
+    private Map<@Nullable Object, @Nullable Object> map(int depth) throws IOException, MalformedPacketException {
+        checkDepth(depth);
+        int entries = mapHeader();
+        Map<@Nullable Object, @Nullable Object> map = new LinkedHashMap<>(entries * 4 / 3 + 1);
+        for (int i = 0; i < entries; i++) {
+            Object key = readValue(depth + 1);
+            map.put(key, readValue(depth + 1));
+        }
+        return map;
+    }
+
+    private Object extension() throws IOException, MalformedPacketException {
+        ExtensionTypeHeader header = unpacker.unpackExtensionTypeHeader();
+        checkedLength(header.getLength());
+        if (header.getType() == TIMESTAMP_EXT) {
+            return unpacker.unpackTimestamp(header);
+        }
+        return new MessagePackExtensionType(header.getType(), unpacker.readPayload(header.getLength()));
     }
 
     @Override

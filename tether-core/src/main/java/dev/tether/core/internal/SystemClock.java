@@ -37,7 +37,7 @@ public final class SystemClock implements Clock {
 
     @Override
     public Cancellable schedule(Duration delay, Runnable task) {
-        long nanos = Durations.saturatedNanos(delay);
+        long nanos = DurationMath.saturatedNanos(delay);
         ScheduledFuture<?> future = Timer.EXECUTOR.schedule(task, Math.max(0, nanos), TimeUnit.NANOSECONDS);
         return () -> future.cancel(false);
     }

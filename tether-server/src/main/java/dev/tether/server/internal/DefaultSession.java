@@ -440,7 +440,12 @@ final class DefaultSession implements Session {
 
     /** The client is slow: apply the subscription's policy to {@code message}. Event loop only. */
     private void hold(ChannelMessage message) {
-        long budget = engine.config().maxQueuedBytes() - engine.config().writeBufferHighWaterMarkBytes();
+        // What may be held: the hard bound less what already waits in Netty's buffer and the hand-over queue
+        // (Netty's buffer can pass the high water mark by up to one message before it reports unwritable).
+        ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+        long budget = engine.config().maxQueuedBytes()
+                - outboundQueueBytes.get()
+                - (buffer == null ? 0 : buffer.totalPendingWriteBytes());
         int size = message.bytes().readableBytes();
         switch (message.policy()) {
             case DISCONNECT -> {

@@ -576,6 +576,7 @@ public final class ServerEngine {
     public ServerStats stats() {
         return new ServerStats(
                 connectionCount(),
+                subscriptions.size(),
                 published.sum(),
                 delivered.sum(),
                 slowDisconnects.sum(),

@@ -3,8 +3,8 @@ package dev.tether.core.internal;
 import java.time.Duration;
 
 /** Small helpers for {@link Duration}s in messages and arithmetic. */
-public final class Durations {
-    private Durations() {}
+public final class DurationMath {
+    private DurationMath() {}
 
     /** {@code duration} in nanoseconds, saturated at {@link Long#MAX_VALUE} instead of overflowing. */
     public static long saturatedNanos(Duration duration) {
