@@ -15,15 +15,21 @@ import picocli.CommandLine.Spec;
  * The {@code tether} command. It only groups the subcommands; each lives in its own class and is listed in
  * {@code subcommands} below.
  *
- * <p>Exit codes: 0 on success, 1 when a command fails (for example a port that cannot be bound), 2 for bad
- * command-line arguments.
+ * <p>Exit codes: 0 on success, 1 when a command fails (for example a port that cannot be bound, or a server that
+ * cannot be reached), 2 for bad command-line arguments, 3 when the server answered a call with an RPC error.
  */
 @Command(
         name = "tether",
         mixinStandardHelpOptions = true,
         versionProvider = TetherCli.Version.class,
         description = "Real-time WebSocket RPC, pub/sub and media services for the JVM (webshocket.v1).",
-        subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            ServeCommand.class,
+            CallCommand.class,
+            StreamCommand.class,
+            ListenCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class TetherCli implements Runnable {
 
     /** Runs {@code tether} with {@code args} and exits with its exit code. */
@@ -53,7 +59,8 @@ public final class TetherCli implements Runnable {
     /** Without a subcommand, {@code tether} is a usage error: it prints what it expected and its usage. */
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing a command (expected: one of serve, help)");
+        throw new ParameterException(
+                spec.commandLine(), "Missing a command (expected: one of serve, call, stream, listen, help)");
     }
 
     /** The version of this build, read from a resource that Maven fills in. */

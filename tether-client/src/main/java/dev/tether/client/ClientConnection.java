@@ -86,6 +86,16 @@ public interface ClientConnection {
     CompletionStage<Void> disconnect();
 
     /**
+     * Disconnects like {@link #disconnect()}, with {@code code} and {@code reason} in our close frame instead of
+     * 1000 {@code Client is closing the connection.}; e.g. 1001 {@code Shutting down WebSocket connection} for a
+     * client that is shutting down.
+     *
+     * @throws IllegalArgumentException if {@code code} is not one an endpoint may send (1000-1003, 1007-1014,
+     *     3000-4999) or {@code reason} is longer than 123 bytes in UTF-8
+     */
+    CompletionStage<Void> disconnect(int code, String reason);
+
+    /**
      * Disconnects, moves to {@link ConnectionState#CLOSED} for good and releases the event loop group if the
      * connection created it.
      */

@@ -1,6 +1,7 @@
 package dev.tether.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tether.core.Backoff;
 import dev.tether.core.CloseCodes;
@@ -188,6 +189,27 @@ class ReconnectTest extends ConnectionTestBase {
         clock.advance(Duration.ofMinutes(10));
         assertThat(server.accepted()).isEqualTo(1);
         assertThat(events.count(RecordingListener.Kind.ERROR)).isZero();
+    }
+
+    @Test
+    void disconnectWithACodeSendsThatCode() throws Exception {
+        ClientConnection connection = connection(config());
+        await(connection.connect());
+
+        await(connection.disconnect(1001, "Shutting down WebSocket connection"));
+
+        assertThat(server.takeCloseCode(RecordingListener.TIMEOUT)).isEqualTo(1001);
+        assertThat(events.awaitDisconnected().willReconnect()).isFalse();
+        assertThat(events.awaitEnded()).isNull();
+    }
+
+    @Test
+    void disconnectRefusesACodeAClientMayNotSend() {
+        ClientConnection connection = connection(config());
+
+        assertThatThrownBy(() -> connection.disconnect(1006, ""))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("code: 1006 (expected: 1000-1003, 1007-1014 or 3000-4999, a code a client may send)");
     }
 
     @Test

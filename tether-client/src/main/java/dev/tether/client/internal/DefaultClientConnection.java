@@ -51,6 +51,7 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Locale;
@@ -214,11 +215,30 @@ public final class DefaultClientConnection implements ClientConnection {
 
     @Override
     public CompletionStage<Void> disconnect() {
+        return disconnect(CloseCodes.NORMAL, CloseCodes.CLIENT_CLOSING);
+    }
+
+    @Override
+    public CompletionStage<Void> disconnect(int code, String reason) {
+        checkCloseCode(code);
+        if (reason.getBytes(StandardCharsets.UTF_8).length > 123) {
+            throw new IllegalArgumentException(
+                    "reason: '" + reason + "' (expected: at most 123 bytes in UTF-8, the room in a close frame)");
+        }
         CompletableFuture<Void> done = new CompletableFuture<>();
-        if (!runOnLoop(() -> startDisconnect(done))) {
+        if (!runOnLoop(() -> startDisconnect(done, code, reason))) {
             done.complete(null);
         }
         return done.minimalCompletionStage();
+    }
+
+    /** RFC 6455 section 7.4: the codes an endpoint may put in a close frame. */
+    private static void checkCloseCode(int code) {
+        boolean defined = (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014);
+        if (!defined && (code < 3000 || code > 4999)) {
+            throw new IllegalArgumentException(
+                    "code: " + code + " (expected: 1000-1003, 1007-1014 or 3000-4999, a code a client may send)");
+        }
     }
 
     @Override
@@ -947,7 +967,7 @@ public final class DefaultClientConnection implements ClientConnection {
     // ---------------------------------------------------------------------------------------------------------
     // Disconnect and close.
 
-    private void startDisconnect(CompletableFuture<Void> done) {
+    private void startDisconnect(CompletableFuture<Void> done, int code, String reason) {
         if (disconnectResult != null) {
             disconnectResult.whenComplete((ignored, error) -> done.complete(null));
             return;
@@ -981,6 +1001,8 @@ public final class DefaultClientConnection implements ClientConnection {
             return;
         }
         disconnectResult = done;
+        session.goodbyeCode = code;
+        session.goodbyeReason = reason;
         session.heartbeatTimer = DefaultClientSession.cancel(session.heartbeatTimer);
         session.pongTimer = DefaultClientSession.cancel(session.pongTimer);
         // The goodbye (unsubscribe) and the close handshake share one bound: closeTimeout each.
@@ -1002,7 +1024,7 @@ public final class DefaultClientConnection implements ClientConnection {
             return;
         }
         session.closing = true;
-        channel.writeAndFlush(new CloseWebSocketFrame(CloseCodes.NORMAL, CloseCodes.CLIENT_CLOSING));
+        channel.writeAndFlush(new CloseWebSocketFrame(session.goodbyeCode, session.goodbyeReason));
         Duration timeout = config.closeTimeout();
         session.closeTimer = schedule(timeout, () -> {
             if (!session.retired) {

@@ -2,6 +2,7 @@ package dev.tether.client.internal;
 
 import dev.tether.client.ClientSession;
 import dev.tether.core.Cancellable;
+import dev.tether.core.CloseCodes;
 import io.netty.channel.Channel;
 import java.net.URI;
 import java.util.concurrent.CompletionStage;
@@ -34,6 +35,11 @@ final class DefaultClientSession implements ClientSession {
     boolean closing;
 
     long readyAtNanos;
+
+    /** The close frame we send when the application disconnects on purpose. */
+    int goodbyeCode = CloseCodes.NORMAL;
+
+    String goodbyeReason = CloseCodes.CLIENT_CLOSING;
 
     int closeCode = -1;
 

@@ -1,0 +1,168 @@
+package dev.tether.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tether.core.ManualClock;
+import dev.tether.server.TetherServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code tether call}, {@code stream} and {@code listen} against a Tether server on loopback. */
+class ClientCommandsTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+    private final CommandLine cli =
+            TetherCli.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
+    private final RpcHandler handler = new RpcHandler();
+    private TetherServer server;
+
+    @BeforeEach
+    void startServer() {
+        server = start(0);
+    }
+
+    private TetherServer start(int port) {
+        return TetherServer.builder()
+                .host("127.0.0.1")
+                .port(port)
+                .handler(handler)
+                .build()
+                .start();
+    }
+
+    @AfterEach
+    void stopServer() {
+        server.close();
+    }
+
+    private String url() {
+        return "ws://127.0.0.1:" + server.port() + "/";
+    }
+
+    @Test
+    void callPrintsTheResultAsJsonAndExitsZero() {
+        int exitCode = cli.execute("call", url(), "echo", "{\"a\":[1,2]}");
+
+        assertThat(exitCode).isZero();
+        assertThat(out.toString()).isEqualTo("{\"a\":[1,2]}" + System.lineSeparator());
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void aPlainWordIsAString() {
+        int exitCode = cli.execute("call", url(), "echo", "hello");
+
+        assertThat(exitCode).isZero();
+        assertThat(out.toString().trim()).isEqualTo("\"hello\"");
+    }
+
+    @Test
+    void aJsonStringLiteralIsAString() {
+        cli.execute("call", url(), "echo", "\"10\"");
+
+        assertThat(out.toString().trim()).isEqualTo("\"10\"");
+    }
+
+    @Test
+    void callSpeaksJsonWithTheJsonOption() {
+        int exitCode = cli.execute("call", "--json", url(), "echo", "10");
+
+        assertThat(exitCode).isZero();
+        assertThat(out.toString().trim()).isEqualTo("10");
+    }
+
+    @Test
+    void anRpcErrorPrintsItsCodeAndMessageAndExitsThree() {
+        int exitCode = cli.execute("call", url(), "nope");
+
+        assertThat(exitCode).isEqualTo(3);
+        assertThat(out.toString()).isEmpty();
+        assertThat(err.toString().trim())
+                .isEqualTo("tether call: error -32601 METHOD_NOT_FOUND: RPC method 'nope' not found.");
+    }
+
+    @Test
+    void aServerThatIsNotThereFailsWithOneLine() {
+        int port = server.port();
+        server.close();
+        server = start(0);
+
+        int exitCode = cli.execute("call", "ws://127.0.0.1:" + port + "/", "echo", "1");
+
+        assertThat(exitCode).isEqualTo(1);
+        assertThat(err.toString().trim())
+                .isEqualTo("tether call: could not find the server at ws://127.0.0.1:" + port + "/");
+    }
+
+    @Test
+    void aMalformedKeywordArgumentIsAUsageError() {
+        int exitCode = cli.execute("call", url(), "echo", "1", "--kw", "loud");
+
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(err.toString()).contains("--kw: 'loud' (expected: NAME=VALUE, e.g. --kw loud=true)");
+    }
+
+    @Test
+    void streamPrintsEachItemAsAJsonLine() {
+        int exitCode = cli.execute("stream", url(), "count", "3");
+
+        assertThat(exitCode).isZero();
+        String nl = System.lineSeparator();
+        assertThat(out.toString()).isEqualTo("1" + nl + "2" + nl + "3" + nl);
+    }
+
+    @Test
+    void listenReconnectsAndJoinsAgainAfterTheServerRestarts() throws Exception {
+        LineQueue stdout = new LineQueue();
+        LineQueue stderr = new LineQueue();
+        CommandLine listenCli =
+                TetherCli.commandLine().setOut(new PrintWriter(stdout, true)).setErr(new PrintWriter(stderr, true));
+        ManualClock clock = new ManualClock();
+        listenCli.parseArgs("listen", url(), "--join", "news");
+        ListenCommand listen = listenCli.getSubcommands().get("listen").getCommand();
+        listen.clock = clock;
+        CompletableFuture<Integer> exit = new CompletableFuture<>();
+        Thread running = new Thread(() -> {
+            try {
+                exit.complete(listen.call());
+            } catch (Throwable e) {
+                exit.completeExceptionally(e);
+            }
+        });
+        running.start();
+        try {
+            stderr.awaitLine("state CONNECTING -> CONNECTED");
+            stderr.awaitLine("joined news");
+            assertThat(handler.joins.poll(10, TimeUnit.SECONDS)).isEqualTo("news");
+            server.publish("news", "before");
+            assertThat(stdout.awaitLine("before"))
+                    .isEqualTo("{\"source\":2,\"data\":\"before\",\"rpc\":null,\"channel\":\"news\",\"timestamp\":null,"
+                            + "\"correlation_id\":null}");
+
+            int port = server.port();
+            server.close();
+            assertThat(stderr.awaitLine("disconnected"))
+                    .isEqualTo("disconnected: 1001 Server is shutting down. (reconnecting)");
+            server = start(port);
+            Duration wait = clock.nextDue();
+            assertThat(wait).isNotNull();
+            clock.advance(wait);
+
+            stderr.awaitLine("state CONNECTING -> CONNECTED");
+            assertThat(handler.joins.poll(10, TimeUnit.SECONDS)).isEqualTo("news");
+            server.publish("news", "after");
+            stdout.awaitLine("\"data\":\"after\"");
+        } finally {
+            running.interrupt();
+            running.join(10_000);
+        }
+        assertThat(running.isAlive()).isFalse();
+    }
+}
