@@ -75,8 +75,8 @@ public final class ServerConfig {
                     + " (expected: <= writeBufferHighWaterMarkBytes " + writeBufferHighWaterMarkBytes + ")");
         }
         if (maxFrameBytes > maxMessageBytes) {
-            throw new IllegalArgumentException("maxFrameBytes: " + maxFrameBytes
-                    + " (expected: <= maxMessageBytes " + maxMessageBytes + ")");
+            throw new IllegalArgumentException(
+                    "maxFrameBytes: " + maxFrameBytes + " (expected: <= maxMessageBytes " + maxMessageBytes + ")");
         }
         if (maxQueuedBytes < writeBufferHighWaterMarkBytes) {
             throw new IllegalArgumentException("maxQueuedBytes: " + maxQueuedBytes

@@ -148,7 +148,10 @@ public final class TetherServer implements AutoCloseable {
         String host = "0.0.0.0";
         int port = 8765;
         String path = "/";
-        @Nullable TlsConfig tls;
+
+        @Nullable
+        TlsConfig tls;
+
         int maxConnections = Integer.MAX_VALUE;
         int maxFrameBytes = 4 << 20;
         int maxMessageBytes = 4 << 20;
@@ -168,10 +171,19 @@ public final class TetherServer implements AutoCloseable {
         int acceptQueueLimit = 1024;
         int ioThreads;
         boolean nativeTransport = true;
-        @Nullable Executor workerExecutor;
-        @Nullable TetherHandler handler;
-        @Nullable String staticResources;
-        @Nullable Path staticDirectory;
+
+        @Nullable
+        Executor workerExecutor;
+
+        @Nullable
+        TetherHandler handler;
+
+        @Nullable
+        String staticResources;
+
+        @Nullable
+        Path staticDirectory;
+
         Map<String, HttpEndpoint> httpEndpoints = new LinkedHashMap<>();
 
         Builder() {}
@@ -254,8 +266,7 @@ public final class TetherServer implements AutoCloseable {
 
         /** The largest plain HTTP request accepted (default 64 KiB). */
         public Builder maxHttpRequestBytes(int maxHttpRequestBytes) {
-            this.maxHttpRequestBytes =
-                    checkRange(maxHttpRequestBytes, 1024, Integer.MAX_VALUE, "maxHttpRequestBytes");
+            this.maxHttpRequestBytes = checkRange(maxHttpRequestBytes, 1024, Integer.MAX_VALUE, "maxHttpRequestBytes");
             return this;
         }
 

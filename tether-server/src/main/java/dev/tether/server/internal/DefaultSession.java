@@ -1,0 +1,495 @@
+package dev.tether.server.internal;
+
+import dev.tether.core.CloseCodes;
+import dev.tether.core.Packet;
+import dev.tether.core.PacketCodec;
+import dev.tether.server.ClientType;
+import dev.tether.server.CloseStatus;
+import dev.tether.server.ReceiveTimeoutException;
+import dev.tether.server.Session;
+import dev.tether.server.SessionClosedException;
+import dev.tether.server.SessionState;
+import dev.tether.server.TetherHandler;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.internal.PlatformDependent;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A session on one Netty channel.
+ *
+ * <p>Outbound: {@link #send} encodes on the caller's thread into a pooled buffer and offers it to a
+ * multi-producer queue; one drain task on the event loop writes everything queued and flushes once, so bursts
+ * coalesce into few syscalls and packets keep their per-thread order. Bytes in that queue plus bytes in
+ * Netty's outbound buffer are the session's queued bytes, bounded by {@code maxQueuedBytes}.
+ *
+ * <p>Inbound: packets go to the handler through a {@link SerialExecutor} (or straight on the event loop for a
+ * {@code @NonBlocking} handler), or to the pull queue. While more than {@code maxInboundQueuedPackets} wait,
+ * the channel stops reading, which pushes back on the client through TCP.
+ *
+ * <p>One road to the end: {@link #terminate} runs once on the event loop, flips the state, releases queued
+ * buffers, frees the connection slot and schedules the single {@code onDisconnect}.
+ */
+final class DefaultSession implements Session {
+    private static final Logger log = LoggerFactory.getLogger(DefaultSession.class);
+    static final int FRAGMENT_BYTES = 64 * 1024;
+
+    /** Queued behind the last packet of a closed session in pull mode; compared by identity. */
+    private static final Packet END_OF_STREAM = Packet.custom("end of stream");
+
+    /** A close the application (or the server) asked for, queued behind the packets sent before it. */
+    private record CloseRequest(int code, String reason) {}
+
+    private final UUID id = UUID.randomUUID();
+    private final ServerEngine engine;
+    private final Channel channel;
+    private final EventLoop loop;
+    private final ClientType clientType;
+    private final PacketCodec codec;
+    private final boolean textFrames;
+    private final InetSocketAddress remoteAddress;
+    private final Map<String, Object> attributes = new ConcurrentHashMap<>();
+
+    private final Queue<Object> outbound = PlatformDependent.newMpscQueue();
+    private final AtomicLong outboundQueueBytes = new AtomicLong();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final LongAdder dropped = new LongAdder();
+    private final AtomicBoolean dropLogged = new AtomicBoolean();
+
+    private final @Nullable TetherHandler handler;
+    private final boolean handlerOnEventLoop;
+    private final @Nullable SerialExecutor callbacks;
+    private final @Nullable LinkedBlockingQueue<Packet> pulled;
+    private final AtomicInteger inboundWaiting = new AtomicInteger();
+    private final int maxInboundWaiting;
+    private volatile boolean readPaused;
+    private volatile boolean handlerFailed;
+
+    private static final AtomicReferenceFieldUpdater<DefaultSession, SessionState> STATE =
+            AtomicReferenceFieldUpdater.newUpdater(DefaultSession.class, SessionState.class, "state");
+    private volatile SessionState state = SessionState.OPEN;
+    private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
+    // Written on the event loop only.
+    private @Nullable CloseStatus closeStatus;
+    private @Nullable ScheduledFuture<?> closeTimer;
+
+    DefaultSession(
+            ServerEngine engine,
+            Channel channel,
+            ClientType clientType,
+            PacketCodec codec,
+            @Nullable TetherHandler handler,
+            boolean handlerOnEventLoop,
+            Executor workers) {
+        this.engine = engine;
+        this.channel = channel;
+        this.loop = channel.eventLoop();
+        this.clientType = clientType;
+        this.codec = codec;
+        this.textFrames = clientType == ClientType.GENERIC && !engine.config().jsonInBinaryFrames();
+        this.remoteAddress = (InetSocketAddress) channel.remoteAddress();
+        this.handler = handler;
+        this.handlerOnEventLoop = handlerOnEventLoop;
+        this.callbacks = handler != null && !handlerOnEventLoop ? new SerialExecutor(workers) : null;
+        this.pulled = handler == null ? new LinkedBlockingQueue<>() : null;
+        this.maxInboundWaiting = engine.config().maxInboundQueuedPackets();
+    }
+
+    @Override
+    public UUID id() {
+        return id;
+    }
+
+    @Override
+    public ClientType clientType() {
+        return clientType;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public SessionState state() {
+        return state;
+    }
+
+    @Override
+    public Map<String, Object> attributes() {
+        return attributes;
+    }
+
+    PacketCodec codec() {
+        return codec;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    // ---- outbound ------------------------------------------------------------------------------------------
+
+    @Override
+    public boolean send(@Nullable Object data) {
+        if (state != SessionState.OPEN) {
+            return false;
+        }
+        return sendEncoded(encode(codec, Packet.wrap(data), channel.alloc()));
+    }
+
+    /** Encodes {@code packet} into a new pooled buffer; the caller owns the buffer. */
+    static ByteBuf encode(PacketCodec codec, Packet packet, ByteBufAllocator alloc) {
+        ByteBuf buf = alloc.buffer(256);
+        try {
+            codec.encode(packet, new ByteBufOutputStream(buf));
+            return buf;
+        } catch (RuntimeException e) {
+            buf.release();
+            throw e;
+        }
+    }
+
+    /**
+     * Queues an encoded packet, taking ownership of {@code buf} whatever the outcome.
+     *
+     * @return whether it was queued
+     */
+    boolean sendEncoded(ByteBuf buf) {
+        int size = buf.readableBytes();
+        if (state != SessionState.OPEN) {
+            buf.release();
+            return false;
+        }
+        if (queuedBytes() + size > engine.config().maxQueuedBytes()) {
+            buf.release();
+            dropped.increment();
+            if (dropLogged.compareAndSet(false, true)) {
+                log.warn(
+                        "Session {}: outbound queue full ({} bytes queued, max {}); dropping packets until it drains",
+                        id,
+                        queuedBytes(),
+                        engine.config().maxQueuedBytes());
+            }
+            return false;
+        }
+        outboundQueueBytes.addAndGet(size);
+        outbound.add(buf);
+        scheduleDrain();
+        return true;
+    }
+
+    private void scheduleDrain() {
+        if (drainScheduled.compareAndSet(false, true)) {
+            try {
+                loop.execute(this::drain);
+            } catch (java.util.concurrent.RejectedExecutionException loopGone) {
+                // The server is past shutdown: nothing can be written any more, so free what waits.
+                synchronized (outbound) {
+                    releaseOutbound();
+                }
+            }
+        }
+    }
+
+    /** Writes every queued packet and flushes once. Event loop only. */
+    private void drain() {
+        drainScheduled.set(false);
+        boolean wrote = false;
+        Object item;
+        while ((item = outbound.poll()) != null) {
+            if (item instanceof ByteBuf buf) {
+                outboundQueueBytes.addAndGet(-buf.readableBytes());
+                if (closeStatus != null || !channel.isActive()) {
+                    buf.release();
+                } else {
+                    writeMessage(buf);
+                    wrote = true;
+                }
+            } else if (item instanceof CloseRequest close) {
+                if (closeStatus == null) {
+                    startClose(close.code(), close.reason());
+                }
+            }
+        }
+        if (wrote) {
+            channel.flush();
+        }
+        if (dropLogged.get() && queuedBytes() < engine.config().writeBufferLowWaterMarkBytes()) {
+            dropLogged.set(false);
+        }
+    }
+
+    /** Writes one message as a single frame, or as 64 KiB fragments when larger. Takes ownership of {@code buf}. */
+    private void writeMessage(ByteBuf buf) {
+        int length = buf.readableBytes();
+        if (length <= FRAGMENT_BYTES) {
+            channel.write(firstFrame(true, buf), channel.voidPromise());
+            return;
+        }
+        try {
+            int offset = buf.readerIndex();
+            int end = offset + length;
+            boolean first = true;
+            while (offset < end) {
+                int chunk = Math.min(FRAGMENT_BYTES, end - offset);
+                boolean last = offset + chunk == end;
+                ByteBuf slice = buf.retainedSlice(offset, chunk);
+                WebSocketFrame frame = first ? firstFrame(last, slice) : new ContinuationWebSocketFrame(last, 0, slice);
+                channel.write(frame, channel.voidPromise());
+                first = false;
+                offset += chunk;
+            }
+        } finally {
+            buf.release();
+        }
+    }
+
+    private WebSocketFrame firstFrame(boolean fin, ByteBuf payload) {
+        return textFrames ? new TextWebSocketFrame(fin, 0, payload) : new BinaryWebSocketFrame(fin, 0, payload);
+    }
+
+    private void releaseOutbound() {
+        Object item;
+        while ((item = outbound.poll()) != null) {
+            if (item instanceof ByteBuf buf) {
+                outboundQueueBytes.addAndGet(-buf.readableBytes());
+            }
+            ReferenceCountUtil.release(item);
+        }
+    }
+
+    @Override
+    public long queuedBytes() {
+        ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+        return outboundQueueBytes.get() + (buffer == null ? 0 : buffer.totalPendingWriteBytes());
+    }
+
+    @Override
+    public boolean isWritable() {
+        return channel.isWritable()
+                && outboundQueueBytes.get() < engine.config().writeBufferHighWaterMarkBytes();
+    }
+
+    @Override
+    public long droppedPackets() {
+        return dropped.sum();
+    }
+
+    // ---- closing -------------------------------------------------------------------------------------------
+
+    @Override
+    public void close(int code, String reason) {
+        if (STATE.compareAndSet(this, SessionState.OPEN, SessionState.CLOSING)) {
+            outbound.add(new CloseRequest(code, reason));
+            scheduleDrain();
+        }
+    }
+
+    /** Sends our close frame and waits a bounded time for the client's. Event loop only. */
+    void startClose(int code, String reason) {
+        if (closeStatus != null) {
+            return;
+        }
+        STATE.compareAndSet(this, SessionState.OPEN, SessionState.CLOSING);
+        closeStatus = new CloseStatus(code, reason, false);
+        if (!channel.isActive()) {
+            return;
+        }
+        channel.writeAndFlush(new CloseWebSocketFrame(code, reason));
+        long timeoutNanos = engine.config().closeTimeout().toNanos();
+        closeTimer = loop.schedule(
+                () -> {
+                    log.debug(
+                            "Session {}: no close frame from the client within {}; dropping the connection",
+                            id,
+                            engine.config().closeTimeout());
+                    channel.close();
+                },
+                timeoutNanos,
+                TimeUnit.NANOSECONDS);
+    }
+
+    /** The client sent a close frame. Event loop only. */
+    void peerClosed(int code, String reason, CloseWebSocketFrame reply) {
+        if (closeStatus == null) {
+            STATE.compareAndSet(this, SessionState.OPEN, SessionState.CLOSING);
+            closeStatus = new CloseStatus(code, reason, true);
+            channel.writeAndFlush(reply).addListener(f -> channel.close());
+        } else {
+            ReferenceCountUtil.release(reply);
+            channel.close();
+        }
+    }
+
+    /** The pipeline already answered a protocol violation with this close code. Event loop only. */
+    void protocolViolation(int code, String reason) {
+        if (closeStatus == null) {
+            STATE.compareAndSet(this, SessionState.OPEN, SessionState.CLOSING);
+            closeStatus = new CloseStatus(code, reason, false);
+        }
+    }
+
+    /** Whether our side has sent or received a close frame. Event loop only. */
+    boolean closing() {
+        return closeStatus != null;
+    }
+
+    /** The channel closed: the single terminal transition. Event loop only. */
+    void terminate() {
+        if (state == SessionState.CLOSED) {
+            return;
+        }
+        state = SessionState.CLOSED;
+        if (closeTimer != null) {
+            closeTimer.cancel(false);
+        }
+        CloseStatus status = closeStatus != null ? closeStatus : new CloseStatus(CloseStatus.ABNORMAL, "", true);
+        releaseOutbound();
+        engine.unregister(this);
+        log.debug("Session {} closed: {}", id, status);
+        if (handler != null) {
+            runCallback(() -> handler.onDisconnect(this, status), true);
+        } else if (pulled != null) {
+            pulled.add(END_OF_STREAM);
+        }
+        // Completes after onDisconnect is queued, so a waiter sees the session gone from the server.
+        if (callbacks != null) {
+            callbacks.execute(() -> closed.complete(status));
+        } else {
+            closed.complete(status);
+        }
+    }
+
+    @Override
+    public CompletionStage<CloseStatus> closeFuture() {
+        return closed.minimalCompletionStage();
+    }
+
+    // ---- inbound -------------------------------------------------------------------------------------------
+
+    /** The handshake completed and the session is registered. Event loop only. */
+    void opened() {
+        if (handler != null) {
+            runCallback(() -> handler.onConnect(this), false);
+        }
+    }
+
+    /** A packet arrived. Event loop only. */
+    void received(Packet packet) {
+        if (pulled != null) {
+            pulled.add(packet);
+            waiting(1);
+            return;
+        }
+        TetherHandler h = handler;
+        if (h == null) {
+            return;
+        }
+        if (handlerOnEventLoop) {
+            runCallback(() -> h.onPacket(this, packet), false);
+            return;
+        }
+        waiting(1);
+        runCallback(
+                () -> {
+                    try {
+                        if (!handlerFailed) {
+                            h.onPacket(this, packet);
+                        }
+                    } finally {
+                        waiting(-1);
+                    }
+                },
+                false);
+    }
+
+    /** Counts packets waiting for the application and pauses or resumes reading around the limit. */
+    private void waiting(int delta) {
+        int now = inboundWaiting.addAndGet(delta);
+        if (delta > 0 && now > maxInboundWaiting && !readPaused) {
+            readPaused = true;
+            loop.execute(() -> channel.config().setAutoRead(false));
+        } else if (delta < 0 && readPaused && now <= maxInboundWaiting / 2) {
+            readPaused = false;
+            loop.execute(() -> {
+                channel.config().setAutoRead(true);
+                channel.read();
+            });
+        }
+    }
+
+    /** Runs a handler callback where the handler wants it; a throwing callback closes the session with 1011. */
+    private void runCallback(Runnable callback, boolean terminal) {
+        Runnable guarded = () -> {
+            try {
+                callback.run();
+            } catch (RuntimeException | Error e) {
+                log.error("Session {}: handler threw; closing the session with 1011", id, e);
+                if (!terminal) {
+                    handlerFailed = true;
+                    close(CloseCodes.INTERNAL_ERROR, "Internal server error");
+                }
+            }
+        };
+        if (callbacks != null) {
+            callbacks.execute(guarded);
+        } else {
+            guarded.run();
+        }
+    }
+
+    @Override
+    @SuppressWarnings("ReferenceEquality") // END_OF_STREAM is a marker instance
+    public Packet recv(Duration timeout) throws InterruptedException {
+        LinkedBlockingQueue<Packet> queue = pulled;
+        if (queue == null) {
+            throw new IllegalStateException("recv: the server has a handler (expected: a server built without one)");
+        }
+        Packet packet = queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        if (packet == null) {
+            throw new ReceiveTimeoutException(
+                    "Receive operation timed out after " + timeout.toMillis() / 1000.0 + " seconds.");
+        }
+        if (packet == END_OF_STREAM) {
+            queue.add(END_OF_STREAM); // for the next caller
+            throw new SessionClosedException("Cannot receive data: session " + id + " is closed.");
+        }
+        waiting(-1);
+        return packet;
+    }
+
+    @Override
+    public String toString() {
+        return "Session{" + id + ", " + clientType + ", " + remoteAddress + ", " + state + "}";
+    }
+}

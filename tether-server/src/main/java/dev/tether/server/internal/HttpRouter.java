@@ -1,0 +1,315 @@
+package dev.tether.server.internal;
+
+import dev.tether.core.CloseCodes;
+import dev.tether.core.WireFormat;
+import dev.tether.server.ClientType;
+import dev.tether.server.HttpEndpoint;
+import dev.tether.server.HttpRequest;
+import dev.tether.server.HttpResponse;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Handles every HTTP request of a connection until it upgrades: the WebSocket handshake with its checks (path,
+ * Origin, capacity, version), {@code GET /health}, the application's endpoints and static files.
+ *
+ * <p>A connection must finish a request within the handshake timeout, counted from when it connected or from
+ * its previous response, or it is closed: slow or idle clients cannot hold connections open.
+ */
+final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
+
+    private final ServerEngine engine;
+    private @Nullable ScheduledFuture<?> deadline;
+
+    HttpRouter(ServerEngine engine) {
+        this.engine = engine;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        armDeadline(ctx);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelDeadline();
+        ctx.fireChannelInactive();
+    }
+
+    private void armDeadline(ChannelHandlerContext ctx) {
+        cancelDeadline();
+        long nanos = engine.config().handshakeTimeout().toNanos();
+        deadline = ctx.executor()
+                .schedule(
+                        () -> {
+                            log.debug(
+                                    "{}: no complete request within {}; closing",
+                                    ctx.channel(),
+                                    engine.config().handshakeTimeout());
+                            ctx.close();
+                        },
+                        nanos,
+                        TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelDeadline() {
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        cancelDeadline();
+        if (!request.decoderResult().isSuccess()) {
+            Throwable cause = request.decoderResult().cause();
+            HttpResponseStatus status = cause instanceof TooLongHttpLineException
+                    ? HttpResponseStatus.REQUEST_URI_TOO_LONG
+                    : cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException
+                            ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+                            : HttpResponseStatus.BAD_REQUEST;
+            respond(ctx, request, HttpResponse.text(status.code(), "Bad request: " + cause.getMessage()), true);
+            return;
+        }
+        if (isUpgrade(request)) {
+            upgrade(ctx, request);
+        } else {
+            http(ctx, request);
+        }
+    }
+
+    private static boolean isUpgrade(FullHttpRequest request) {
+        String upgrade = request.headers().get(HttpHeaderNames.UPGRADE);
+        return upgrade != null && upgrade.equalsIgnoreCase("websocket");
+    }
+
+    // ---- WebSocket upgrade ---------------------------------------------------------------------------------
+
+    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request) {
+        String path = new QueryStringDecoder(request.uri()).path();
+        if (!path.equals(engine.config().path())) {
+            respond(ctx, request, HttpResponse.text(404, "No WebSocket endpoint at " + path), true);
+            return;
+        }
+        if (!HttpMethod.GET.equals(request.method())) {
+            respond(
+                    ctx,
+                    request,
+                    HttpResponse.text(400, "A WebSocket upgrade must use GET, not " + request.method()),
+                    true);
+            return;
+        }
+        String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+        if (origin != null
+                && !engine.config().allowedOrigins().isEmpty()
+                && !engine.config().allowedOrigins().contains(origin)) {
+            log.debug("{}: refused Origin {}", ctx.channel(), origin);
+            respond(ctx, request, HttpResponse.text(403, "Origin not allowed: " + origin), true);
+            return;
+        }
+        WebSocketServerHandshaker handshaker = engine.handshakerFactory().newHandshaker(request);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel())
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        if (!engine.tryReserve()) {
+            respond(ctx, request, HttpResponse.text(503, CloseCodes.SERVER_FULL), true);
+            return;
+        }
+        DefaultSession session;
+        try {
+            ClientType type = offersFrameworkProtocol(request) ? ClientType.FRAMEWORK : ClientType.GENERIC;
+            session = engine.newSession(ctx.channel(), type);
+            handshaker.handshake(ctx.channel(), request).addListener(done -> {
+                if (done.isSuccess()) {
+                    engine.opened(session);
+                } else {
+                    log.debug(
+                            "{}: handshake failed: {}",
+                            ctx.channel(),
+                            done.cause().toString());
+                    ctx.close();
+                }
+            });
+        } catch (WebSocketHandshakeException e) {
+            engine.release();
+            respond(ctx, request, HttpResponse.text(400, "Bad WebSocket handshake: " + e.getMessage()), true);
+            return;
+        }
+        // The handshaker put the frame codec in front of us; frames now go to the session's handler.
+        ctx.pipeline()
+                .addAfter(ctx.name(), "tether-utf8", new Utf8FrameValidator(true))
+                .addAfter(
+                        "tether-utf8",
+                        "tether-frames",
+                        new FrameHandler(
+                                session,
+                                engine.config().maxMessageBytes(),
+                                engine.config().pingInterval().toNanos(),
+                                engine.config().idleTimeout().toNanos()))
+                .remove(this);
+    }
+
+    private static boolean offersFrameworkProtocol(FullHttpRequest request) {
+        for (String header : request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL)) {
+            int start = 0;
+            while (start <= header.length()) {
+                int comma = header.indexOf(',', start);
+                int end = comma < 0 ? header.length() : comma;
+                if (header.substring(start, end).trim().equals(WireFormat.SUBPROTOCOL)) {
+                    return true;
+                }
+                start = end + 1;
+            }
+        }
+        return false;
+    }
+
+    // ---- plain HTTP ----------------------------------------------------------------------------------------
+
+    private void http(ChannelHandlerContext ctx, FullHttpRequest request) {
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String path = uri.path();
+        if (path.equals("/health") && HttpMethod.GET.equals(request.method())) {
+            respond(ctx, request, HttpResponse.json(200, engine.healthJson()), false);
+            return;
+        }
+        HttpEndpoint endpoint = engine.config().httpEndpoints().get(path);
+        if (endpoint == null && !engine.staticFiles().enabled()) {
+            respond(ctx, request, HttpResponse.text(404, "Not found: " + path), false);
+            return;
+        }
+        // Application code and file reads may block: run them on a worker, one request at a time per connection.
+        ctx.channel().config().setAutoRead(false);
+        HttpRequest copy = endpoint == null ? null : copyOf(ctx, request, uri);
+        HttpMethod method = request.method();
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        boolean head = HttpMethod.HEAD.equals(method);
+        CompletableFuture<HttpResponse> answer = new CompletableFuture<>();
+        try {
+            engine.workers().execute(() -> {
+                try {
+                    CompletionStage<HttpResponse> stage = copy != null && endpoint != null
+                            ? endpoint.handle(copy)
+                            : CompletableFuture.completedFuture(staticFile(method, path));
+                    stage.whenComplete((response, failure) -> {
+                        if (failure != null) {
+                            answer.completeExceptionally(failure);
+                        } else {
+                            answer.complete(response);
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    answer.completeExceptionally(e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            answer.complete(HttpResponse.text(503, "Server is shutting down"));
+        }
+        answer.whenComplete((response, failure) -> ctx.executor().execute(() -> {
+            HttpResponse out = response;
+            if (failure != null || out == null) {
+                log.error("HTTP {} {} failed", method, path, failure);
+                out = HttpResponse.text(500, "Internal server error");
+            }
+            write(ctx, out, keepAlive, head);
+            ctx.channel().config().setAutoRead(true);
+        }));
+    }
+
+    private HttpResponse staticFile(HttpMethod method, String path) {
+        if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
+            return HttpResponse.text(405, "Method not allowed: " + method);
+        }
+        try {
+            StaticFiles.StaticFile file = engine.staticFiles().find(path);
+            return file == null
+                    ? HttpResponse.text(404, "Not found: " + path)
+                    : new HttpResponse(200, file.contentType(), file.body(), Map.of("cache-control", "no-cache"));
+        } catch (java.io.IOException e) {
+            log.warn("Could not read static file {}", path, e);
+            return HttpResponse.text(500, "Could not read " + path);
+        }
+    }
+
+    private static HttpRequest copyOf(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
+        Map<String, String> headers = new TreeMap<>();
+        for (Map.Entry<String, String> h : request.headers()) {
+            headers.merge(h.getKey().toLowerCase(Locale.ROOT), h.getValue(), (a, b) -> a + ", " + b);
+        }
+        return new HttpRequest(
+                request.method().name(),
+                uri.path(),
+                uri.parameters(),
+                headers,
+                ByteBufUtil.getBytes(request.content()),
+                (InetSocketAddress) ctx.channel().remoteAddress());
+    }
+
+    private void respond(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponse response, boolean close) {
+        write(ctx, response, !close && HttpUtil.isKeepAlive(request), HttpMethod.HEAD.equals(request.method()));
+    }
+
+    private void write(ChannelHandlerContext ctx, HttpResponse response, boolean keepAlive, boolean head) {
+        FullHttpResponse out = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(response.status()),
+                head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(response.body()));
+        response.headers().forEach(out.headers()::set);
+        out.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
+        out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.body().length);
+        if (keepAlive) {
+            out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(out);
+            armDeadline(ctx);
+        } else {
+            out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof java.io.IOException) {
+            log.debug("{}: I/O error before upgrade: {}", ctx.channel(), cause.toString());
+        } else {
+            log.warn("{}: error before upgrade; closing", ctx.channel(), cause);
+        }
+        ctx.close();
+    }
+}

@@ -1,0 +1,432 @@
+package dev.tether.server.internal;
+
+import dev.tether.core.CloseCodes;
+import dev.tether.core.Packet;
+import dev.tether.core.PacketCodec;
+import dev.tether.core.PacketCodecs;
+import dev.tether.core.TetherException;
+import dev.tether.core.WireFormat;
+import dev.tether.server.ClientType;
+import dev.tether.server.NonBlocking;
+import dev.tether.server.ReceiveTimeoutException;
+import dev.tether.server.ServerConfig;
+import dev.tether.server.Session;
+import dev.tether.server.TetherHandler;
+import dev.tether.server.TlsConfig;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.internal.PlatformDependent;
+import java.net.InetSocketAddress;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import javax.net.ssl.KeyManagerFactory;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything behind {@link dev.tether.server.TetherServer}: the Netty bootstrap, the session registry, the
+ * connection slots, broadcast and shutdown.
+ */
+public final class ServerEngine {
+    private static final Logger log = LoggerFactory.getLogger(ServerEngine.class);
+
+    private enum State {
+        NEW,
+        STARTED,
+        CLOSING,
+        CLOSED
+    }
+
+    private final ServerConfig config;
+    private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+    private final Map<UUID, DefaultSession> sessions = new ConcurrentHashMap<>();
+    private final AtomicInteger slots = new AtomicInteger();
+    private final @Nullable BlockingQueue<DefaultSession> acceptQueue;
+    private final @Nullable TetherHandler handler;
+    private final boolean handlerOnEventLoop;
+    private final PacketCodec msgpack = PacketCodecs.msgpack();
+    private final PacketCodec json = PacketCodecs.json();
+    private final StaticFiles staticFiles;
+    private final WebSocketServerHandshakerFactory handshakerFactory;
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private volatile long startNanos = System.nanoTime();
+
+    private @Nullable EventLoopGroup group;
+    private @Nullable Channel serverChannel;
+    private @Nullable ChannelGroup allChannels;
+    private @Nullable Executor workers;
+    private @Nullable ExecutorService ownedWorkers;
+
+    public ServerEngine(ServerConfig config) {
+        this.config = config;
+        this.handler = config.handler();
+        this.handlerOnEventLoop = handler != null && handler.getClass().isAnnotationPresent(NonBlocking.class);
+        this.acceptQueue = handler == null ? new ArrayBlockingQueue<>(config.acceptQueueLimit()) : null;
+        this.staticFiles = new StaticFiles(config.staticDirectory(), config.staticResources());
+        WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(config.maxFrameBytes())
+                .expectMaskedFrames(true)
+                .allowMaskMismatch(false)
+                .allowExtensions(config.perMessageDeflate())
+                .closeOnProtocolViolation(true)
+                .withUTF8Validator(true)
+                .build();
+        this.handshakerFactory = new WebSocketServerHandshakerFactory(
+                (config.tls() == null ? "ws://" : "wss://") + config.host() + ":" + config.port() + config.path(),
+                WireFormat.SUBPROTOCOL,
+                decoder);
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    // ---- lifecycle -----------------------------------------------------------------------------------------
+
+    public void start() {
+        if (!state.compareAndSet(State.NEW, State.STARTED)) {
+            throw new IllegalStateException("start: the server is " + state.get() + " (expected: NEW)");
+        }
+        startNanos = System.nanoTime();
+        SslContext ssl = config.tls() == null ? null : sslContext(config.tls());
+        Transport transport = Transport.choose(config.nativeTransport());
+        int threads = config.ioThreads() > 0
+                ? config.ioThreads()
+                : Runtime.getRuntime().availableProcessors();
+        EventLoopGroup loops = transport.newGroup(threads, Threads.ioThreads());
+        group = loops;
+        allChannels = new DefaultChannelGroup("tether", GlobalEventExecutor.INSTANCE);
+        if (config.workerExecutor() != null) {
+            workers = config.workerExecutor();
+        } else {
+            ExecutorService own = Threads.newWorkerExecutor();
+            ownedWorkers = own;
+            workers = own;
+        }
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(loops)
+                .channel(transport.serverChannelType())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(
+                        ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(
+                                config.writeBufferLowWaterMarkBytes(), config.writeBufferHighWaterMarkBytes()))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        initConnection(ch, ssl);
+                    }
+                });
+        try {
+            serverChannel = bootstrap
+                    .bind(config.host(), config.port())
+                    .syncUninterruptibly()
+                    .channel();
+        } catch (RuntimeException e) {
+            loops.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            if (ownedWorkers != null) {
+                ownedWorkers.shutdownNow();
+            }
+            state.set(State.CLOSED);
+            terminated.complete(null);
+            throw new TetherException(
+                    "Could not bind " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+        }
+        log.info(
+                "Tether listening on {}://{}:{}{} ({} transport, {} I/O threads)",
+                config.tls() == null ? "ws" : "wss",
+                config.host(),
+                port(),
+                config.path(),
+                transport.name().toLowerCase(java.util.Locale.ROOT),
+                threads);
+    }
+
+    private void initConnection(SocketChannel ch, @Nullable SslContext ssl) {
+        ChannelGroup channels = allChannels;
+        if (channels != null) {
+            channels.add(ch);
+        }
+        ChannelPipeline p = ch.pipeline();
+        if (ssl != null) {
+            p.addLast("tether-tls", ssl.newHandler(ch.alloc()));
+        }
+        int headerBytes = Math.min(8192, config.maxHttpRequestBytes());
+        p.addLast(
+                "tether-http",
+                new HttpServerCodec(new HttpDecoderConfig()
+                        .setMaxInitialLineLength(headerBytes)
+                        .setMaxHeaderSize(headerBytes)));
+        p.addLast("tether-http-aggregator", new HttpObjectAggregator(config.maxHttpRequestBytes()));
+        if (config.perMessageDeflate()) {
+            p.addLast("tether-deflate", new WebSocketServerCompressionHandler(config.maxMessageBytes()));
+        }
+        p.addLast("tether-router", new HttpRouter(this));
+    }
+
+    private static SslContext sslContext(TlsConfig tls) {
+        try {
+            KeyStore keyStore = tls.keyStore();
+            char[] password = tls.password();
+            if (keyStore != null) {
+                KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(keyStore, password);
+                return SslContextBuilder.forServer(kmf).build();
+            }
+            return SslContextBuilder.forServer(
+                            java.util.Objects.requireNonNull(tls.certificateChain())
+                                    .toFile(),
+                            java.util.Objects.requireNonNull(tls.privateKey()).toFile(),
+                            password == null ? null : new String(password))
+                    .build();
+        } catch (Exception e) {
+            throw new TetherException(
+                    "tls: " + tls + " (expected: a usable certificate and private key): " + e.getMessage(), e);
+        }
+    }
+
+    public int port() {
+        Channel ch = serverChannel;
+        return ch == null ? config.port() : ((InetSocketAddress) ch.localAddress()).getPort();
+    }
+
+    public CompletionStage<Void> closeAsync() {
+        if (state.compareAndSet(State.NEW, State.CLOSED)) {
+            terminated.complete(null);
+            return terminated;
+        }
+        if (!state.compareAndSet(State.STARTED, State.CLOSING)) {
+            return terminated;
+        }
+        Channel server = serverChannel;
+        if (server != null) {
+            server.close();
+        }
+        List<CompletableFuture<?>> closing = new ArrayList<>();
+        for (DefaultSession session : sessions.values()) {
+            session.close(CloseCodes.GOING_AWAY, CloseCodes.SERVER_SHUTTING_DOWN);
+            closing.add(session.closeFuture().toCompletableFuture());
+        }
+        long graceMillis = config.shutdownGracePeriod().toMillis();
+        CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
+                .completeOnTimeout(null, graceMillis, TimeUnit.MILLISECONDS)
+                .whenComplete((ok, error) -> {
+                    ChannelGroup channels = allChannels;
+                    if (channels != null) {
+                        channels.close(); // drops sessions that did not finish and idle HTTP connections
+                    }
+                    EventLoopGroup loops = group;
+                    if (loops == null) {
+                        finishClose();
+                        return;
+                    }
+                    loops.shutdownGracefully(0, Math.max(100, graceMillis), TimeUnit.MILLISECONDS)
+                            .addListener(f -> finishClose());
+                });
+        return terminated;
+    }
+
+    private void finishClose() {
+        ExecutorService own = ownedWorkers;
+        if (own != null) {
+            own.shutdown();
+        }
+        state.set(State.CLOSED);
+        log.info("Tether server on port {} stopped", port());
+        terminated.complete(null);
+    }
+
+    public void close() {
+        EventLoopGroup loops = group;
+        if (loops != null) {
+            for (EventExecutor loop : loops) {
+                if (loop.inEventLoop()) {
+                    throw new IllegalStateException("close: called on I/O thread "
+                            + Thread.currentThread().getName() + " (expected: another thread, or closeAsync())");
+                }
+            }
+        }
+        try {
+            closeAsync()
+                    .toCompletableFuture()
+                    .get(config.shutdownGracePeriod().toMillis() + 10_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.warn("Server shutdown did not complete cleanly", e);
+        }
+    }
+
+    // ---- sessions ------------------------------------------------------------------------------------------
+
+    /** Takes a connection slot if one is free (and, in pull mode, the accept queue has room). */
+    boolean tryReserve() {
+        if (state.get() != State.STARTED) {
+            return false;
+        }
+        BlockingQueue<DefaultSession> queue = acceptQueue;
+        if (queue != null && queue.remainingCapacity() == 0) {
+            return false;
+        }
+        while (true) {
+            int used = slots.get();
+            if (used >= config.maxConnections()) {
+                return false;
+            }
+            if (slots.compareAndSet(used, used + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Gives back a slot taken by {@link #tryReserve} for a handshake that never made a session. */
+    void release() {
+        slots.decrementAndGet();
+    }
+
+    DefaultSession newSession(Channel channel, ClientType type) {
+        PacketCodec codec = type == ClientType.FRAMEWORK ? msgpack : json;
+        return new DefaultSession(this, channel, type, codec, handler, handlerOnEventLoop, workers());
+    }
+
+    /** The handshake response went out: the session joins the registry and the application sees it. */
+    void opened(DefaultSession session) {
+        sessions.put(session.id(), session);
+        BlockingQueue<DefaultSession> queue = acceptQueue;
+        if (queue != null && !queue.offer(session)) {
+            // Only reachable through a race between tryReserve's room check and this offer.
+            session.startClose(CloseCodes.TRY_AGAIN_LATER, CloseCodes.SERVER_AT_CAPACITY);
+            return;
+        }
+        session.opened();
+    }
+
+    /** The session ended: called once per session by {@link DefaultSession#terminate}. */
+    void unregister(DefaultSession session) {
+        sessions.remove(session.id());
+        slots.decrementAndGet();
+    }
+
+    public List<Session> sessions() {
+        return List.copyOf(sessions.values());
+    }
+
+    public @Nullable Session session(UUID id) {
+        return sessions.get(id);
+    }
+
+    public int connectionCount() {
+        return slots.get();
+    }
+
+    public Session accept(Duration timeout) throws InterruptedException {
+        BlockingQueue<DefaultSession> queue = acceptQueue;
+        if (queue == null) {
+            throw new IllegalStateException("accept: the server has a handler (expected: a server built without one)");
+        }
+        DefaultSession session = queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        if (session == null) {
+            throw new ReceiveTimeoutException(
+                    "No client connected within " + timeout.toMillis() / 1000.0 + " seconds.");
+        }
+        return session;
+    }
+
+    public int broadcast(
+            @Nullable Object data, Collection<? extends Session> exclude, Predicate<? super Session> filter) {
+        Packet packet = data instanceof Packet p ? p : Packet.broadcast(data);
+        ByteBuf[] encoded = new ByteBuf[2]; // [MessagePack, JSON]: each encoded at most once
+        int queued = 0;
+        try {
+            for (DefaultSession session : sessions.values()) {
+                if (!session.isOpen() || exclude.contains(session) || !filter.test(session)) {
+                    continue;
+                }
+                int format = session.clientType() == ClientType.FRAMEWORK ? 0 : 1;
+                ByteBuf bytes = encoded[format];
+                if (bytes == null) {
+                    bytes = DefaultSession.encode(session.codec(), packet, ByteBufAllocator.DEFAULT);
+                    encoded[format] = bytes;
+                }
+                if (session.sendEncoded(bytes.retainedDuplicate())) {
+                    queued++;
+                }
+            }
+        } finally {
+            for (ByteBuf bytes : encoded) {
+                if (bytes != null) {
+                    bytes.release();
+                }
+            }
+        }
+        return queued;
+    }
+
+    // ---- shared pieces -------------------------------------------------------------------------------------
+
+    Executor workers() {
+        Executor w = workers;
+        if (w == null) {
+            throw new IllegalStateException("workers: the server is not started");
+        }
+        return w;
+    }
+
+    StaticFiles staticFiles() {
+        return staticFiles;
+    }
+
+    WebSocketServerHandshakerFactory handshakerFactory() {
+        return handshakerFactory;
+    }
+
+    String healthJson() {
+        Runtime rt = Runtime.getRuntime();
+        long uptimeSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos);
+        return "{\"status\":\"" + (state.get() == State.STARTED ? "UP" : "STOPPING") + "\""
+                + ",\"connections\":" + connectionCount()
+                + ",\"uptimeSeconds\":" + uptimeSeconds
+                + ",\"heapUsedBytes\":" + (rt.totalMemory() - rt.freeMemory())
+                + ",\"directMemoryBytes\":" + PlatformDependent.usedDirectMemory()
+                + "}";
+    }
+}
