@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
 import io.netty.util.ResourceLeakDetectorFactory;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -38,8 +40,9 @@ public final class RecordingLeakDetectorFactory extends ResourceLeakDetectorFact
     }
 
     /**
-     * Makes the detectors report what has leaked: garbage-collects, then allocates and releases buffers, because
-     * a detector looks at collected resources only when it tracks a new one.
+     * Makes the detectors report what has leaked: garbage-collects, waits until the collected references are
+     * queued, then allocates and releases buffers, because a detector looks at collected resources only when it
+     * tracks a new one.
      */
     public static void detectLeaks(int rounds) {
         if (ResourceLeakDetector.getLevel() == ResourceLeakDetector.Level.DISABLED) {
@@ -48,12 +51,28 @@ public final class RecordingLeakDetectorFactory extends ResourceLeakDetectorFact
         // Below PARANOID only one allocation in 128 is tracked, so it takes more of them to trigger a check.
         int allocations = ResourceLeakDetector.getLevel() == ResourceLeakDetector.Level.PARANOID ? 4 : 512;
         for (int round = 0; round < rounds; round++) {
-            System.gc();
+            collectGarbage();
             for (int i = 0; i < allocations; i++) {
                 ByteBufAllocator.DEFAULT.heapBuffer(8).release();
                 ByteBufAllocator.DEFAULT.directBuffer(8).release();
             }
         }
+    }
+
+    /**
+     * Runs a full collection and waits (up to a second) until a reference it cleared has been queued: the JVM's
+     * reference handler queues cleared references after the collection, and the detectors only see queued ones.
+     */
+    private static void collectGarbage() {
+        ReferenceQueue<Object> queue = new ReferenceQueue<>();
+        WeakReference<Object> sentinel = new WeakReference<>(new Object(), queue);
+        System.gc();
+        try {
+            queue.remove(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        sentinel.clear();
     }
 
     /** Returns and forgets the leak reports recorded so far. */
