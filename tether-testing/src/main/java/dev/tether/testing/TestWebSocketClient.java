@@ -176,6 +176,14 @@ public final class TestWebSocketClient implements AutoCloseable {
         return new Builder(uri);
     }
 
+    /**
+     * Sends {@code request} (ISO-8859-1 text, e.g. a malformed HTTP request) to the server at {@code uri} and
+     * returns its answer. A request without {@code Connection: close} is answered and then closed by the client.
+     */
+    public static HandshakeResponse exchange(URI uri, String request) {
+        return builder(uri).rawRequest(request).exchange();
+    }
+
     /** Connects to {@code uri} with no subprotocol: a generic (JSON) client. */
     public static TestWebSocketClient connect(URI uri) {
         return builder(uri).connect();
@@ -854,6 +862,16 @@ public final class TestWebSocketClient implements AutoCloseable {
                 throw new AssertionError(
                         "Expected the server to refuse the upgrade, but it switched protocols: " + client.handshake);
             }
+            return client.handshake;
+        }
+
+        /**
+         * Sends the request and returns whatever the server answered, upgrade or not, then closes the
+         * connection: for plain HTTP requests written by hand (with {@link #rawRequest}).
+         */
+        public HandshakeResponse exchange() {
+            TestWebSocketClient client = new TestWebSocketClient(this);
+            client.channel.close().awaitUninterruptibly(timeout.toMillis());
             return client.handshake;
         }
 
