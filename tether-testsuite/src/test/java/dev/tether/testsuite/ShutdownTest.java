@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tether.core.CloseCodes;
 import dev.tether.server.TetherServer;
+import dev.tether.testing.Await;
 import dev.tether.testing.CloseFrame;
 import dev.tether.testing.RecordingHandler;
 import dev.tether.testing.TestWebSocketClient;
@@ -41,6 +42,43 @@ class ShutdownTest {
             }
         } finally {
             clients.forEach(TestWebSocketClient::close);
+        }
+    }
+
+    @Test
+    void closeRightAfterAHandshakeStillSends1001() {
+        // No wait for onConnect: the client has its 101, so the session exists for it and must be closed properly.
+        for (int attempt = 0; attempt < 20; attempt++) {
+            TetherServer server = Support.startServer(b -> b.handler(new RecordingHandler()));
+            try (TestWebSocketClient client = TestWebSocketClient.connect(Support.uri(server))) {
+                server.close();
+
+                assertThat(client.awaitClose().code())
+                        .as("close code in attempt " + attempt)
+                        .isEqualTo(1001);
+            } finally {
+                server.close();
+            }
+        }
+    }
+
+    @Test
+    void closeRightAfterAHandshakeKeepsTheHandlerContract() {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            RecordingHandler recorder = new RecordingHandler();
+            TetherServer server = Support.startServer(b -> b.handler(recorder));
+            TestWebSocketClient client = TestWebSocketClient.connect(Support.uri(server));
+            server.close();
+            client.awaitDisconnect();
+
+            // Whatever the race, a session the handler heard of ends with exactly one onDisconnect after onConnect.
+            Await.until(
+                    "every session seen by the handler has ended",
+                    () -> recorder.events().stream()
+                            .filter(e -> e instanceof RecordingHandler.Connected)
+                            .allMatch(e -> recorder.disconnectCount(e.session()) > 0));
+            assertThat(recorder.contractViolations()).as("attempt " + attempt).isEmpty();
+            client.close();
         }
     }
 
