@@ -12,6 +12,7 @@ import dev.tether.testing.CloseFrame;
 import dev.tether.testing.Frame;
 import dev.tether.testing.TestWebSocketClient;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.function.Consumer;
 
@@ -59,12 +60,15 @@ final class Support {
         assertThat(echoedBytes(client.awaitPacket())).isEqualTo(sent);
     }
 
+    /** How long a server may take to fail a connection; it should do so at once. */
+    static final Duration FAIL_TIMEOUT = Duration.ofSeconds(3);
+
     /**
      * Waits for the server to fail the connection: a close frame with {@code code}, no data message before it,
      * and the end of the TCP connection.
      */
     static CloseFrame assertFailedWith(TestWebSocketClient client, int code) {
-        CloseFrame close = client.awaitClose();
+        CloseFrame close = client.awaitClose(FAIL_TIMEOUT);
         assertThat(close.code()).as("close code of " + close).isEqualTo(code);
         client.awaitDisconnect();
         return close;
