@@ -7,11 +7,28 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Packets are immutable. {@code data} holds any value the codecs can write: {@code null}, booleans,
  * numbers, strings, {@code byte[]}, lists, maps, arrays, records and POJOs (written by Jackson's usual
- * rules). Decoded values use a small model: {@code Boolean}; {@code Integer}, {@code Long} or
- * {@code BigInteger} (the smallest that holds the number); {@code Double}; {@code String}; {@code byte[]}
- * (MessagePack {@code bin}; JSON has no bytes, so a base64 string stays a {@code String}); {@code List}; and
- * {@code Map} with {@code String} keys (a MessagePack peer that sends other key types gets them back as
- * their decoded values).
+ * rules), and {@link java.time.Instant} (a MessagePack timestamp; ISO-8601 text in JSON). Map keys that are
+ * numbers or booleans stay numbers and booleans in MessagePack, as a Python peer's would; JSON makes them strings.
+ *
+ * <p>Decoded values use a small model:
+ * <ul>
+ *   <li>{@code Boolean};
+ *   <li>{@code Integer}, {@code Long} or {@code BigInteger}, the smallest that holds the number (MessagePack
+ *       carries {@code -2^63} to {@code 2^64-1});
+ *   <li>{@code Double} (a MessagePack float32 widens);
+ *   <li>{@code String};
+ *   <li>{@code byte[]} for MessagePack {@code bin} (JSON has no bytes: a base64 string stays a {@code String});
+ *   <li>{@code List}, an {@code ArrayList};
+ *   <li>{@code Map}, a {@code LinkedHashMap} in wire order, with {@code String} keys (in MessagePack, keys of
+ *       other types keep their decoded values, and are written back as such);
+ *   <li>{@link java.time.Instant} for the MessagePack timestamp extension (type -1), and Jackson's
+ *       {@code MessagePackExtensionType} for any other extension type.
+ * </ul>
+ * Decoded lists and maps are mutable and belong to the receiver. In JSON, NaN and the infinities are written as
+ * {@code null} (see {@link PacketCodecs}).
+ *
+ * <p>Containers nest at most 512 deep (the packet's own map counts as one): deeper input decodes as UNKNOWN, and
+ * deeper (or cyclic) data fails to encode with an {@link EncodingException}.
  *
  * <p>A packet's {@code data} may hold an array, so {@link #equals} compares {@code data} by reference
  * for arrays, as records do; compare the decoded value when that matters.

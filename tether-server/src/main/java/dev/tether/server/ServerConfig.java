@@ -1,5 +1,8 @@
 package dev.tether.server;
 
+import dev.tether.core.PacketCodec;
+import dev.tether.core.WireFormat;
+import dev.tether.server.spi.ClusterBroker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -40,6 +43,11 @@ public final class ServerConfig {
     final @Nullable String staticResources;
     final @Nullable Path staticDirectory;
     final Map<String, HttpEndpoint> httpEndpoints;
+    final int maxSubscribedChannels;
+    final SlowConsumerPolicy slowConsumerPolicy;
+    final ClusterBroker clusterBroker;
+    final PacketCodec msgpackCodec;
+    final PacketCodec jsonCodec;
 
     ServerConfig(TetherServer.Builder b) {
         host = b.host;
@@ -70,6 +78,11 @@ public final class ServerConfig {
         staticResources = b.staticResources;
         staticDirectory = b.staticDirectory;
         httpEndpoints = Map.copyOf(b.httpEndpoints);
+        maxSubscribedChannels = b.maxSubscribedChannels;
+        slowConsumerPolicy = b.slowConsumerPolicy;
+        clusterBroker = b.clusterBroker;
+        msgpackCodec = b.msgpackCodec;
+        jsonCodec = b.jsonCodec;
         if (writeBufferLowWaterMarkBytes > writeBufferHighWaterMarkBytes) {
             throw new IllegalArgumentException("writeBufferLowWaterMarkBytes: " + writeBufferLowWaterMarkBytes
                     + " (expected: <= writeBufferHighWaterMarkBytes " + writeBufferHighWaterMarkBytes + ")");
@@ -222,6 +235,26 @@ public final class ServerConfig {
     /** The file system folder static files are served from, or {@code null}. */
     public @Nullable Path staticDirectory() {
         return staticDirectory;
+    }
+
+    /** The most channels and patterns one session may subscribe to; 0 or less means no limit. */
+    public int maxSubscribedChannels() {
+        return maxSubscribedChannels;
+    }
+
+    /** The slow-consumer policy of subscriptions that do not choose one. */
+    public SlowConsumerPolicy slowConsumerPolicy() {
+        return slowConsumerPolicy;
+    }
+
+    /** The broker that carries publications to the other nodes of a cluster. */
+    public ClusterBroker clusterBroker() {
+        return clusterBroker;
+    }
+
+    /** The codec of {@code format}. */
+    public PacketCodec codec(WireFormat format) {
+        return format == WireFormat.MSGPACK ? msgpackCodec : jsonCodec;
     }
 
     /** The HTTP endpoints by exact path. */

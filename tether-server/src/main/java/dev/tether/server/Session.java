@@ -3,7 +3,9 @@ package dev.tether.server;
 import dev.tether.core.Packet;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
@@ -61,6 +63,32 @@ public interface Session {
      * @throws dev.tether.core.EncodingException if {@code data} cannot be written in the client's format
      */
     boolean send(@Nullable Object data);
+
+    /**
+     * Subscribes to channel names or glob patterns (see {@link dev.tether.core.ChannelPattern}) with the server's
+     * default {@link SlowConsumerPolicy}; subscribing to a name already subscribed keeps it.
+     *
+     * @return {@code false}, with no subscription made, if the new names would pass
+     *     {@link ServerConfig#maxSubscribedChannels()} or the session is not open
+     * @throws IllegalArgumentException if a pattern is malformed (an unclosed {@code [})
+     */
+    boolean subscribe(String... names);
+
+    /**
+     * Subscribes like {@link #subscribe(String...)} with {@code policy} for what happens when this client
+     * cannot keep up with these channels; subscribing again to a name changes its policy.
+     */
+    boolean subscribe(Collection<String> names, SlowConsumerPolicy policy);
+
+    /**
+     * Ends subscriptions; names not subscribed are ignored.
+     *
+     * @return whether any subscription ended
+     */
+    boolean unsubscribe(String... names);
+
+    /** A copy of the names and patterns this session subscribes to. Subscriptions end with the session. */
+    Set<String> subscriptions();
 
     /** Bytes queued for this client and not yet written to the socket. */
     long queuedBytes();

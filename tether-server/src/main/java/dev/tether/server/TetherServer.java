@@ -1,6 +1,10 @@
 package dev.tether.server;
 
+import dev.tether.core.PacketCodec;
+import dev.tether.core.PacketCodecs;
+import dev.tether.core.WireFormat;
 import dev.tether.server.internal.ServerEngine;
+import dev.tether.server.spi.ClusterBroker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
@@ -110,6 +114,38 @@ public final class TetherServer implements AutoCloseable {
     }
 
     /**
+     * Publishes {@code data} on {@code channel}; see {@link #publish(Collection, Object, Collection, Predicate)}.
+     */
+    public int publish(String channel, @Nullable Object data) {
+        return publish(List.of(channel), data, Set.of(), session -> true);
+    }
+
+    /**
+     * Sends {@code data} as a {@code CHANNEL} packet, once per channel, to every session subscribed to one of
+     * {@code channels} by name or by a matching pattern, except those in {@code exclude} or failing
+     * {@code filter}; and, through the {@link ClusterBroker}, to the other nodes. The packet is encoded once
+     * per wire format and the bytes are shared by every recipient. Messages of one channel published from one
+     * thread reach each subscriber in order. What happens for a client that cannot keep up is its subscription's
+     * {@link SlowConsumerPolicy}.
+     *
+     * @return how many deliveries were queued on this node (a session subscribed to two of the channels counts
+     *     twice)
+     * @throws IllegalArgumentException if a channel name is empty or a pattern
+     */
+    public int publish(
+            Collection<String> channels,
+            @Nullable Object data,
+            Collection<? extends Session> exclude,
+            Predicate<? super Session> filter) {
+        return engine.publish(channels, data, exclude, filter);
+    }
+
+    /** The server's counters: connections, publications, deliveries and slow-consumer actions. */
+    public ServerStats stats() {
+        return engine.stats();
+    }
+
+    /**
      * Waits up to {@code timeout} for the next new session in pull mode (a server built without a handler).
      *
      * @throws ReceiveTimeoutException if no client connected in time
@@ -185,6 +221,11 @@ public final class TetherServer implements AutoCloseable {
         Path staticDirectory;
 
         Map<String, HttpEndpoint> httpEndpoints = new LinkedHashMap<>();
+        int maxSubscribedChannels = 5;
+        SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.DISCONNECT;
+        ClusterBroker clusterBroker = ClusterBroker.local();
+        PacketCodec msgpackCodec = PacketCodecs.msgpack();
+        PacketCodec jsonCodec = PacketCodecs.json();
 
         Builder() {}
 
@@ -217,6 +258,11 @@ public final class TetherServer implements AutoCloseable {
             staticResources = c.staticResources;
             staticDirectory = c.staticDirectory;
             httpEndpoints = new LinkedHashMap<>(c.httpEndpoints);
+            maxSubscribedChannels = c.maxSubscribedChannels;
+            slowConsumerPolicy = c.slowConsumerPolicy;
+            clusterBroker = c.clusterBroker;
+            msgpackCodec = c.msgpackCodec;
+            jsonCodec = c.jsonCodec;
         }
 
         /** The address to bind (default {@code 0.0.0.0}). */
@@ -396,6 +442,37 @@ public final class TetherServer implements AutoCloseable {
                 throw new IllegalArgumentException("path: " + path + " (expected: starts with '/')");
             }
             httpEndpoints.put(path, endpoint);
+            return this;
+        }
+
+        /** The most channels and patterns one session may subscribe to (default 5); 0 or less means no limit. */
+        public Builder maxSubscribedChannels(int maxSubscribedChannels) {
+            this.maxSubscribedChannels = maxSubscribedChannels;
+            return this;
+        }
+
+        /** What happens to channel messages for a client that cannot keep up (default {@code DISCONNECT}). */
+        public Builder slowConsumerPolicy(SlowConsumerPolicy slowConsumerPolicy) {
+            this.slowConsumerPolicy = slowConsumerPolicy;
+            return this;
+        }
+
+        /** The broker that carries publications between nodes (default {@link ClusterBroker#local()}: one node). */
+        public Builder clusterBroker(ClusterBroker clusterBroker) {
+            this.clusterBroker = clusterBroker;
+            return this;
+        }
+
+        /**
+         * Replaces the codec of {@code codec.format()}, for example one with extra Jackson modules for the
+         * application's types (default {@link PacketCodecs}).
+         */
+        public Builder packetCodec(PacketCodec codec) {
+            if (codec.format() == WireFormat.MSGPACK) {
+                this.msgpackCodec = codec;
+            } else {
+                this.jsonCodec = codec;
+            }
             return this;
         }
 

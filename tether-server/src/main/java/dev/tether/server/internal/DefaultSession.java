@@ -1,5 +1,6 @@
 package dev.tether.server.internal;
 
+import dev.tether.core.ChannelPattern;
 import dev.tether.core.CloseCodes;
 import dev.tether.core.Packet;
 import dev.tether.core.PacketCodec;
@@ -9,6 +10,7 @@ import dev.tether.server.ReceiveTimeoutException;
 import dev.tether.server.Session;
 import dev.tether.server.SessionClosedException;
 import dev.tether.server.SessionState;
+import dev.tether.server.SlowConsumerPolicy;
 import dev.tether.server.TetherHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -26,8 +28,14 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.internal.PlatformDependent;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -69,6 +77,9 @@ final class DefaultSession implements Session {
     /** A close the application (or the server) asked for, queued behind the packets sent before it. */
     private record CloseRequest(int code, String reason) {}
 
+    /** A publication for this session, with the slow-consumer policy of the subscription that matched. */
+    private record ChannelMessage(ByteBuf bytes, String channel, SlowConsumerPolicy policy) {}
+
     private final UUID id = UUID.randomUUID();
     private final ServerEngine engine;
     private final Channel channel;
@@ -84,6 +95,13 @@ final class DefaultSession implements Session {
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final LongAdder dropped = new LongAdder();
     private final AtomicBoolean dropLogged = new AtomicBoolean();
+
+    private final Map<String, SlowConsumerPolicy> subscriptions = new ConcurrentHashMap<>();
+    // Channel messages held back while the client is slow; event loop only (heldBytes is read anywhere).
+    private final ArrayDeque<ChannelMessage> held = new ArrayDeque<>();
+    private final LinkedHashMap<String, ChannelMessage> conflated = new LinkedHashMap<>();
+    private volatile long heldBytes;
+    private boolean slowLogged;
 
     private final @Nullable TetherHandler handler;
     private final boolean handlerOnEventLoop;
@@ -193,6 +211,7 @@ final class DefaultSession implements Session {
         if (queuedBytes() + size > engine.config().maxQueuedBytes()) {
             buf.release();
             dropped.increment();
+            engine.countRefusedSend();
             if (dropLogged.compareAndSet(false, true)) {
                 log.warn(
                         "Session {}: outbound queue full ({} bytes queued, max {}); dropping packets until it drains",
@@ -234,6 +253,16 @@ final class DefaultSession implements Session {
                 } else {
                     writeMessage(buf);
                     wrote = true;
+                }
+            } else if (item instanceof ChannelMessage message) {
+                outboundQueueBytes.addAndGet(-message.bytes().readableBytes());
+                if (closeStatus != null || !channel.isActive()) {
+                    message.bytes().release();
+                } else if (heldBytes == 0 && channel.isWritable()) {
+                    writeMessage(message.bytes());
+                    wrote = true;
+                } else {
+                    hold(message);
                 }
             } else if (item instanceof CloseRequest close) {
                 if (closeStatus == null) {
@@ -283,15 +312,31 @@ final class DefaultSession implements Session {
         while ((item = outbound.poll()) != null) {
             if (item instanceof ByteBuf buf) {
                 outboundQueueBytes.addAndGet(-buf.readableBytes());
+                buf.release();
+            } else if (item instanceof ChannelMessage message) {
+                outboundQueueBytes.addAndGet(-message.bytes().readableBytes());
+                message.bytes().release();
             }
-            ReferenceCountUtil.release(item);
         }
+    }
+
+    /** Releases every held channel message. Event loop only. */
+    private void releaseHeld() {
+        for (ChannelMessage message : held) {
+            message.bytes().release();
+        }
+        held.clear();
+        for (ChannelMessage message : conflated.values()) {
+            message.bytes().release();
+        }
+        conflated.clear();
+        heldBytes = 0;
     }
 
     @Override
     public long queuedBytes() {
         ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
-        return outboundQueueBytes.get() + (buffer == null ? 0 : buffer.totalPendingWriteBytes());
+        return outboundQueueBytes.get() + heldBytes + (buffer == null ? 0 : buffer.totalPendingWriteBytes());
     }
 
     @Override
@@ -303,6 +348,185 @@ final class DefaultSession implements Session {
     @Override
     public long droppedPackets() {
         return dropped.sum();
+    }
+
+    // ---- channels ------------------------------------------------------------------------------------------
+
+    @Override
+    public boolean subscribe(String... names) {
+        return subscribe(Arrays.asList(names), engine.config().slowConsumerPolicy());
+    }
+
+    @Override
+    public synchronized boolean subscribe(Collection<String> names, SlowConsumerPolicy policy) {
+        Map<String, ChannelPattern> added = new LinkedHashMap<>();
+        for (String name : names) {
+            ChannelPattern pattern = ChannelPattern.compile(name); // refuses a malformed pattern
+            if (!subscriptions.containsKey(name)) {
+                added.put(name, pattern);
+            }
+        }
+        int limit = engine.config().maxSubscribedChannels();
+        if (state != SessionState.OPEN || (limit > 0 && subscriptions.size() + added.size() > limit)) {
+            return false;
+        }
+        for (Map.Entry<String, ChannelPattern> entry : added.entrySet()) {
+            subscriptions.put(entry.getKey(), policy);
+            engine.subscribed(entry.getKey(), entry.getValue(), this);
+        }
+        for (String name : names) {
+            subscriptions.put(name, policy); // a repeated subscribe updates the policy
+        }
+        return true;
+    }
+
+    @Override
+    public synchronized boolean unsubscribe(String... names) {
+        boolean any = false;
+        for (String name : names) {
+            if (subscriptions.remove(name) != null) {
+                engine.unsubscribed(name, this);
+                any = true;
+            }
+        }
+        return any;
+    }
+
+    @Override
+    public Set<String> subscriptions() {
+        return Set.copyOf(subscriptions.keySet());
+    }
+
+    /** Ends every subscription; the session is closed. */
+    private synchronized void dropSubscriptions() {
+        for (String name : subscriptions.keySet()) {
+            engine.unsubscribed(name, this);
+        }
+        subscriptions.clear();
+    }
+
+    /** The policy of the subscription {@code name}, or the server default if it just ended. */
+    SlowConsumerPolicy policyOf(String subscription) {
+        return subscriptions.getOrDefault(subscription, engine.config().slowConsumerPolicy());
+    }
+
+    /**
+     * Queues a publication, taking ownership of {@code bytes}. Past the hard bound of the hand-over queue (a
+     * publisher outrunning the event loop) the message is treated as the policy says for a full queue.
+     *
+     * @return whether it was queued
+     */
+    boolean deliver(ByteBuf bytes, String channel, SlowConsumerPolicy policy) {
+        if (state != SessionState.OPEN) {
+            bytes.release();
+            return false;
+        }
+        int size = bytes.readableBytes();
+        if (outboundQueueBytes.get() + size > engine.config().maxQueuedBytes()) {
+            bytes.release();
+            if (policy == SlowConsumerPolicy.DISCONNECT) {
+                slowConsumer("its hand-over queue is full", SlowConsumerPolicy.DISCONNECT);
+                close(CloseCodes.POLICY_VIOLATION, "slow consumer");
+            } else {
+                slowConsumer("its hand-over queue is full", SlowConsumerPolicy.DROP_NEWEST);
+            }
+            return false;
+        }
+        outboundQueueBytes.addAndGet(size);
+        outbound.add(new ChannelMessage(bytes, channel, policy));
+        scheduleDrain();
+        return true;
+    }
+
+    /** The client is slow: apply the subscription's policy to {@code message}. Event loop only. */
+    private void hold(ChannelMessage message) {
+        // What may be held: the hard bound less what already waits in Netty's buffer and the hand-over queue
+        // (Netty's buffer can pass the high water mark by up to one message before it reports unwritable).
+        ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+        long budget = engine.config().maxQueuedBytes()
+                - outboundQueueBytes.get()
+                - (buffer == null ? 0 : buffer.totalPendingWriteBytes());
+        int size = message.bytes().readableBytes();
+        switch (message.policy()) {
+            case DISCONNECT -> {
+                message.bytes().release();
+                slowConsumer("it fell behind", SlowConsumerPolicy.DISCONNECT);
+                releaseHeld();
+                startClose(CloseCodes.POLICY_VIOLATION, "slow consumer");
+            }
+            case DROP_NEWEST -> {
+                message.bytes().release();
+                slowConsumer("it fell behind", SlowConsumerPolicy.DROP_NEWEST);
+            }
+            case DROP_OLDEST -> {
+                held.addLast(message);
+                heldBytes += size;
+                trimHeld(budget);
+            }
+            case CONFLATE -> {
+                ChannelMessage previous = conflated.remove(message.channel());
+                if (previous != null) {
+                    heldBytes -= previous.bytes().readableBytes();
+                    previous.bytes().release();
+                    slowConsumer("it fell behind", SlowConsumerPolicy.CONFLATE);
+                }
+                conflated.put(message.channel(), message); // re-inserted last: the map keeps arrival order
+                heldBytes += size;
+                trimHeld(budget);
+            }
+        }
+    }
+
+    /** Drops the oldest held messages until they fit in {@code budget} bytes. Event loop only. */
+    private void trimHeld(long budget) {
+        while (heldBytes > budget && !held.isEmpty()) {
+            ChannelMessage oldest = held.removeFirst();
+            heldBytes -= oldest.bytes().readableBytes();
+            oldest.bytes().release();
+            slowConsumer("it fell behind", SlowConsumerPolicy.DROP_OLDEST);
+        }
+        Iterator<ChannelMessage> latest = conflated.values().iterator();
+        while (heldBytes > budget && latest.hasNext()) {
+            ChannelMessage oldest = latest.next();
+            latest.remove();
+            heldBytes -= oldest.bytes().readableBytes();
+            oldest.bytes().release();
+            slowConsumer("it fell behind", SlowConsumerPolicy.DROP_OLDEST);
+        }
+    }
+
+    /** Counts one slow-consumer action and logs the first per session. */
+    private void slowConsumer(String why, SlowConsumerPolicy action) {
+        engine.countSlowConsumer(action);
+        if (!slowLogged) {
+            slowLogged = true;
+            log.warn("Session {} is a slow consumer ({}); applying {} (logged once per session)", id, why, action);
+        }
+    }
+
+    /** The channel's writability changed: write held messages while the client keeps up. Event loop only. */
+    void writabilityChanged() {
+        if (!channel.isWritable() || heldBytes == 0 || closeStatus != null) {
+            return;
+        }
+        boolean wrote = false;
+        while (channel.isWritable() && !held.isEmpty()) {
+            ChannelMessage message = held.removeFirst();
+            heldBytes -= message.bytes().readableBytes();
+            writeMessage(message.bytes());
+            wrote = true;
+        }
+        Iterator<ChannelMessage> latest = conflated.values().iterator();
+        while (channel.isWritable() && held.isEmpty() && latest.hasNext()) {
+            ChannelMessage message = latest.next();
+            latest.remove();
+            heldBytes -= message.bytes().readableBytes();
+            writeMessage(message.bytes());
+            wrote = true;
+        }
+        if (wrote) {
+            channel.flush();
+        }
     }
 
     // ---- closing -------------------------------------------------------------------------------------------
@@ -375,6 +599,8 @@ final class DefaultSession implements Session {
         }
         CloseStatus status = closeStatus != null ? closeStatus : new CloseStatus(CloseStatus.ABNORMAL, "", true);
         releaseOutbound();
+        releaseHeld();
+        dropSubscriptions();
         engine.unregister(this);
         log.debug("Session {} closed: {}", id, status);
         if (handler != null) {

@@ -168,6 +168,12 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        session.writabilityChanged();
+        ctx.fireChannelWritabilityChanged();
+    }
+
     // ---- keepalive -----------------------------------------------------------------------------------------
 
     private void scheduleKeepalive(ChannelHandlerContext ctx) {

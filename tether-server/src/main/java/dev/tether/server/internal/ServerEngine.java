@@ -1,18 +1,22 @@
 package dev.tether.server.internal;
 
+import dev.tether.core.ChannelPattern;
 import dev.tether.core.CloseCodes;
 import dev.tether.core.Packet;
 import dev.tether.core.PacketCodec;
-import dev.tether.core.PacketCodecs;
+import dev.tether.core.PacketSource;
 import dev.tether.core.TetherException;
 import dev.tether.core.WireFormat;
 import dev.tether.server.ClientType;
 import dev.tether.server.NonBlocking;
 import dev.tether.server.ReceiveTimeoutException;
 import dev.tether.server.ServerConfig;
+import dev.tether.server.ServerStats;
 import dev.tether.server.Session;
+import dev.tether.server.SlowConsumerPolicy;
 import dev.tether.server.TetherHandler;
 import dev.tether.server.TlsConfig;
+import dev.tether.server.spi.ClusterBroker;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -43,6 +47,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -54,6 +59,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import javax.net.ssl.KeyManagerFactory;
 import org.jspecify.annotations.Nullable;
@@ -81,8 +88,17 @@ public final class ServerEngine {
     private final @Nullable BlockingQueue<DefaultSession> acceptQueue;
     private final @Nullable TetherHandler handler;
     private final boolean handlerOnEventLoop;
-    private final PacketCodec msgpack = PacketCodecs.msgpack();
-    private final PacketCodec json = PacketCodecs.json();
+    private final PacketCodec msgpack;
+    private final PacketCodec json;
+    private final SubscriptionIndex subscriptions = new SubscriptionIndex();
+    private final ClusterBroker broker;
+    private final LongAdder published = new LongAdder();
+    private final LongAdder delivered = new LongAdder();
+    private final LongAdder slowDisconnects = new LongAdder();
+    private final LongAdder droppedNewest = new LongAdder();
+    private final LongAdder droppedOldest = new LongAdder();
+    private final LongAdder conflated = new LongAdder();
+    private final LongAdder refusedSends = new LongAdder();
     private final StaticFiles staticFiles;
     private final WebSocketServerHandshakerFactory handshakerFactory;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
@@ -96,6 +112,9 @@ public final class ServerEngine {
 
     public ServerEngine(ServerConfig config) {
         this.config = config;
+        this.msgpack = config.codec(WireFormat.MSGPACK);
+        this.json = config.codec(WireFormat.JSON);
+        this.broker = config.clusterBroker();
         this.handler = config.handler();
         this.handlerOnEventLoop = handler != null && handler.getClass().isAnnotationPresent(NonBlocking.class);
         this.acceptQueue = handler == null ? new ArrayBlockingQueue<>(config.acceptQueueLimit()) : null;
@@ -161,7 +180,7 @@ public final class ServerEngine {
                     .bind(config.host(), config.port())
                     .syncUninterruptibly()
                     .channel();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // syncUninterruptibly rethrows epoll's checked bind failure undeclared
             loops.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             if (ownedWorkers != null) {
                 ownedWorkers.shutdownNow();
@@ -171,6 +190,11 @@ public final class ServerEngine {
             throw new TetherException(
                     "Could not bind " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
         }
+        broker.start(this::fromCluster).whenComplete((ok, error) -> {
+            if (error != null) {
+                log.error("Cluster broker {} did not start; publications stay on this node", broker, error);
+            }
+        });
         log.info(
                 "Tether listening on {}://{}:{}{} ({} transport, {} I/O threads)",
                 config.tls() == null ? "ws" : "wss",
@@ -241,6 +265,11 @@ public final class ServerEngine {
         if (server != null) {
             server.close();
         }
+        broker.close().whenComplete((ok, error) -> {
+            if (error != null) {
+                log.warn("Cluster broker {} did not close cleanly", broker, error);
+            }
+        });
         List<CompletableFuture<?>> closing = new ArrayList<>();
         for (DefaultSession session : sessions.values()) {
             session.close(CloseCodes.GOING_AWAY, CloseCodes.SERVER_SHUTTING_DOWN);
@@ -399,6 +428,162 @@ public final class ServerEngine {
             }
         }
         return queued;
+    }
+
+    // ---- channels ------------------------------------------------------------------------------------------
+
+    /** {@code session} subscribed to {@code name}; the broker hears of the node's first subscriber. */
+    void subscribed(String name, ChannelPattern pattern, DefaultSession session) {
+        if (subscriptions.add(name, pattern, session)) {
+            tellBroker(name, true);
+        }
+    }
+
+    /** {@code session} left {@code name}; the broker hears when the node's last subscriber leaves. */
+    void unsubscribed(String name, DefaultSession session) {
+        if (subscriptions.remove(name, session)) {
+            tellBroker(name, false);
+        }
+    }
+
+    private void tellBroker(String name, boolean subscribed) {
+        broker.interest(name, subscribed).whenComplete((ok, error) -> {
+            if (error != null) {
+                log.warn(
+                        "Cluster broker {} failed to {} '{}'",
+                        broker,
+                        subscribed ? "subscribe" : "unsubscribe",
+                        name,
+                        error);
+            }
+        });
+    }
+
+    public int publish(
+            Collection<String> channels,
+            @Nullable Object data,
+            Collection<? extends Session> exclude,
+            Predicate<? super Session> filter) {
+        for (String channel : channels) {
+            if (channel.isEmpty() || ChannelPattern.isPattern(channel)) {
+                throw new IllegalArgumentException(
+                        "channel: '" + channel + "' (expected: a channel name without * ? [ ])");
+            }
+        }
+        int queued = 0;
+        for (String channel : channels) {
+            Packet packet = Packet.channel(channel, data);
+            queued += deliverLocally(channel, packet, exclude, filter);
+            if (broker != ClusterBroker.local()) {
+                broker.publish(channel, msgpack.encode(packet)).whenComplete((ok, error) -> {
+                    if (error != null) {
+                        log.warn("Cluster broker {} failed to publish on '{}'", broker, channel, error);
+                    }
+                });
+            }
+        }
+        return queued;
+    }
+
+    /** A publication from another node: decoded once, then delivered like a local one. */
+    private void fromCluster(String channel, byte[] bytes) {
+        Packet packet = msgpack.decode(bytes);
+        if (packet.source() != PacketSource.CHANNEL || !channel.equals(packet.channel())) {
+            log.warn(
+                    "Cluster broker {} delivered something that is not a publication on '{}'; dropped",
+                    broker,
+                    channel);
+            return;
+        }
+        deliverLocally(channel, packet, Set.of(), session -> true);
+    }
+
+    /** Encodes {@code packet} at most once per wire format and queues it for the channel's local subscribers. */
+    private int deliverLocally(
+            String channel, Packet packet, Collection<? extends Session> exclude, Predicate<? super Session> filter) {
+        published.increment();
+        Fanout fanout = new Fanout(packet, exclude, filter);
+        try {
+            subscriptions.forEachSubscriber(channel, fanout);
+        } finally {
+            fanout.release();
+        }
+        delivered.add(fanout.queued);
+        return fanout.queued;
+    }
+
+    /** One publication's delivery to the subscribers of one channel. */
+    private final class Fanout implements BiConsumer<DefaultSession, String> {
+        private final Packet packet;
+        private final Collection<? extends Session> exclude;
+        private final Predicate<? super Session> filter;
+        private @Nullable ByteBuf msgpackBytes;
+        private @Nullable ByteBuf jsonBytes;
+        int queued;
+
+        Fanout(Packet packet, Collection<? extends Session> exclude, Predicate<? super Session> filter) {
+            this.packet = packet;
+            this.exclude = exclude;
+            this.filter = filter;
+        }
+
+        @Override
+        public void accept(DefaultSession session, String subscription) {
+            if (!session.isOpen() || (!exclude.isEmpty() && exclude.contains(session)) || !filter.test(session)) {
+                return;
+            }
+            ByteBuf bytes;
+            if (session.clientType() == ClientType.FRAMEWORK) {
+                if (msgpackBytes == null) {
+                    msgpackBytes = DefaultSession.encode(msgpack, packet, ByteBufAllocator.DEFAULT);
+                }
+                bytes = msgpackBytes;
+            } else {
+                if (jsonBytes == null) {
+                    jsonBytes = DefaultSession.encode(json, packet, ByteBufAllocator.DEFAULT);
+                }
+                bytes = jsonBytes;
+            }
+            String channel = java.util.Objects.requireNonNull(packet.channel());
+            if (session.deliver(bytes.retainedDuplicate(), channel, session.policyOf(subscription))) {
+                queued++;
+            }
+        }
+
+        void release() {
+            if (msgpackBytes != null) {
+                msgpackBytes.release();
+            }
+            if (jsonBytes != null) {
+                jsonBytes.release();
+            }
+        }
+    }
+
+    void countSlowConsumer(SlowConsumerPolicy action) {
+        switch (action) {
+            case DISCONNECT -> slowDisconnects.increment();
+            case DROP_NEWEST -> droppedNewest.increment();
+            case DROP_OLDEST -> droppedOldest.increment();
+            case CONFLATE -> conflated.increment();
+        }
+    }
+
+    void countRefusedSend() {
+        refusedSends.increment();
+    }
+
+    public ServerStats stats() {
+        return new ServerStats(
+                connectionCount(),
+                subscriptions.size(),
+                published.sum(),
+                delivered.sum(),
+                slowDisconnects.sum(),
+                droppedNewest.sum(),
+                droppedOldest.sum(),
+                conflated.sum(),
+                refusedSends.sum());
     }
 
     // ---- shared pieces -------------------------------------------------------------------------------------

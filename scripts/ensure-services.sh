@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Makes sure this machine has what the test suite needs, using whatever is already there.
+#
+#   scripts/ensure-services.sh [browser] [redis] [nats]
+#
+# With no arguments it ensures the services named in TETHER_SERVICES (space-separated), or only "browser"
+# when that is unset. Safe to run again: a service that is already installed or listening is left alone.
+#
+#   browser  Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver)
+#   redis    a Redis server on 127.0.0.1:6379 (Debian's redis-server, started in the background)
+#   nats     a NATS server on 127.0.0.1:4222 (Debian's nats-server, started in the background)
+#
+# Packages come from apt-get (Debian or Ubuntu); "apt-get update" runs only when something must be installed.
+# Commands that need root go through sudo unless the script already runs as root.
+set -euo pipefail
+
+readonly LOG_DIR="${TMPDIR:-/tmp}/tether-services"
+
+say() { printf 'ensure-services: %s\n' "$*" >&2; }
+die() { say "$*"; exit 1; }
+
+as_root() {
+  if [[ $(id -u) -eq 0 ]]; then
+    "$@"
+  elif command -v sudo >/dev/null; then
+    sudo "$@"
+  else
+    die "need root to run: $* (run as root or install sudo)"
+  fi
+}
+
+apt_updated=false
+apt_install() {
+  command -v apt-get >/dev/null || die "cannot install $* without apt-get; install it by hand"
+  if ! $apt_updated; then
+    say "apt-get update"
+    as_root apt-get update -q
+    apt_updated=true
+  fi
+  say "apt-get install $*"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@"
+}
+
+# Whether something accepts TCP connections on host $1, port $2 (bash's /dev/tcp; no other tools needed).
+port_open() {
+  (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
+}
+
+# Waits up to 10 s for host $1, port $2 to accept connections; $3 names the service for messages.
+wait_for_port() {
+  local attempt
+  for attempt in $(seq 50); do
+    port_open "$1" "$2" && return 0
+    sleep 0.2
+  done
+  die "$3 is not listening on $1:$2 after 10 s; see $LOG_DIR"
+}
+
+ensure_browser() {
+  if [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]]; then
+    say "browser: $(/usr/bin/chromium --version 2>/dev/null || echo chromium) with /usr/bin/chromedriver"
+    return
+  fi
+  apt_install chromium chromium-driver
+  [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]] \
+    || die "chromium-driver installed, but /usr/bin/chromium or /usr/bin/chromedriver is missing"
+  say "browser: $(/usr/bin/chromium --version 2>/dev/null || echo chromium) installed"
+}
+
+ensure_redis() {
+  if port_open 127.0.0.1 6379; then
+    say "redis: already listening on 127.0.0.1:6379"
+    return
+  fi
+  command -v redis-server >/dev/null || apt_install redis-server
+  if port_open 127.0.0.1 6379; then
+    say "redis: started by its package on 127.0.0.1:6379"
+    return
+  fi
+  mkdir -p "$LOG_DIR"
+  redis-server --bind 127.0.0.1 --port 6379 --save '' --appendonly no \
+    --daemonize yes --logfile "$LOG_DIR/redis.log"
+  wait_for_port 127.0.0.1 6379 redis
+  say "redis: started on 127.0.0.1:6379 (log: $LOG_DIR/redis.log)"
+}
+
+ensure_nats() {
+  if port_open 127.0.0.1 4222; then
+    say "nats: already listening on 127.0.0.1:4222"
+    return
+  fi
+  command -v nats-server >/dev/null || apt_install nats-server
+  if port_open 127.0.0.1 4222; then
+    say "nats: started by its package on 127.0.0.1:4222"
+    return
+  fi
+  mkdir -p "$LOG_DIR"
+  nohup nats-server --addr 127.0.0.1 --port 4222 >"$LOG_DIR/nats.log" 2>&1 &
+  wait_for_port 127.0.0.1 4222 nats
+  say "nats: started on 127.0.0.1:4222 (log: $LOG_DIR/nats.log)"
+}
+
+main() {
+  local services=("$@")
+  if [[ ${#services[@]} -eq 0 ]]; then
+    read -r -a services <<<"${TETHER_SERVICES:-browser}"
+  fi
+  local service
+  for service in "${services[@]}"; do
+    case "$service" in
+      browser) ensure_browser ;;
+      redis) ensure_redis ;;
+      nats) ensure_nats ;;
+      *) die "unknown service: $service (expected: browser, redis or nats)" ;;
+    esac
+  done
+}
+
+main "$@"

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs the whole test suite the way CI does: ensures the services the tests need, then "mvnw verify" with the
+# browser test required (a missing Chromium fails instead of skipping).
+#
+#   scripts/test.sh [extra Maven arguments]      e.g. scripts/test.sh -pl tether-cli -am
+#
+# TETHER_SERVICES="browser redis nats" also ensures Redis and NATS (see scripts/ensure-services.sh).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+services="${TETHER_SERVICES:-browser}"
+[[ " $services " == *" browser "* ]] || services="browser $services"
+# shellcheck disable=SC2086 # one argument per service name
+scripts/ensure-services.sh $services
+
+# No -q: Surefire's "Tests run: ..." lines and the reactor summary are the CI log's results.
+exec ./mvnw -B -ntp verify -Dtether.requireBrowser=true "$@"

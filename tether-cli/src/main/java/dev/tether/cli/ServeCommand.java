@@ -1,0 +1,93 @@
+package dev.tether.cli;
+
+import dev.tether.cli.demo.DemoServer;
+import dev.tether.server.TetherServer;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tether serve}: runs the demo server (the page at {@code /}, the RPC methods {@code echo}, {@code add},
+ * {@code whoami}) until the process is stopped with Ctrl-C or a signal; a shutdown hook closes the server, so
+ * connected clients get close code 1001.
+ */
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs the demo server until Ctrl-C.",
+            "",
+            "The demo page is at http://HOST:PORT/. Any WebSocket client on ws://HOST:PORT/ can call the RPC"
+                    + " methods echo(value), add(a, b) and whoami().",
+            ""
+        })
+final class ServeCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+
+    @Spec
+    @SuppressWarnings("NullAway.Init") // injected by picocli before call()
+    private CommandSpec spec;
+
+    @Option(
+            names = "--host",
+            paramLabel = "HOST",
+            defaultValue = "127.0.0.1",
+            description = "The address to bind (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
+    String host = "127.0.0.1";
+
+    @Option(
+            names = "--port",
+            paramLabel = "PORT",
+            defaultValue = "8765",
+            description = "The port to bind (default: ${DEFAULT-VALUE}; 0 picks a free port).")
+    int port = 8765;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        TetherServer server = start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            stopped.countDown();
+                        },
+                        "tether-shutdown"));
+        // Nothing else stops the server: the JVM exits once the hook has closed it.
+        stopped.await();
+        return 0;
+    }
+
+    /**
+     * Starts the demo server with these options and returns it running; the caller closes it.
+     *
+     * @throws ParameterException if an option has a value the server does not accept
+     * @throws dev.tether.core.TetherException if the port cannot be bound
+     */
+    TetherServer start() {
+        TetherServer server;
+        try {
+            server = DemoServer.builder().host(host).port(port).build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        server.start();
+        log.info("Demo page: {}  (Ctrl-C stops the server)", pageUrl(host, server.port()));
+        return server;
+    }
+
+    /** The address a browser on this machine opens for a server bound to {@code host}. */
+    static String pageUrl(String host, int port) {
+        String reachable = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+        if (reachable.indexOf(':') >= 0) {
+            reachable = "[" + reachable + "]";
+        }
+        return "http://" + reachable + ":" + port + "/";
+    }
+}

@@ -1,0 +1,152 @@
+package dev.tether.cli.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.tether.server.TetherServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The demo page in Debian's headless Chromium: it connects as a generic client and calls the demo's methods.
+ *
+ * <p>Selenium drives {@code /usr/bin/chromium} through {@code /usr/bin/chromedriver} and is given both paths,
+ * so Selenium Manager downloads nothing. Without them the tests are skipped, or fail when
+ * {@code -Dtether.requireBrowser=true} (as {@code scripts/test.sh} runs them; its
+ * {@code scripts/ensure-services.sh} installs Debian's {@code chromium} and {@code chromium-driver}).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DemoPageBrowserTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Duration TIMEOUT = Duration.ofSeconds(15);
+    private static final String MISSING_BROWSER = "The browser test needs Debian's Chromium: " + CHROMIUM + " and "
+            + CHROMEDRIVER + " (install: apt-get install chromium chromium-driver, or run scripts/ensure-services.sh)";
+
+    private TetherServer server;
+    private WebDriver driver;
+    private WebDriverWait wait;
+
+    @BeforeAll
+    void startServerAndBrowser(@TempDir Path profile) {
+        if (!browserInstalled()) {
+            if (Boolean.getBoolean("tether.requireBrowser")) {
+                fail(MISSING_BROWSER + "; -Dtether.requireBrowser=true forbids skipping");
+            }
+            return; // each test reports the skip
+        }
+        server = DemoServer.builder().host("127.0.0.1").port(0).build().start();
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+        ChromeOptions options = new ChromeOptions()
+                .setBinary(CHROMIUM.toFile())
+                .addArguments(
+                        "--headless=new",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-quic",
+                        "--no-first-run",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        // Containers often have a small /dev/shm, where Chromium's renderers crash.
+                        "--disable-dev-shm-usage",
+                        "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        driver = new ChromeDriver(service, options);
+        wait = new WebDriverWait(driver, TIMEOUT);
+    }
+
+    @AfterAll
+    void stopBrowserAndServer() {
+        try {
+            if (driver != null) {
+                driver.quit();
+            }
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
+    @BeforeEach
+    void openPageAndWaitUntilConnected() {
+        assumeTrue(browserInstalled(), MISSING_BROWSER);
+        driver.get("http://127.0.0.1:" + server.port() + "/");
+        wait.until(ExpectedConditions.textToBe(By.id("state"), "connected"));
+    }
+
+    @Test
+    void addShowsTheSum() {
+        type("add-a", "2");
+        type("add-b", "40");
+        driver.findElement(By.id("add-call")).click();
+
+        wait.until(ExpectedConditions.textToBe(By.id("add-result"), "42"));
+    }
+
+    @Test
+    void whoamiShowsAGenericClient() {
+        driver.findElement(By.id("whoami-call")).click();
+
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("whoami-result"), "GENERIC"));
+        assertThat(driver.findElement(By.id("whoami-result")).getText()).contains("session_id");
+    }
+
+    @Test
+    void addWithTextShowsInvalidParams() {
+        type("add-a", "two");
+        type("add-b", "40");
+        driver.findElement(By.id("add-call")).click();
+
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("add-result"), "INVALID_PARAMS"));
+        assertThat(driver.findElement(By.id("add-result")).getText()).contains("(expected: a number)");
+    }
+
+    @Test
+    void echoShowsTheValue() {
+        type("echo-value", "{\"k\": [1, 2]}");
+        driver.findElement(By.id("echo-call")).click();
+
+        wait.until(ExpectedConditions.textToBe(By.id("echo-result"), "{\"k\":[1,2]}"));
+    }
+
+    @Test
+    void logShowsTheRequestAndTheReply() {
+        driver.findElement(By.id("whoami-call")).click();
+
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("whoami-result"), "GENERIC"));
+        String log = driver.findElement(By.id("log-entries")).getText();
+        assertThat(log).contains("→ sent").contains("\"method\": \"whoami\"");
+        assertThat(log).contains("← received").contains("\"type\": \"response\"");
+    }
+
+    private void type(String id, String text) {
+        WebElement input = driver.findElement(By.id(id));
+        input.clear();
+        input.sendKeys(text);
+    }
+
+    private static boolean browserInstalled() {
+        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    }
+}

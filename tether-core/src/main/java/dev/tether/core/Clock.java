@@ -1,0 +1,34 @@
+package dev.tether.core;
+
+import dev.tether.core.internal.SystemClock;
+import java.time.Duration;
+
+/**
+ * The source of time for every delay and timeout in Tether: backoff waits, connect and handshake timeouts,
+ * heartbeats, close timeouts, supervisor budgets.
+ *
+ * <p>Production code uses {@link #system()}; tests inject a {@link ManualClock} and move time by hand, so
+ * that a scenario with minutes of backoff runs at once and exactly.
+ *
+ * <p>Implementations are thread-safe. Tasks run on a thread of the clock's choosing and must be short and
+ * never block: Tether's tasks only hand work over to the right event loop.
+ */
+public interface Clock {
+
+    /** The current time in nanoseconds, for measuring intervals only (like {@link System#nanoTime()}). */
+    long nanoTime();
+
+    /**
+     * Runs {@code task} once, {@code delay} from now. A zero or negative delay runs it as soon as possible,
+     * never on the calling thread.
+     */
+    Cancellable schedule(Duration delay, Runnable task);
+
+    /**
+     * The clock of the real world: {@link System#nanoTime()}, and one shared daemon thread
+     * ({@code tether-clock}) that runs due tasks.
+     */
+    static Clock system() {
+        return SystemClock.INSTANCE;
+    }
+}

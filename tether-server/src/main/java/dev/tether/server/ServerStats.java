@@ -1,0 +1,25 @@
+package dev.tether.server;
+
+/**
+ * Counters of a server since it started, ready to export as metrics.
+ *
+ * @param connections sessions open now (or completing their handshake)
+ * @param channels channel names and patterns with at least one subscriber on this node
+ * @param published publications made on this server ({@link TetherServer#publish}) or received from the cluster
+ * @param delivered channel messages queued for sessions
+ * @param slowConsumerDisconnects sessions closed with 1008 by {@link SlowConsumerPolicy#DISCONNECT}
+ * @param droppedNewest messages dropped by {@link SlowConsumerPolicy#DROP_NEWEST}
+ * @param droppedOldest messages dropped by {@link SlowConsumerPolicy#DROP_OLDEST}
+ * @param conflated messages replaced by a newer one by {@link SlowConsumerPolicy#CONFLATE}
+ * @param refusedSends {@link Session#send} calls refused because the session's queue was full
+ */
+public record ServerStats(
+        int connections,
+        int channels,
+        long published,
+        long delivered,
+        long slowConsumerDisconnects,
+        long droppedNewest,
+        long droppedOldest,
+        long conflated,
+        long refusedSends) {}
