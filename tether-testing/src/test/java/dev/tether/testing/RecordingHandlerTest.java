@@ -8,9 +8,12 @@ import dev.tether.server.ClientType;
 import dev.tether.server.CloseStatus;
 import dev.tether.server.Session;
 import dev.tether.server.SessionState;
+import dev.tether.server.SlowConsumerPolicy;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -126,6 +129,26 @@ class RecordingHandlerTest {
         @Override
         public boolean send(Object data) {
             return false;
+        }
+
+        @Override
+        public boolean subscribe(String... names) {
+            return false;
+        }
+
+        @Override
+        public boolean subscribe(Collection<String> names, SlowConsumerPolicy policy) {
+            return false;
+        }
+
+        @Override
+        public boolean unsubscribe(String... names) {
+            return false;
+        }
+
+        @Override
+        public Set<String> subscriptions() {
+            return Set.of();
         }
 
         @Override
