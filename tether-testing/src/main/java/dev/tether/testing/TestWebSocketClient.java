@@ -467,11 +467,12 @@ public final class TestWebSocketClient implements AutoCloseable {
     }
 
     /**
-     * Closes politely: sends close 1000 unless a close frame was already sent, waits briefly for the server to
-     * end the connection, then ends it. Safe to call more than once.
+     * Closes politely: reads again if paused, sends close 1000 unless a close frame was already sent, waits
+     * briefly for the server to end the connection, then ends it. Safe to call more than once.
      */
     @Override
     public void close() {
+        resumeReading(); // the server's close frame may wait behind everything it queued while we paused
         if (channel.isActive() && handshake.isUpgrade() && !closeSent.get()) {
             sendClose(1000, "");
         }
