@@ -2,10 +2,10 @@ package dev.tether.testsuite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.tether.core.CloseCodes;
 import dev.tether.server.TetherServer;
-import dev.tether.testing.Await;
 import dev.tether.testing.CloseFrame;
 import dev.tether.testing.RecordingHandler;
 import dev.tether.testing.TestWebSocketClient;
@@ -72,9 +72,9 @@ class ShutdownTest {
             client.awaitDisconnect();
 
             // Whatever the race, a session the handler heard of ends with exactly one onDisconnect after onConnect.
-            Await.until(
-                    "every session seen by the handler has ended",
-                    () -> recorder.events().stream()
+            await("every session seen by the handler has ended")
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> recorder.events().stream()
                             .filter(e -> e instanceof RecordingHandler.Connected)
                             .allMatch(e -> recorder.disconnectCount(e.session()) > 0));
             assertThat(recorder.contractViolations()).as("attempt " + attempt).isEmpty();
