@@ -1,8 +1,6 @@
 package dev.tether.testing.internal;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,11 +52,6 @@ public final class EventQueue<T> {
         }
     }
 
-    /** Whether {@link #finish()} was called. */
-    public boolean isFinished() {
-        return finished;
-    }
-
     /**
      * Takes the next event, waiting up to {@code timeout}; {@code null} if none arrived in time or none can
      * arrive any more.
@@ -100,18 +93,6 @@ public final class EventQueue<T> {
                             : "No " + name + " within " + timeout.toMillis() + " ms");
         }
         return event;
-    }
-
-    /** The events not taken yet, oldest first. */
-    @SuppressWarnings("unchecked")
-    public List<T> pending() {
-        List<T> pending = new ArrayList<>();
-        for (Object event : queue) {
-            if (event != END) {
-                pending.add((T) event);
-            }
-        }
-        return pending;
     }
 
     /** How many events wait to be taken. */

@@ -97,16 +97,6 @@ public final class PerMessageDeflate {
         return out.toByteArray();
     }
 
-    /** Whether the server resets its window after every message. */
-    public boolean serverNoContextTakeover() {
-        return serverNoContextTakeover;
-    }
-
-    /** Whether the client resets its window after every message. */
-    public boolean clientNoContextTakeover() {
-        return clientNoContextTakeover;
-    }
-
     /** Frees zlib's native memory; the object is unusable afterwards. */
     public synchronized void end() {
         deflater.end();
