@@ -19,6 +19,7 @@ import io.netty.buffer.ByteBufOutputStream;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
@@ -580,38 +581,84 @@ final class DefaultSession implements Session {
         if (!channel.isActive()) {
             return;
         }
-        channel.writeAndFlush(new CloseWebSocketFrame(code, reason));
-        long timeoutNanos = engine.config().closeTimeout().toNanos();
-        closeTimer = loop.schedule(
-                () -> {
-                    log.debug(
-                            "Session {}: no close frame from the client within {}; dropping the connection",
-                            id,
-                            engine.config().closeTimeout());
-                    channel.close();
-                },
-                timeoutNanos,
-                TimeUnit.NANOSECONDS);
+        channel.writeAndFlush(new CloseWebSocketFrame(code, truncateReason(reason)));
+        dropAfterCloseTimeout("no close frame from the client");
     }
 
-    /** The client sent a close frame. Event loop only. */
+    /** The client sent a close frame: echo it, then close once it is written (bounded by the close timeout). */
     void peerClosed(int code, String reason, CloseWebSocketFrame reply) {
         if (closeStatus == null) {
             STATE.compareAndSet(this, SessionState.OPEN, SessionState.CLOSING);
             closeStatus = new CloseStatus(code, reason, true);
             channel.writeAndFlush(reply).addListener(f -> channel.close());
+            // A client that stopped reading never lets the reply out; it must not hold the connection for ever.
+            dropAfterCloseTimeout("the close reply could not be written");
         } else {
             ReferenceCountUtil.release(reply);
             channel.close();
         }
     }
 
-    /** The pipeline already answered a protocol violation with this close code. Event loop only. */
-    void protocolViolation(int code, String reason) {
-        if (closeStatus == null) {
-            STATE.compareAndSet(this, SessionState.OPEN, SessionState.CLOSING);
-            closeStatus = new CloseStatus(code, reason, false);
+    /**
+     * The client broke the protocol: fail the connection (RFC 6455 7.1.7). The close frame goes out, then our
+     * side of the TCP connection is shut, and the rest of what the client sends is read and discarded until it
+     * closes or the close timeout passes: closing at once while the client's bytes still arrive would make the
+     * kernel answer with a reset, which can destroy the close frame before the client reads it.
+     */
+    void failConnection(int code, String reason) {
+        if (closeStatus != null) {
+            channel.close();
+            return;
         }
+        STATE.compareAndSet(this, SessionState.OPEN, SessionState.CLOSING);
+        closeStatus = new CloseStatus(code, reason, false);
+        if (!channel.isActive()) {
+            return;
+        }
+        channel.writeAndFlush(new CloseWebSocketFrame(code, truncateReason(reason)))
+                .addListener(written -> {
+                    if (channel instanceof DuplexChannel duplex && written.isSuccess()) {
+                        duplex.shutdownOutput();
+                    } else {
+                        channel.close();
+                    }
+                });
+        dropAfterCloseTimeout("the client did not close after a protocol violation");
+    }
+
+    private void dropAfterCloseTimeout(String why) {
+        if (closeTimer != null) {
+            return;
+        }
+        closeTimer = loop.schedule(
+                () -> {
+                    log.debug(
+                            "Session {}: {} within {}; dropping the connection",
+                            id,
+                            why,
+                            engine.config().closeTimeout());
+                    channel.close();
+                },
+                engine.config().closeTimeout().toNanos(),
+                TimeUnit.NANOSECONDS);
+    }
+
+    /** A close reason fits in 123 bytes of UTF-8 (RFC 6455 5.5); a longer one is cut at a character boundary. */
+    static String truncateReason(String reason) {
+        if (reason.length() <= 41) { // 41 chars take at most 123 bytes
+            return reason;
+        }
+        int bytes = 0;
+        for (int i = 0; i < reason.length(); ) {
+            int cp = reason.codePointAt(i);
+            int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (bytes + size > 123) {
+                return reason.substring(0, i);
+            }
+            bytes += size;
+            i += Character.charCount(cp);
+        }
+        return reason;
     }
 
     /** Whether our side has sent or received a close frame. Event loop only. */

@@ -7,6 +7,10 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.CodecException;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -154,10 +158,23 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof CorruptedWebSocketFrameException bad) {
-            // The decoder has already sent the close frame and will close the channel.
+            // Bad frames, bad UTF-8, bad close codes, oversized frames: Netty's decoder stopped decoding; we fail
+            // the connection with the code it chose.
             log.debug("Session {}: protocol violation: {}", session.id(), bad.getMessage());
             String reason = bad.getMessage() == null ? bad.closeStatus().reasonText() : bad.getMessage();
-            session.protocolViolation(bad.closeStatus().code(), reason);
+            session.failConnection(bad.closeStatus().code(), reason);
+            return;
+        }
+        if (cause instanceof TooLongFrameException || inflatedPastLimit(cause)) {
+            // A compressed message that aggregates, or inflates, past maxMessageBytes.
+            log.debug("Session {}: message too big: {}", session.id(), cause.getMessage());
+            session.failConnection(CloseCodes.MESSAGE_TOO_BIG, "Message too big (max " + maxMessageBytes + " bytes)");
+            return;
+        }
+        if (cause instanceof DecoderException || cause instanceof CodecException) {
+            // permessage-deflate data that does not inflate.
+            log.debug("Session {}: undecodable frame: {}", session.id(), cause.toString());
+            session.failConnection(CloseCodes.PROTOCOL_ERROR, "Invalid compressed data");
             return;
         }
         if (cause instanceof IOException) {
@@ -166,6 +183,20 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
             log.warn("Session {}: unexpected error; closing the connection", session.id(), cause);
         }
         ctx.close();
+    }
+
+    /**
+     * Whether the inflater stopped at its allocation limit (maxMessageBytes). Netty reports that as a
+     * {@link DecompressionException} with this message, possibly wrapped by the deflate decoder.
+     */
+    private static boolean inflatedPastLimit(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof DecompressionException
+                    && String.valueOf(t.getMessage()).startsWith("Decompression buffer has reached maximum size")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

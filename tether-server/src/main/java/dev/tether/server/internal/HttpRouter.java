@@ -10,6 +10,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -25,6 +26,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
@@ -141,7 +143,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             respond(ctx, request, HttpResponse.text(403, "Origin not allowed: " + origin), true);
             return;
         }
-        WebSocketServerHandshaker handshaker = engine.handshakerFactory().newHandshaker(request);
+        boolean deflate = engine.config().perMessageDeflate() && offersPerMessageDeflate(request);
+        WebSocketServerHandshaker handshaker = engine.handshakerFactory(deflate).newHandshaker(request);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel())
                     .addListener(ChannelFutureListener.CLOSE);
@@ -151,13 +154,19 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             respond(ctx, request, HttpResponse.text(503, CloseCodes.SERVER_FULL), true);
             return;
         }
-        DefaultSession session;
+        ClientType type = offersFrameworkProtocol(request) ? ClientType.FRAMEWORK : ClientType.GENERIC;
+        DefaultSession session = engine.newSession(ctx.channel(), type);
+        // Registered before the 101 goes out, so that a shutdown or an accept() from now on sees it; anything
+        // they queue for it is written after the 101.
+        if (!engine.register(session)) {
+            engine.release();
+            respond(ctx, request, HttpResponse.text(503, CloseCodes.SERVER_FULL), true);
+            return;
+        }
         try {
-            ClientType type = offersFrameworkProtocol(request) ? ClientType.FRAMEWORK : ClientType.GENERIC;
-            session = engine.newSession(ctx.channel(), type);
             handshaker.handshake(ctx.channel(), request).addListener(done -> {
                 if (done.isSuccess()) {
-                    engine.opened(session);
+                    session.opened();
                 } else {
                     log.debug(
                             "{}: handshake failed: {}",
@@ -167,13 +176,22 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 }
             });
         } catch (WebSocketHandshakeException e) {
-            engine.release();
+            engine.abandon(session);
             respond(ctx, request, HttpResponse.text(400, "Bad WebSocket handshake: " + e.getMessage()), true);
             return;
         }
         // The handshaker put the frame codec in front of us; frames now go to the session's handler.
-        ctx.pipeline()
-                .addAfter(ctx.name(), "tether-utf8", new Utf8FrameValidator(true))
+        ChannelPipeline pipeline = ctx.pipeline();
+        if (deflate) {
+            // Compressed fragments are joined before inflating: Netty's inflater refuses a fragment that inflates
+            // to nothing, which valid compressed data can do.
+            pipeline.addAfter("wsdecoder", "tether-rsv", new ReservedBitsValidator());
+            pipeline.addAfter(
+                    "tether-rsv",
+                    "tether-fragments",
+                    new WebSocketFrameAggregator(engine.config().maxMessageBytes()));
+        }
+        pipeline.addAfter(ctx.name(), "tether-utf8", new Utf8FrameValidator(false))
                 .addAfter(
                         "tether-utf8",
                         "tether-frames",
@@ -183,6 +201,15 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                                 engine.config().pingInterval().toNanos(),
                                 engine.config().idleTimeout().toNanos()))
                 .remove(this);
+    }
+
+    private static boolean offersPerMessageDeflate(FullHttpRequest request) {
+        for (String header : request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS)) {
+            if (header.toLowerCase(Locale.ROOT).contains("permessage-deflate")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean offersFrameworkProtocol(FullHttpRequest request) {

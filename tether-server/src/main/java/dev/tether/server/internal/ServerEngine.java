@@ -36,7 +36,8 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
-import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
+import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.EventExecutor;
@@ -103,7 +104,8 @@ public final class ServerEngine {
     private final LongAdder conflated = new LongAdder();
     private final LongAdder refusedSends = new LongAdder();
     private final StaticFiles staticFiles;
-    private final WebSocketServerHandshakerFactory handshakerFactory;
+    private final WebSocketServerHandshakerFactory plainHandshakers;
+    private final WebSocketServerHandshakerFactory deflateHandshakers;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private final RpcDispatcher rpc;
     private volatile long startNanos = System.nanoTime();
@@ -131,18 +133,23 @@ public final class ServerEngine {
         if (clientSubscriptions != null) {
             registerSubscriptionMethods(clientSubscriptions);
         }
+        // Protocol violations are answered by FrameHandler (close frame, half-close, bounded linger), not by Netty,
+        // which closes at once and sends no close frame for a bad close frame.
         WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(config.maxFrameBytes())
                 .expectMaskedFrames(true)
                 .allowMaskMismatch(false)
-                .allowExtensions(config.perMessageDeflate())
-                .closeOnProtocolViolation(true)
+                .allowExtensions(false)
+                .closeOnProtocolViolation(false)
                 .withUTF8Validator(true)
                 .build();
-        this.handshakerFactory = new WebSocketServerHandshakerFactory(
-                (config.tls() == null ? "ws://" : "wss://") + config.host() + ":" + config.port() + config.path(),
+        String url = (config.tls() == null ? "ws://" : "wss://") + config.host() + ":" + config.port() + config.path();
+        this.plainHandshakers = new WebSocketServerHandshakerFactory(url, WireFormat.SUBPROTOCOL, decoder);
+        // Reserved bits may be set only where an extension was negotiated; ReservedBitsValidator checks them then.
+        this.deflateHandshakers = new WebSocketServerHandshakerFactory(
+                url,
                 WireFormat.SUBPROTOCOL,
-                decoder);
+                decoder.toBuilder().allowExtensions(true).build());
     }
 
     public ServerConfig config() {
@@ -239,7 +246,12 @@ public final class ServerEngine {
                         .setMaxHeaderSize(headerBytes)));
         p.addLast("tether-http-aggregator", new HttpObjectAggregator(config.maxHttpRequestBytes()));
         if (config.perMessageDeflate()) {
-            p.addLast("tether-deflate", new WebSocketServerCompressionHandler(config.maxMessageBytes()));
+            // permessage-deflate only: Netty's compression handler would also accept the obsolete
+            // x-webkit-deflate-frame when a client offers it first.
+            p.addLast(
+                    "tether-deflate",
+                    new WebSocketServerExtensionHandler(
+                            new PerMessageDeflateServerExtensionHandshaker(config.maxMessageBytes())));
         }
         p.addLast("tether-router", new HttpRouter(this));
     }
@@ -349,10 +361,6 @@ public final class ServerEngine {
         if (state.get() != State.STARTED) {
             return false;
         }
-        BlockingQueue<DefaultSession> queue = acceptQueue;
-        if (queue != null && queue.remainingCapacity() == 0) {
-            return false;
-        }
         while (true) {
             int used = slots.get();
             if (used >= config.maxConnections()) {
@@ -374,16 +382,27 @@ public final class ServerEngine {
         return new DefaultSession(this, channel, type, codec, handler, handlerOnEventLoop, workers());
     }
 
-    /** The handshake response went out: the session joins the registry and the application sees it. */
-    void opened(DefaultSession session) {
-        sessions.put(session.id(), session);
+    /**
+     * A session is about to be upgraded: it joins the registry, and in pull mode the accept queue.
+     *
+     * @return {@code false} if the accept queue is full; nothing was registered then
+     */
+    boolean register(DefaultSession session) {
         BlockingQueue<DefaultSession> queue = acceptQueue;
         if (queue != null && !queue.offer(session)) {
-            // Only reachable through a race between tryReserve's room check and this offer.
-            session.startClose(CloseCodes.TRY_AGAIN_LATER, CloseCodes.SERVER_AT_CAPACITY);
-            return;
+            return false;
         }
-        session.opened();
+        sessions.put(session.id(), session);
+        return true;
+    }
+
+    /** A registered session whose handshake failed before it had a frame handler: it never terminates itself. */
+    void abandon(DefaultSession session) {
+        BlockingQueue<DefaultSession> queue = acceptQueue;
+        if (queue != null) {
+            queue.remove(session);
+        }
+        unregister(session);
     }
 
     /** The session ended: called once per session by {@link DefaultSession#terminate}. */
@@ -636,8 +655,9 @@ public final class ServerEngine {
         return staticFiles;
     }
 
-    WebSocketServerHandshakerFactory handshakerFactory() {
-        return handshakerFactory;
+    /** The handshaker factory for a connection that negotiates permessage-deflate, or one that does not. */
+    WebSocketServerHandshakerFactory handshakerFactory(boolean deflate) {
+        return deflate ? deflateHandshakers : plainHandshakers;
     }
 
     String healthJson() {
