@@ -114,6 +114,7 @@ class ResubscribeTest extends TetherClientTestBase {
 
     private static dev.tether.server.TetherServer restart(int port, RpcTestHandler handler) {
         return dev.tether.server.TetherServer.builder()
+                .dispatchRpc(false) // the test handler scripts its RPC answers by hand
                 .host("127.0.0.1")
                 .port(port)
                 .handler(handler)

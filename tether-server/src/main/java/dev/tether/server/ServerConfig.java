@@ -49,6 +49,7 @@ public final class ServerConfig {
     final int maxSubscribedChannels;
     final SlowConsumerPolicy slowConsumerPolicy;
     final ClusterBroker clusterBroker;
+    final boolean dispatchRpc;
     final @Nullable BiPredicate<? super Session, String> clientSubscriptions;
     final PacketCodec msgpackCodec;
     final PacketCodec jsonCodec;
@@ -88,6 +89,7 @@ public final class ServerConfig {
         maxSubscribedChannels = b.maxSubscribedChannels;
         slowConsumerPolicy = b.slowConsumerPolicy;
         clusterBroker = b.clusterBroker;
+        dispatchRpc = b.dispatchRpc;
         clientSubscriptions = b.clientSubscriptions;
         msgpackCodec = b.msgpackCodec;
         jsonCodec = b.jsonCodec;
@@ -266,6 +268,11 @@ public final class ServerConfig {
     /** Who may subscribe with the built-in {@code subscribe} RPC method, or {@code null} when it is off. */
     public @Nullable BiPredicate<? super Session, String> clientSubscriptions() {
         return clientSubscriptions;
+    }
+
+    /** Whether Tether answers RPC requests with its dispatcher, or hands them to the handler as packets. */
+    public boolean dispatchRpc() {
+        return dispatchRpc;
     }
 
     /** The codec of {@code format}. */

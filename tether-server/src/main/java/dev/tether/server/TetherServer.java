@@ -233,6 +233,7 @@ public final class TetherServer implements AutoCloseable {
         int maxSubscribedChannels = 5;
         SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.DISCONNECT;
         ClusterBroker clusterBroker = ClusterBroker.local();
+        boolean dispatchRpc = true;
 
         @Nullable
         BiPredicate<? super Session, String> clientSubscriptions;
@@ -277,6 +278,7 @@ public final class TetherServer implements AutoCloseable {
             maxSubscribedChannels = c.maxSubscribedChannels;
             slowConsumerPolicy = c.slowConsumerPolicy;
             clusterBroker = c.clusterBroker;
+            dispatchRpc = c.dispatchRpc;
             clientSubscriptions = c.clientSubscriptions;
             msgpackCodec = c.msgpackCodec;
             jsonCodec = c.jsonCodec;
@@ -480,6 +482,17 @@ public final class TetherServer implements AutoCloseable {
         /** The broker that carries publications between nodes (default {@link ClusterBroker#local()}: one node). */
         public Builder clusterBroker(ClusterBroker clusterBroker) {
             this.clusterBroker = clusterBroker;
+            return this;
+        }
+
+        /**
+         * Whether Tether answers RPC requests with its dispatcher (default {@code true}). Off, RPC request packets
+         * reach {@link TetherHandler#onPacket} like any other packet and the application answers them itself with
+         * {@code Packet.rpc(RpcResponse...)}: for gateways that forward calls elsewhere, and for scripted test peers.
+         * {@link Rpc} methods of the handler are then refused at {@code build()}.
+         */
+        public Builder dispatchRpc(boolean dispatchRpc) {
+            this.dispatchRpc = dispatchRpc;
             return this;
         }
 

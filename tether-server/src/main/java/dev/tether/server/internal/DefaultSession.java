@@ -145,7 +145,8 @@ final class DefaultSession implements Session {
         this.callbacks = handler != null && !handlerOnEventLoop ? new SerialExecutor(workers) : null;
         this.pulled = handler == null ? new LinkedBlockingQueue<>() : null;
         this.maxInboundWaiting = engine.config().maxInboundQueuedPackets();
-        this.rpc = handler != null ? engine.rpc().newCalls(this) : null;
+        this.rpc =
+                handler != null && engine.config().dispatchRpc() ? engine.rpc().newCalls(this) : null;
         if (rpc != null) {
             writableListeners.add(rpc::writable);
         }

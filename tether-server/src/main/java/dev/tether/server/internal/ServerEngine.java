@@ -94,7 +94,7 @@ public final class ServerEngine {
     private final boolean handlerOnEventLoop;
     private final PacketCodec msgpack;
     private final PacketCodec json;
-    private final SubscriptionIndex subscriptions = new SubscriptionIndex();
+    private final SubscriptionIndex<DefaultSession> subscriptions = new SubscriptionIndex<>();
     private final ClusterBroker broker;
     private final LongAdder published = new LongAdder();
     private final LongAdder delivered = new LongAdder();
@@ -126,8 +126,12 @@ public final class ServerEngine {
         this.acceptQueue = handler == null ? new ArrayBlockingQueue<>(config.acceptQueueLimit()) : null;
         this.staticFiles = new StaticFiles(config.staticDirectory(), config.staticResources());
         this.rpc = new RpcDispatcher(config.predicates(), config.clock(), config.rpcTaskLimit(), this::workers);
-        if (handler != null) {
+        if (handler != null && config.dispatchRpc()) {
             rpc.registerHandler(handler); // a method that cannot be bound fails build(), not the first call
+        } else if (handler != null && hasRpcMethods(handler)) {
+            throw new IllegalArgumentException(
+                    "handler: " + handler.getClass().getName()
+                            + " has @Rpc methods (expected: none with dispatchRpc(false), which hands RPC packets to onPacket)");
         }
         BiPredicate<? super Session, String> clientSubscriptions = config.clientSubscriptions();
         if (clientSubscriptions != null) {
@@ -467,6 +471,17 @@ public final class ServerEngine {
     }
 
     // ---- channels ------------------------------------------------------------------------------------------
+
+    private static boolean hasRpcMethods(TetherHandler handler) {
+        for (Class<?> type = handler.getClass(); type != null && type != Object.class; type = type.getSuperclass()) {
+            for (java.lang.reflect.Method method : type.getDeclaredMethods()) {
+                if (method.isAnnotationPresent(dev.tether.server.Rpc.class)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
 
     /** The built-in {@code subscribe(name)} and {@code unsubscribe(name)} methods for clients. */
     private void registerSubscriptionMethods(BiPredicate<? super Session, String> allowed) {

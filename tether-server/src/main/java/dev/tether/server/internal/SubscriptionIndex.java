@@ -11,7 +11,7 @@ import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Which sessions subscribe to which channel names and patterns, for a publish that costs about the number of
+ * Which subscribers (sessions, in the server) subscribe to which channel names and patterns, for a publish that costs about the number of
  * matching subscribers rather than the number of subscriptions.
  *
  * <p>Exact names are a map from name to sessions. Patterns are a map from pattern to sessions, plus a cache from
@@ -23,24 +23,24 @@ import org.jspecify.annotations.Nullable;
  * reads without locking. Adding a session to an existing pattern does not change the version, because the cached
  * entries hold the pattern's live session set.
  */
-final class SubscriptionIndex {
+public final class SubscriptionIndex<S> {
     static final int MAX_CACHED_NAMES = 65_536;
 
-    private record PatternSubscribers(ChannelPattern pattern, Set<DefaultSession> sessions) {}
+    private record PatternSubscribers<S>(ChannelPattern pattern, Set<S> sessions) {}
 
-    private record CachedMatch(long version, List<PatternSubscribers> patterns) {}
+    private record CachedMatch<S>(long version, List<PatternSubscribers<S>> patterns) {}
 
-    private final Map<String, Set<DefaultSession>> exact = new ConcurrentHashMap<>();
-    private final Map<String, PatternSubscribers> patterns = new ConcurrentHashMap<>();
+    private final Map<String, Set<S>> exact = new ConcurrentHashMap<>();
+    private final Map<String, PatternSubscribers<S>> patterns = new ConcurrentHashMap<>();
     private final AtomicLong patternVersion = new AtomicLong();
-    private final Map<String, CachedMatch> matchCache = new ConcurrentHashMap<>();
+    private final Map<String, CachedMatch<S>> matchCache = new ConcurrentHashMap<>();
 
     /**
      * Adds {@code session} under {@code name} (a channel name or a pattern).
      *
      * @return whether this made {@code name} go from no subscriber to one on this node
      */
-    boolean add(String name, @Nullable ChannelPattern pattern, DefaultSession session) {
+    public boolean add(String name, @Nullable ChannelPattern pattern, S session) {
         boolean[] first = {false};
         if (pattern == null || pattern.isLiteral()) {
             exact.compute(name, (k, set) -> {
@@ -54,7 +54,7 @@ final class SubscriptionIndex {
         } else {
             patterns.compute(name, (k, entry) -> {
                 if (entry == null) {
-                    entry = new PatternSubscribers(pattern, ConcurrentHashMap.newKeySet());
+                    entry = new PatternSubscribers<>(pattern, ConcurrentHashMap.newKeySet());
                     first[0] = true;
                 }
                 entry.sessions().add(session);
@@ -72,7 +72,7 @@ final class SubscriptionIndex {
      *
      * @return whether this removed the last subscriber of {@code name} on this node
      */
-    boolean remove(String name, DefaultSession session) {
+    public boolean remove(String name, S session) {
         boolean[] last = {false};
         if (!ChannelPattern.isPattern(name)) {
             exact.computeIfPresent(name, (k, set) -> {
@@ -97,27 +97,26 @@ final class SubscriptionIndex {
      * Calls {@code action} once for every session subscribed to {@code channel}, exactly or by any pattern, with
      * the subscription name that matched (the exact name when both match).
      */
-    void forEachSubscriber(String channel, BiConsumer<DefaultSession, String> action) {
-        Set<DefaultSession> direct = exact.get(channel);
-        List<PatternSubscribers> matching = matchingPatterns(channel);
+    public void forEachSubscriber(String channel, BiConsumer<S, String> action) {
+        Set<S> direct = exact.get(channel);
+        List<PatternSubscribers<S>> matching = matchingPatterns(channel);
         if (matching.isEmpty()) {
             if (direct != null) {
-                for (DefaultSession session : direct) {
+                for (S session : direct) {
                     action.accept(session, channel);
                 }
             }
             return;
         }
-        Set<DefaultSession> seen = direct == null ? null : direct;
         if (direct != null) {
-            for (DefaultSession session : direct) {
+            for (S session : direct) {
                 action.accept(session, channel);
             }
         }
-        Set<DefaultSession> viaPattern = matching.size() > 1 ? new java.util.HashSet<>() : null;
-        for (PatternSubscribers entry : matching) {
-            for (DefaultSession session : entry.sessions()) {
-                if (seen != null && seen.contains(session)) {
+        Set<S> viaPattern = matching.size() > 1 ? new java.util.HashSet<>() : null;
+        for (PatternSubscribers<S> entry : matching) {
+            for (S session : entry.sessions()) {
+                if (direct != null && direct.contains(session)) {
                     continue;
                 }
                 if (viaPattern != null && !viaPattern.add(session)) {
@@ -128,17 +127,17 @@ final class SubscriptionIndex {
         }
     }
 
-    private List<PatternSubscribers> matchingPatterns(String channel) {
+    private List<PatternSubscribers<S>> matchingPatterns(String channel) {
         if (patterns.isEmpty()) {
             return List.of();
         }
         long version = patternVersion.get(); // read before scanning: a later change makes this entry stale
-        CachedMatch cached = matchCache.get(channel);
+        CachedMatch<S> cached = matchCache.get(channel);
         if (cached != null && cached.version() == version) {
             return cached.patterns();
         }
-        List<PatternSubscribers> found = new ArrayList<>(2);
-        for (PatternSubscribers entry : patterns.values()) {
+        List<PatternSubscribers<S>> found = new ArrayList<>(2);
+        for (PatternSubscribers<S> entry : patterns.values()) {
             if (entry.pattern().matches(channel)) {
                 found.add(entry);
             }
@@ -146,13 +145,13 @@ final class SubscriptionIndex {
         if (matchCache.size() >= MAX_CACHED_NAMES) {
             matchCache.clear();
         }
-        List<PatternSubscribers> result = List.copyOf(found);
-        matchCache.put(channel, new CachedMatch(version, result));
+        List<PatternSubscribers<S>> result = List.copyOf(found);
+        matchCache.put(channel, new CachedMatch<>(version, result));
         return result;
     }
 
     /** How many distinct names and patterns have subscribers (for tests and stats). */
-    int size() {
+    public int size() {
         return exact.size() + patterns.size();
     }
 }
