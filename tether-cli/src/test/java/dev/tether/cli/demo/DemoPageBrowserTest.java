@@ -51,7 +51,7 @@ class DemoPageBrowserTest {
             }
             return; // each test reports the skip
         }
-        server = DemoServer.builder().host("127.0.0.1").port(0).build().start();
+        server = DemoServer.create("127.0.0.1", 0).start();
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
         ChromeOptions options = new ChromeOptions()
                 .setBinary(CHROMIUM.toFile())
@@ -119,7 +119,7 @@ class DemoPageBrowserTest {
         driver.findElement(By.id("add-call")).click();
 
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("add-result"), "INVALID_PARAMS"));
-        assertThat(driver.findElement(By.id("add-result")).getText()).contains("(expected: a number)");
+        assertThat(driver.findElement(By.id("add-result")).getText()).contains("(expected: Number)");
     }
 
     @Test
