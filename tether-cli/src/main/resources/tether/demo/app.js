@@ -6,11 +6,13 @@
 //
 // Structure: the connection (one WebSocket, RPC calls matched to replies), the packet log, and the features.
 // Each feature is one <section> in index.html; a form with data-method="NAME" calls NAME with its inputs as
-// positional arguments and shows the reply in #NAME-result, so a simple new method needs no JavaScript.
+// positional arguments and shows the reply in #NAME-result, so a simple new method needs no JavaScript. The
+// stream (count) and the chat have a few lines each below.
 (() => {
   'use strict';
 
   const SOURCE_NAMES = {1: 'BROADCAST', 2: 'CHANNEL', 3: 'UNKNOWN', 4: 'CUSTOM', 5: 'RPC'};
+  const CHANNEL = 2;
   const RPC = 5;
   const ERROR_NAMES = {
     '-32601': 'METHOD_NOT_FOUND',
@@ -29,8 +31,9 @@
   const connection = {
     socket: null,
     nextCallId: 1,
-    pending: new Map(), // call_id -> {resolve, reject}
+    pending: new Map(), // call_id -> {resolve, reject, onItem (streams only)}
     packetListeners: [], // functions called with every packet that is not an RPC reply
+    closeListeners: [], // functions called when the connection closes
   };
 
   function socketUrl() {
@@ -54,6 +57,7 @@
       }
       connection.pending.clear();
       setState('disconnected', `close code ${event.code}${event.reason ? `: ${event.reason}` : ''}`);
+      connection.closeListeners.forEach((listener) => listener());
     });
   }
 
@@ -85,6 +89,29 @@
     });
   }
 
+  /**
+   * Calls a streaming RPC method: onItem gets each item as it arrives; `done` resolves with the last rpc response
+   * (the end, or an error), or with null after stop(). stop() sends __abort__ with the stream's call id.
+   */
+  function stream(method, args, onItem) {
+    const callId = `page-${connection.nextCallId++}`;
+    let settle;
+    const done = new Promise((resolve, reject) => {
+      send(packet(RPC, {rpc: {type: 'request', method, args, kwargs: {}, call_id: callId}}));
+      settle = resolve;
+      connection.pending.set(callId, {resolve, reject, onItem});
+    });
+    const stop = () => {
+      if (connection.pending.delete(callId)) {
+        // The server answers an abort with nothing; items already on their way are ignored.
+        send(packet(RPC, {rpc: {type: 'request', method: '__abort__', args: [callId], kwargs: {},
+          call_id: `page-${connection.nextCallId++}`}}));
+        settle(null);
+      }
+    };
+    return {callId, done, stop};
+  }
+
   function receive(raw) {
     const text = typeof raw === 'string' ? raw : new TextDecoder().decode(raw);
     let received;
@@ -98,6 +125,10 @@
     const rpc = received && received.source === RPC ? received.rpc : null;
     if (rpc && rpc.type === 'response' && connection.pending.has(rpc.call_id)) {
       const call = connection.pending.get(rpc.call_id);
+      if (call.onItem && rpc.is_stream && !rpc.is_end && (rpc.error === null || rpc.error === undefined)) {
+        call.onItem(rpc.response);
+        return;
+      }
       connection.pending.delete(rpc.call_id);
       call.resolve(rpc);
       return;
@@ -112,8 +143,8 @@
     $('state-detail').textContent = detail;
     $('url').textContent = socketUrl();
     $('connect').textContent = state === 'disconnected' ? 'Connect' : 'Disconnect';
-    for (const button of document.querySelectorAll('form[data-method] button')) {
-      button.disabled = state !== 'connected';
+    for (const button of document.querySelectorAll('main form button')) {
+      button.disabled = state !== 'connected' || button.dataset.idle === 'true';
     }
   }
 
@@ -137,8 +168,15 @@
 
   // ---- Features ------------------------------------------------------------------------------------------
 
-  /** An input's value as JSON when it parses (42, "x", [1, 2], {"k": 1}), else as the plain text. */
-  function argument(text) {
+  /**
+   * An input's value as JSON when it parses (42, "x", [1, 2], {"k": 1}), else as the plain text; always the text
+   * for an input marked data-text (a name "42" is a name).
+   */
+  function argument(input) {
+    const text = input.value;
+    if ('text' in input.dataset) {
+      return text;
+    }
     try {
       return JSON.parse(text);
     } catch (e) {
@@ -156,23 +194,148 @@
     }
   }
 
+  function showNotSent(output, error) {
+    output.className = 'error';
+    output.textContent = `Not sent: ${error.message}`;
+  }
+
   function setUpMethodForms() {
     for (const form of document.querySelectorAll('form[data-method]')) {
       const method = form.dataset.method;
       const output = $(`${method}-result`);
       form.addEventListener('submit', async (event) => {
         event.preventDefault();
-        const args = Array.from(form.querySelectorAll('input')).map((input) => argument(input.value));
+        const args = Array.from(form.querySelectorAll('input, select')).map(argument);
         output.className = 'pending';
         output.textContent = '…';
         try {
           showReply(output, await call(method, args));
         } catch (e) {
-          output.className = 'error';
-          output.textContent = `Not sent: ${e.message}`;
+          showNotSent(output, e);
         }
       });
     }
+  }
+
+  /** count(n): items appear as they arrive; Stop aborts the stream. One stream at a time. */
+  function setUpCount() {
+    const items = $('count-items');
+    const status = $('count-result');
+    const stopButton = $('count-stop');
+    let running = null;
+    const setRunning = (value) => {
+      running = value;
+      stopButton.dataset.idle = String(value === null);
+      stopButton.disabled = value === null || !connection.socket;
+    };
+    setRunning(null);
+    $('count-form').addEventListener('submit', async (event) => {
+      event.preventDefault();
+      if (running) {
+        running.stop();
+      }
+      items.replaceChildren();
+      status.className = 'pending';
+      status.textContent = 'streaming…';
+      let received = 0;
+      let current;
+      try {
+        current = stream('count', [argument($('count-n'))], (item) => {
+          received++;
+          items.append(`${items.childNodes.length ? ' ' : ''}${JSON.stringify(item)}`);
+        });
+      } catch (e) {
+        showNotSent(status, e);
+        return;
+      }
+      setRunning(current);
+      try {
+        const end = await current.done;
+        if (end === null) {
+          status.className = 'ok';
+          status.textContent = `stopped after ${received} item${received === 1 ? '' : 's'}`;
+        } else if (end.error !== null && end.error !== undefined) {
+          showReply(status, end);
+        } else {
+          status.className = 'ok';
+          status.textContent = `done: ${received} item${received === 1 ? '' : 's'}`;
+        }
+      } catch (e) {
+        status.className = 'error';
+        status.textContent = e.message;
+      } finally {
+        if (running === current) {
+          setRunning(null);
+        }
+      }
+    });
+    stopButton.addEventListener('click', () => running && running.stop());
+  }
+
+  /** The chat: join and leave rooms, say something, and every CHANNEL packet in a list, newest first. */
+  function setUpChat() {
+    const joined = $('chat-joined');
+    const status = $('chat-result');
+    const messages = $('chat-messages');
+    const showJoined = (rpc) => {
+      if (rpc.error !== null && rpc.error !== undefined) {
+        showReply(status, rpc);
+      } else {
+        status.className = 'ok';
+        status.textContent = '';
+        joined.textContent = rpc.response.length ? rpc.response.join(', ') : '(none)';
+      }
+    };
+    const roomCall = async (method) => {
+      try {
+        showJoined(await call(method, [$('chat-room').value]));
+      } catch (e) {
+        showNotSent(status, e);
+      }
+    };
+    $('chat-join-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      roomCall('join');
+    });
+    $('chat-leave').addEventListener('click', () => roomCall('leave'));
+    $('chat-say-form').addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const text = $('chat-text');
+      try {
+        const rpc = await call('say', [$('chat-channel').value, text.value]);
+        if (rpc.error !== null && rpc.error !== undefined) {
+          showReply(status, rpc);
+        } else {
+          status.className = 'ok';
+          status.textContent = `said to ${rpc.response} recipient${rpc.response === 1 ? '' : 's'}`;
+          text.value = '';
+        }
+      } catch (e) {
+        showNotSent(status, e);
+      }
+    });
+    connection.packetListeners.push((received) => {
+      if (!received || received.source !== CHANNEL) {
+        return;
+      }
+      const data = received.data && typeof received.data === 'object' ? received.data : {text: received.data};
+      const entry = document.createElement('li');
+      const room = document.createElement('span');
+      room.className = 'room';
+      room.textContent = `[${received.channel}]`;
+      const from = document.createElement('strong');
+      from.textContent = String(data.from ?? '?');
+      entry.append(room, ' ', from, `: ${String(data.text ?? '')}`);
+      messages.prepend(entry);
+      while (messages.children.length > LOG_LIMIT) {
+        messages.lastElementChild.remove();
+      }
+    });
+    // Subscriptions end with the session.
+    connection.closeListeners.push(() => {
+      joined.textContent = '(none)';
+    });
+    joined.textContent = '(none)';
   }
 
   function setUpControls() {
@@ -181,6 +344,8 @@
   }
 
   setUpMethodForms();
+  setUpCount();
+  setUpChat();
   setUpControls();
   connect();
 })();

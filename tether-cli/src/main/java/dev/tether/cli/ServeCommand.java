@@ -13,8 +13,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code tether serve}: runs the demo server (the page at {@code /}, the RPC methods {@code echo}, {@code add},
- * {@code whoami}) until the process is stopped with Ctrl-C or a signal; a shutdown hook closes the server, so
+ * {@code tether serve}: runs the demo server (the page at {@code /}, the RPC methods of
+ * {@link dev.tether.cli.demo.DemoHandler} and its chat) until the process is stopped with Ctrl-C or a signal; a shutdown hook closes the server, so
  * connected clients get close code 1001.
  */
 @Command(
@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
             "Runs the demo server until Ctrl-C.",
             "",
             "The demo page is at http://HOST:PORT/. Any WebSocket client on ws://HOST:PORT/ can call the RPC"
-                    + " methods echo(value), add(a, b) and whoami().",
+                    + " methods echo(value), add(a, b), whoami(), count(n) (a stream), login(name), secret(),"
+                    + " limited(), fail(kind), and chat with join(name), leave(name) and say(channel, text).",
             ""
         })
 final class ServeCommand implements Callable<Integer> {
@@ -73,7 +74,7 @@ final class ServeCommand implements Callable<Integer> {
     TetherServer start() {
         TetherServer server;
         try {
-            server = DemoServer.builder().host(host).port(port).build();
+            server = DemoServer.create(host, port);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

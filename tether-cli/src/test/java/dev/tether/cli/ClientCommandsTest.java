@@ -2,6 +2,8 @@ package dev.tether.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tether.cli.demo.DemoServer;
+import dev.tether.client.TetherClient;
 import dev.tether.core.ManualClock;
 import dev.tether.server.TetherServer;
 import java.io.PrintWriter;
@@ -121,12 +123,85 @@ class ClientCommandsTest {
 
     @Test
     void listenReconnectsAndJoinsAgainAfterTheServerRestarts() throws Exception {
+        Listening listening = listen(url(), "news");
+        try {
+            listening.stderr.awaitLine("state CONNECTING -> CONNECTED");
+            listening.stderr.awaitLine("joined news");
+            assertThat(handler.joins.poll(10, TimeUnit.SECONDS)).isEqualTo("news");
+            server.publish("news", "before");
+            assertThat(listening.stdout.awaitLine("before"))
+                    .isEqualTo("{\"source\":2,\"data\":\"before\",\"rpc\":null,\"channel\":\"news\",\"timestamp\":null,"
+                            + "\"correlation_id\":null}");
+
+            int port = server.port();
+            server.close();
+            assertThat(listening.stderr.awaitLine("disconnected"))
+                    .isEqualTo("disconnected: 1001 Server is shutting down. (reconnecting)");
+            server = start(port);
+            listening.reconnectNow();
+
+            listening.stderr.awaitLine("state CONNECTING -> CONNECTED");
+            assertThat(handler.joins.poll(10, TimeUnit.SECONDS)).isEqualTo("news");
+            server.publish("news", "after");
+            listening.stdout.awaitLine("\"data\":\"after\"");
+        } finally {
+            listening.stop();
+        }
+    }
+
+    @Test
+    void listenJoinsTheDemoLobbyAgainAfterTheDemoServerRestarts() throws Exception {
+        TetherServer demo = DemoServer.create("127.0.0.1", 0).start();
+        int port = demo.port();
+        String demoUrl = "ws://127.0.0.1:" + port + "/";
+        Listening listening = listen(demoUrl, "lobby");
+        try {
+            listening.stderr.awaitLine("joined lobby");
+            assertThat(say(demoUrl, "before")).isEqualTo(1);
+            listening.stdout.awaitLine("\"text\":\"before\"");
+
+            demo.close();
+            listening.stderr.awaitLine("disconnected: 1001");
+            demo = DemoServer.create("127.0.0.1", port).start();
+            listening.reconnectNow();
+
+            // CONNECTED comes only once the session protocol has joined the lobby again.
+            listening.stderr.awaitLine("state CONNECTING -> CONNECTED");
+            assertThat(demo.sessions())
+                    .singleElement()
+                    .satisfies(session -> assertThat(session.subscriptions()).containsExactly("lobby"));
+            assertThat(say(demoUrl, "after")).isEqualTo(1);
+            assertThat(listening.stdout.awaitLine("\"text\":\"after\""))
+                    .contains("\"source\":2")
+                    .contains("\"channel\":\"lobby\"");
+        } finally {
+            try {
+                listening.stop();
+            } finally {
+                demo.close();
+            }
+        }
+    }
+
+    /** Says {@code text} in the demo's lobby from a client of its own; returns the recipient count. */
+    private static Object say(String url, String text) throws Exception {
+        TetherClient client = TetherClient.create(url);
+        try {
+            client.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            return client.call("say", "lobby", text).get(10, TimeUnit.SECONDS);
+        } finally {
+            client.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Runs {@code tether listen URL --join CHANNEL} on a thread of its own, on a manual clock. */
+    private static Listening listen(String url, String channel) {
         LineQueue stdout = new LineQueue();
         LineQueue stderr = new LineQueue();
         CommandLine listenCli =
                 TetherCli.commandLine().setOut(new PrintWriter(stdout, true)).setErr(new PrintWriter(stderr, true));
         ManualClock clock = new ManualClock();
-        listenCli.parseArgs("listen", url(), "--join", "news");
+        listenCli.parseArgs("listen", url, "--join", channel);
         ListenCommand listen = listenCli.getSubcommands().get("listen").getCommand();
         listen.clock = clock;
         CompletableFuture<Integer> exit = new CompletableFuture<>();
@@ -138,32 +213,23 @@ class ClientCommandsTest {
             }
         });
         running.start();
-        try {
-            stderr.awaitLine("state CONNECTING -> CONNECTED");
-            stderr.awaitLine("joined news");
-            assertThat(handler.joins.poll(10, TimeUnit.SECONDS)).isEqualTo("news");
-            server.publish("news", "before");
-            assertThat(stdout.awaitLine("before"))
-                    .isEqualTo("{\"source\":2,\"data\":\"before\",\"rpc\":null,\"channel\":\"news\",\"timestamp\":null,"
-                            + "\"correlation_id\":null}");
+        return new Listening(stdout, stderr, clock, running);
+    }
 
-            int port = server.port();
-            server.close();
-            assertThat(stderr.awaitLine("disconnected"))
-                    .isEqualTo("disconnected: 1001 Server is shutting down. (reconnecting)");
-            server = start(port);
+    /** A running {@code tether listen}: its output, its clock and its thread. */
+    private record Listening(LineQueue stdout, LineQueue stderr, ManualClock clock, Thread running) {
+        /** Moves the clock to the reconnect the listener has scheduled. */
+        void reconnectNow() {
             Duration wait = clock.nextDue();
             assertThat(wait).isNotNull();
             clock.advance(wait);
+        }
 
-            stderr.awaitLine("state CONNECTING -> CONNECTED");
-            assertThat(handler.joins.poll(10, TimeUnit.SECONDS)).isEqualTo("news");
-            server.publish("news", "after");
-            stdout.awaitLine("\"data\":\"after\"");
-        } finally {
+        /** Interrupts the command, as Ctrl-C would, and waits for it to end. */
+        void stop() throws InterruptedException {
             running.interrupt();
             running.join(10_000);
+            assertThat(running.isAlive()).isFalse();
         }
-        assertThat(running.isAlive()).isFalse();
     }
 }

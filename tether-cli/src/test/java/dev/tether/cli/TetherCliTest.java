@@ -65,8 +65,7 @@ class TetherCliTest {
 
     @Test
     void portInUseFailsWithOneLine() {
-        try (TetherServer taken =
-                DemoServer.builder().host("127.0.0.1").port(0).build().start()) {
+        try (TetherServer taken = DemoServer.create("127.0.0.1", 0).start()) {
             int exitCode = cli.execute("serve", "--port", String.valueOf(taken.port()));
 
             assertThat(exitCode).isEqualTo(1);

@@ -1,192 +1,220 @@
 package dev.tether.cli.demo;
 
-import dev.tether.core.EncodingException;
 import dev.tether.core.Packet;
 import dev.tether.core.PacketSource;
-import dev.tether.core.RpcErrorCode;
-import dev.tether.core.RpcRequest;
-import dev.tether.core.RpcResponse;
 import dev.tether.server.NonBlocking;
+import dev.tether.server.RateLimit;
+import dev.tether.server.Rpc;
+import dev.tether.server.RpcException;
 import dev.tether.server.Session;
 import dev.tether.server.TetherHandler;
+import dev.tether.server.TetherServer;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Flow;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The demo's handler: three RPC methods in the webshocket style, and an echo for every other packet.
+ * The demo's handler: one {@link Rpc} method per feature of the demo page, and an echo for every other packet.
  *
  * <ul>
- *   <li>{@code echo(value)} returns {@code value}.
- *   <li>{@code add(a, b)} returns {@code a + b}: exact for integers of any size, a double when either is not an
- *       integer.
- *   <li>{@code whoami()} returns {@code {"session_id": …, "client_type": "GENERIC" or "FRAMEWORK"}}.
+ *   <li>{@code echo(value)} returns {@code value}; {@code add(a, b)} returns {@code a + b}, exact for integers of
+ *       any size, a double when either is not an integer; {@code whoami()} returns the session id, the client type
+ *       and, after {@code login}, the username.
+ *   <li>{@code count(n)} streams 1..n, one item every 150 ms.
+ *   <li>{@code login(name)} stores {@code username} in the session; {@code secret()} needs it (the predicate
+ *       {@code loggedIn}).
+ *   <li>{@code limited()} allows 3 calls per 10 s; {@code fail(kind)} fails on purpose, {@code "app"} as an
+ *       application error, {@code "crash"} as an unexpected exception.
+ *   <li>The chat: {@code join(name)} subscribes to a channel or pattern and returns the subscriptions,
+ *       {@code leave(name)} ends one, {@code say(channel, text)} publishes {@code {"from": …, "text": …}}.
  * </ul>
  *
- * Arguments come positionally ({@code "args": [2, 40]}) or by name ({@code "kwargs": {"a": 2, "b": 40}}).
  * A packet that is not an RPC request comes back as a {@code CUSTOM} packet with the same data.
  *
- * <p>The handler keeps no state and never blocks, so it runs on the sessions' I/O threads.
+ * <p>The handler never blocks, so its callbacks run on the sessions' I/O threads; the RPC methods that return
+ * plain values run on worker threads as always, and {@code count} only schedules its items.
  */
 @NonBlocking
 public final class DemoHandler implements TetherHandler {
+    /** The name of the predicate {@code secret()} requires, registered by {@link DemoServer}. */
+    static final String LOGGED_IN = "loggedIn";
+
+    static final String USERNAME = "username";
+    static final int MAX_COUNT = 1000;
+    static final int MAX_NAME_LENGTH = 32;
+    static final Duration COUNT_INTERVAL = Duration.ofMillis(150);
+
     private static final Logger log = LoggerFactory.getLogger(DemoHandler.class);
+
+    private volatile @Nullable TetherServer server;
+
+    DemoHandler() {}
+
+    /** Hands over the server that {@link #say} publishes on; once, before the server starts. */
+    void serveOn(TetherServer server) {
+        if (this.server != null) {
+            throw new IllegalStateException("the demo handler already serves a server");
+        }
+        this.server = server;
+    }
 
     @Override
     public void onPacket(Session session, Packet packet) {
-        RpcRequest request = packet.request();
-        if (request != null) {
-            if (!request.method().equals(RpcRequest.ABORT_METHOD)) {
-                reply(session, InterimDispatcher.call(session, request));
-            }
-            // The demo has no streams, so an __abort__ has nothing to cancel; the protocol sends no reply to it.
-        } else if (packet.source() == PacketSource.RPC) {
+        // RPC requests go to the dispatcher and never arrive here.
+        if (packet.source() == PacketSource.RPC) {
             log.debug("Session {}: ignoring an RPC response from the client", session.id());
         } else {
             session.send(Packet.custom(packet.data()));
         }
     }
 
-    private static void reply(Session session, RpcResponse response) {
+    @Rpc
+    public @Nullable Object echo(@Nullable Object value) {
+        return value;
+    }
+
+    @Rpc
+    public Number add(@Nullable Number a, @Nullable Number b) {
+        Number x = number("a", a);
+        Number y = number("b", b);
+        if (isInteger(x) && isInteger(y)) {
+            return smallest(toBigInteger(x).add(toBigInteger(y)));
+        }
+        return x.doubleValue() + y.doubleValue();
+    }
+
+    @Rpc
+    public Map<String, Object> whoami(Session session) {
+        Map<String, Object> me = new LinkedHashMap<>();
+        me.put("session_id", session.id().toString());
+        me.put("client_type", session.clientType().name());
+        Object username = session.attributes().get(USERNAME);
+        if (username != null) {
+            me.put(USERNAME, username);
+        }
+        return me;
+    }
+
+    @Rpc
+    public Flow.Publisher<Integer> count(int n) {
+        if (n < 1 || n > MAX_COUNT) {
+            throw new RpcException("count(n): " + n + " (expected: 1 to " + MAX_COUNT + ")");
+        }
+        return new CountPublisher(n, COUNT_INTERVAL);
+    }
+
+    @Rpc
+    public String login(Session session, String name) {
+        if (name.isBlank() || name.length() > MAX_NAME_LENGTH) {
+            throw new RpcException(
+                    "login(name): \"" + name + "\" (expected: 1 to " + MAX_NAME_LENGTH + " characters, not all blank)");
+        }
+        session.attributes().put(USERNAME, name);
+        return "Logged in as " + name + ".";
+    }
+
+    @Rpc(requires = LOGGED_IN)
+    public String secret(Session session) {
+        return "Welcome, " + session.attributes().get(USERNAME) + ": the secret is 42.";
+    }
+
+    @Rpc
+    @RateLimit(limit = 3, period = "10s")
+    public String limited() {
+        return "Allowed: 3 calls per 10 seconds.";
+    }
+
+    @Rpc
+    public String fail(String kind) {
+        switch (kind) {
+            case "app" -> throw new RpcException("This went wrong on purpose (kind: app).");
+            case "crash" -> throw new IllegalStateException("a deliberate crash (kind: crash)");
+            default -> throw new RpcException("fail(kind): \"" + kind + "\" (expected: \"app\" or \"crash\")");
+        }
+    }
+
+    @Rpc
+    public List<String> join(Session session, String name) {
+        boolean joined;
         try {
-            session.send(Packet.rpc(response));
-        } catch (EncodingException e) {
-            session.send(Packet.rpc(RpcResponse.error(
-                    response.callId(),
-                    RpcErrorCode.INTERNAL_SERVER_ERROR,
-                    "Server error (EncodingException): " + e.getMessage(),
-                    false)));
+            joined = session.subscribe(name);
+        } catch (IllegalArgumentException e) {
+            throw new RpcException(String.valueOf(e.getMessage()));
+        }
+        if (!joined && session.isOpen()) {
+            throw new RpcException("Cannot join '" + name + "': the limit is "
+                    + server().config().maxSubscribedChannels() + " channels; leave one first.");
+        }
+        return subscriptions(session);
+    }
+
+    @Rpc
+    public List<String> leave(Session session, String name) {
+        session.unsubscribe(name);
+        return subscriptions(session);
+    }
+
+    @Rpc
+    public int say(Session session, String channel, String text) {
+        Map<String, Object> message = new LinkedHashMap<>();
+        Object username = session.attributes().get(USERNAME);
+        message.put("from", username != null ? username : session.id().toString());
+        message.put("text", text);
+        try {
+            return server().publish(channel, message);
+        } catch (IllegalArgumentException e) {
+            throw new RpcException(String.valueOf(e.getMessage()));
         }
     }
 
-    /**
-     * INTERIM: dispatches the three demo methods by hand until Tether's RPC dispatcher lands; the RPC issue
-     * replaces this class with {@code @Rpc} methods on the handler.
-     */
-    static final class InterimDispatcher {
-        private InterimDispatcher() {}
-
-        static RpcResponse call(Session session, RpcRequest request) {
-            String callId = request.callId();
-            try {
-                return switch (request.method()) {
-                    case "echo" ->
-                        RpcResponse.result(callId, bind(request, "value").get(0));
-                    case "add" -> {
-                        List<@Nullable Object> ab = bind(request, "a", "b");
-                        yield RpcResponse.result(callId, add(ab.get(0), ab.get(1)));
-                    }
-                    case "whoami" -> {
-                        bind(request);
-                        yield RpcResponse.result(callId, whoami(session));
-                    }
-                    default ->
-                        RpcResponse.error(
-                                callId,
-                                RpcErrorCode.METHOD_NOT_FOUND,
-                                "RPC method '" + request.method() + "' not found.",
-                                false);
-                };
-            } catch (InvalidParams e) {
-                return RpcResponse.error(callId, RpcErrorCode.INVALID_PARAMS, e.getMessage(), false);
-            }
+    private TetherServer server() {
+        TetherServer s = server;
+        if (s == null) {
+            throw new IllegalStateException("the demo handler serves no server (expected: one from DemoServer.create)");
         }
-
-        static Object add(@Nullable Object a, @Nullable Object b) throws InvalidParams {
-            Number x = number("add(a, b)", "a", a);
-            Number y = number("add(a, b)", "b", b);
-            if (isInteger(x) && isInteger(y)) {
-                return smallest(toBigInteger(x).add(toBigInteger(y)));
-            }
-            return x.doubleValue() + y.doubleValue();
-        }
-
-        static Map<String, Object> whoami(Session session) {
-            Map<String, Object> me = new LinkedHashMap<>();
-            me.put("session_id", session.id().toString());
-            me.put("client_type", session.clientType().name());
-            return me;
-        }
-
-        /**
-         * The arguments of {@code request} in the order of {@code names}: positional ones first, then keyword
-         * ones by name; every name must get exactly one value.
-         */
-        static List<@Nullable Object> bind(RpcRequest request, String... names) throws InvalidParams {
-            String signature = request.method() + "(" + String.join(", ", names) + ")";
-            List<@Nullable Object> args = request.args();
-            if (args.size() > names.length) {
-                throw new InvalidParams(signature + " takes " + names.length + " argument"
-                        + (names.length == 1 ? "" : "s") + " (got " + args.size() + " positional)");
-            }
-            List<@Nullable Object> bound = new ArrayList<>(args);
-            for (String key : request.kwargs().keySet()) {
-                int index = List.of(names).indexOf(key);
-                if (index < 0) {
-                    throw new InvalidParams(signature + " has no argument named '" + key + "'");
-                }
-                if (index < args.size()) {
-                    throw new InvalidParams(signature + " got argument '" + key + "' twice (positional and by name)");
-                }
-            }
-            for (int i = args.size(); i < names.length; i++) {
-                if (!request.kwargs().containsKey(names[i])) {
-                    throw new InvalidParams(signature + " is missing argument '" + names[i] + "'");
-                }
-                bound.add(request.kwargs().get(names[i]));
-            }
-            return bound;
-        }
-
-        private static Number number(String signature, String name, @Nullable Object value) throws InvalidParams {
-            if (value instanceof Number n) {
-                return n;
-            }
-            String shown = value instanceof String s ? '"' + s + '"' : String.valueOf(value);
-            throw new InvalidParams(signature + " argument " + name + ": " + shown + " (expected: a number)");
-        }
-
-        private static boolean isInteger(Number n) {
-            return n instanceof Integer
-                    || n instanceof Long
-                    || n instanceof BigInteger
-                    || n instanceof Short
-                    || n instanceof Byte;
-        }
-
-        private static BigInteger toBigInteger(Number n) {
-            return n instanceof BigInteger big ? big : BigInteger.valueOf(n.longValue());
-        }
-
-        /** The decoded-value model's type for an integer: the smallest of Integer, Long, BigInteger. */
-        private static Number smallest(BigInteger n) {
-            if (n.bitLength() < Integer.SIZE) {
-                return n.intValue();
-            }
-            if (n.bitLength() < Long.SIZE) {
-                return n.longValue();
-            }
-            return n;
-        }
+        return s;
     }
 
-    /** The arguments of a call do not fit the method; the message says what was expected. */
-    static final class InvalidParams extends Exception {
-        private static final long serialVersionUID = 1L;
+    private static List<String> subscriptions(Session session) {
+        List<String> names = new ArrayList<>(session.subscriptions());
+        names.sort(null);
+        return names;
+    }
 
-        InvalidParams(String message) {
-            super(message, null, false, false);
+    private static Number number(String name, @Nullable Number value) {
+        if (value == null) {
+            throw new RpcException("add(a, b) argument '" + name + "': null (expected: a number)");
         }
+        return value;
+    }
 
-        @Override
-        public String getMessage() {
-            String message = super.getMessage();
-            return message == null ? "" : message;
+    private static boolean isInteger(Number n) {
+        return n instanceof Integer
+                || n instanceof Long
+                || n instanceof BigInteger
+                || n instanceof Short
+                || n instanceof Byte;
+    }
+
+    private static BigInteger toBigInteger(Number n) {
+        return n instanceof BigInteger big ? big : BigInteger.valueOf(n.longValue());
+    }
+
+    /** The decoded-value model's type for an integer: the smallest of Integer, Long, BigInteger. */
+    private static Number smallest(BigInteger n) {
+        if (n.bitLength() < Integer.SIZE) {
+            return n.intValue();
         }
+        if (n.bitLength() < Long.SIZE) {
+            return n.longValue();
+        }
+        return n;
     }
 }

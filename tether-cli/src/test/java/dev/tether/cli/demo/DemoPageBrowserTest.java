@@ -21,10 +21,12 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The demo page in Debian's headless Chromium: it connects as a generic client and calls the demo's methods.
+ * The demo page in Debian's headless Chromium: it connects as a generic client, calls the demo's methods, streams
+ * a count and chats with another client.
  *
  * <p>Selenium drives {@code /usr/bin/chromium} through {@code /usr/bin/chromedriver} and is given both paths,
  * so Selenium Manager downloads nothing. Without them the tests are skipped, or fail when
@@ -51,7 +53,7 @@ class DemoPageBrowserTest {
             }
             return; // each test reports the skip
         }
-        server = DemoServer.builder().host("127.0.0.1").port(0).build().start();
+        server = DemoServer.create("127.0.0.1", 0).start();
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
         ChromeOptions options = new ChromeOptions()
                 .setBinary(CHROMIUM.toFile())
@@ -119,7 +121,7 @@ class DemoPageBrowserTest {
         driver.findElement(By.id("add-call")).click();
 
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("add-result"), "INVALID_PARAMS"));
-        assertThat(driver.findElement(By.id("add-result")).getText()).contains("(expected: a number)");
+        assertThat(driver.findElement(By.id("add-result")).getText()).contains("(expected: Number)");
     }
 
     @Test
@@ -138,6 +140,116 @@ class DemoPageBrowserTest {
         String log = driver.findElement(By.id("log-entries")).getText();
         assertThat(log).contains("→ sent").contains("\"method\": \"whoami\"");
         assertThat(log).contains("← received").contains("\"type\": \"response\"");
+    }
+
+    @Test
+    void countFiveShowsOneToFive() {
+        type("count-n", "5");
+        driver.findElement(By.id("count-start")).click();
+
+        wait.until(ExpectedConditions.textToBe(By.id("count-items"), "1 2 3 4 5"));
+        wait.until(ExpectedConditions.textToBe(By.id("count-result"), "done: 5 items"));
+    }
+
+    @Test
+    void stopEndsACount() {
+        type("count-n", "1000");
+        driver.findElement(By.id("count-start")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("count-items"), "1 2"));
+
+        driver.findElement(By.id("count-stop")).click();
+
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("count-result"), "stopped after"));
+        assertThat(driver.findElement(By.id("log-entries")).getText()).contains("\"method\": \"__abort__\"");
+    }
+
+    @Test
+    void secretIsDeniedBeforeLoginAndAnswersAfter() {
+        driver.findElement(By.id("secret-call")).click();
+        wait.until(ExpectedConditions.textToBe(
+                By.id("secret-result"), "ACCESS_DENIED (-32002): Access denied for RPC method 'secret'."));
+
+        type("login-name", "ada");
+        driver.findElement(By.id("login-call")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("login-result"), "\"Logged in as ada.\""));
+        driver.findElement(By.id("secret-call")).click();
+
+        wait.until(ExpectedConditions.textToBe(By.id("secret-result"), "\"Welcome, ada: the secret is 42.\""));
+    }
+
+    @Test
+    void limitedShowsTheRateLimitErrorOnTheFourthCall() {
+        for (int i = 0; i < 3; i++) {
+            callAndAwaitReply("limited");
+            assertThat(driver.findElement(By.id("limited-result")).getAttribute("class"))
+                    .as("call %d", i + 1)
+                    .isEqualTo("ok");
+        }
+
+        callAndAwaitReply("limited");
+
+        assertThat(driver.findElement(By.id("limited-result")).getText())
+                .isEqualTo("RATE_LIMIT_EXCEEDED (-32000): Rate limit exceeded for RPC method 'limited'.");
+    }
+
+    @Test
+    void failShowsTheCodeAndMessageOfEachKind() {
+        callAndAwaitReply("fail");
+        assertThat(driver.findElement(By.id("fail-result")).getText())
+                .isEqualTo("APPLICATION_ERROR (-32001): This went wrong on purpose (kind: app).");
+
+        new Select(driver.findElement(By.id("fail-kind"))).selectByValue("crash");
+        callAndAwaitReply("fail");
+
+        assertThat(driver.findElement(By.id("fail-result")).getText())
+                .isEqualTo("INTERNAL_SERVER_ERROR (-32603): Server error (IllegalStateException): a deliberate crash"
+                        + " (kind: crash)");
+    }
+
+    @Test
+    void chatShowsWhatAnotherClientSaysInTheLobby() throws Exception {
+        driver.findElement(By.id("chat-join")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("chat-joined"), "lobby"));
+
+        try (TextSocket other = TextSocket.connect(server.port())) {
+            other.send("{\"source\":5,\"rpc\":{\"type\":\"request\",\"method\":\"say\","
+                    + "\"args\":[\"lobby\",\"hello from the socket\"],\"kwargs\":{},\"call_id\":\"s1\"}}");
+            assertThat(other.next()).contains("\"response\":1");
+        }
+
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("chat-messages"), "hello from the socket"));
+        assertThat(driver.findElement(By.id("chat-messages")).getText()).startsWith("[lobby] ");
+    }
+
+    @Test
+    void chatSaysToAnotherClientInTheLobby() throws Exception {
+        try (TextSocket other = TextSocket.connect(server.port())) {
+            other.send("{\"source\":5,\"rpc\":{\"type\":\"request\",\"method\":\"join\","
+                    + "\"args\":[\"lobby\"],\"kwargs\":{},\"call_id\":\"j1\"}}");
+            assertThat(other.next()).contains("\"response\":[\"lobby\"]");
+
+            type("chat-text", "hello from the page");
+            driver.findElement(By.id("chat-send")).click();
+
+            wait.until(ExpectedConditions.textToBe(By.id("chat-result"), "said to 1 recipient"));
+            assertThat(other.next()).contains("\"channel\":\"lobby\"").contains("\"text\":\"hello from the page\"");
+        }
+    }
+
+    @Test
+    void joiningAMalformedPatternShowsTheError() {
+        type("chat-room", "room.[ab");
+        driver.findElement(By.id("chat-join")).click();
+
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("chat-result"), "APPLICATION_ERROR"));
+        assertThat(driver.findElement(By.id("chat-result")).getText()).contains("room.[ab");
+    }
+
+    /** Submits the form of {@code method} and waits until its output shows a reply instead of "…". */
+    private void callAndAwaitReply(String method) {
+        By result = By.id(method + "-result");
+        driver.findElement(By.id(method + "-call")).click();
+        wait.until(ExpectedConditions.not(ExpectedConditions.attributeToBe(result, "class", "pending")));
     }
 
     private void type(String id, String text) {
