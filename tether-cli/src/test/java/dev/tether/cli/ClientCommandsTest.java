@@ -32,7 +32,6 @@ class ClientCommandsTest {
 
     private TetherServer start(int port) {
         return TetherServer.builder()
-                .dispatchRpc(false) // the test handler scripts its RPC answers by hand
                 .host("127.0.0.1")
                 .port(port)
                 .handler(handler)
