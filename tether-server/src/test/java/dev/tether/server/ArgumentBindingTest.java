@@ -55,6 +55,16 @@ class ArgumentBindingTest {
             return String.valueOf(anything);
         }
 
+        @Rpc
+        public String shout(String text) {
+            return text.toUpperCase(java.util.Locale.ROOT);
+        }
+
+        @Rpc
+        public String orDefault(@org.jspecify.annotations.Nullable String text) {
+            return text == null ? "default" : text;
+        }
+
         public int notExposed() {
             return 1;
         }
@@ -136,6 +146,18 @@ class ArgumentBindingTest {
     @Test
     void refusesAMissingArgument() {
         assertInvalid(call("add", 1), "add(a, b) is missing argument 'b' (expected: int)");
+    }
+
+    @Test
+    void nullReachesOnlyObjectAndNullableParameters() {
+        List<Object> nullArg = new ArrayList<>();
+        nullArg.add(null);
+
+        assertInvalid(
+                call("shout", nullArg, Map.of()),
+                "shout(text) argument 'text': null (expected: String; a parameter marked @Nullable accepts null)");
+        assertThat(call("orDefault", nullArg, Map.of()).response()).isEqualTo("default");
+        assertThat(call("echo", nullArg, Map.of()).response()).isEqualTo("null");
     }
 
     @Test

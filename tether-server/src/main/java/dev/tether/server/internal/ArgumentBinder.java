@@ -51,9 +51,24 @@ final class ArgumentBinder {
             }
             checkBindable(method, p, types[i]);
             names[i - first] = p.getName();
-            converters[i - first] = new ArgumentConverter(types[i]);
+            converters[i - first] = new ArgumentConverter(types[i], p.getType() == Object.class || markedNullable(p));
         }
         return new ArgumentBinder(first == 1, names, converters, rpcName + "(" + String.join(", ", names) + ")");
+    }
+
+    /** Whether the parameter carries a {@code @Nullable} annotation, whichever library's (JSpecify, JSR 305, ...). */
+    private static boolean markedNullable(Parameter p) {
+        for (java.lang.annotation.Annotation a : p.getAnnotations()) {
+            if (a.annotationType().getSimpleName().equals("Nullable")) {
+                return true;
+            }
+        }
+        for (java.lang.annotation.Annotation a : p.getAnnotatedType().getAnnotations()) {
+            if (a.annotationType().getSimpleName().equals("Nullable")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void checkBindable(Method method, Parameter p, Type type) {

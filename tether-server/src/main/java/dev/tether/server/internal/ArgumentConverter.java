@@ -21,8 +21,14 @@ final class ArgumentConverter {
     private final Class<?> raw;
     private final boolean passThrough;
     private final boolean scalar;
+    private final boolean acceptsNull;
 
-    ArgumentConverter(Type type) {
+    /**
+     * A converter for {@code type}; {@code acceptsNull} lets a {@code null} argument through (for {@code Object} and
+     * parameters marked {@code @Nullable}), otherwise {@code null} is INVALID_PARAMS.
+     */
+    ArgumentConverter(Type type, boolean acceptsNull) {
+        this.acceptsNull = acceptsNull;
         this.type = VALUES.constructType(type);
         this.raw = this.type.getRawClass();
         this.typeName = shortName(type);
@@ -43,8 +49,9 @@ final class ArgumentConverter {
     @Nullable
     Object convert(@Nullable Object value, String where) {
         if (value == null) {
-            if (raw.isPrimitive()) {
-                throw new InvalidParams(where + ": null (expected: " + typeName + ")");
+            if (raw.isPrimitive() || !acceptsNull) {
+                throw new InvalidParams(where + ": null (expected: " + typeName
+                        + (raw.isPrimitive() ? "" : "; a parameter marked @Nullable accepts null") + ")");
             }
             return null;
         }

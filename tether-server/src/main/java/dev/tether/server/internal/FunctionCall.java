@@ -12,7 +12,7 @@ final class FunctionCall implements RpcCall {
     private static final ClassValue<ArgumentConverter> CONVERTERS = new ClassValue<>() {
         @Override
         protected ArgumentConverter computeValue(Class<?> type) {
-            return new ArgumentConverter(type);
+            return new ArgumentConverter(type, type == Object.class);
         }
     };
 
