@@ -50,6 +50,7 @@ public final class ServerConfig {
     final SlowConsumerPolicy slowConsumerPolicy;
     final ClusterBroker clusterBroker;
     final boolean dispatchRpc;
+    final int socketSendBufferBytes;
     final @Nullable BiPredicate<? super Session, String> clientSubscriptions;
     final PacketCodec msgpackCodec;
     final PacketCodec jsonCodec;
@@ -90,6 +91,7 @@ public final class ServerConfig {
         slowConsumerPolicy = b.slowConsumerPolicy;
         clusterBroker = b.clusterBroker;
         dispatchRpc = b.dispatchRpc;
+        socketSendBufferBytes = b.socketSendBufferBytes;
         clientSubscriptions = b.clientSubscriptions;
         msgpackCodec = b.msgpackCodec;
         jsonCodec = b.jsonCodec;
@@ -268,6 +270,11 @@ public final class ServerConfig {
     /** Who may subscribe with the built-in {@code subscribe} RPC method, or {@code null} when it is off. */
     public @Nullable BiPredicate<? super Session, String> clientSubscriptions() {
         return clientSubscriptions;
+    }
+
+    /** Each connection's kernel send buffer (SO_SNDBUF) in bytes, or 0 for the system's default and autotuning. */
+    public int socketSendBufferBytes() {
+        return socketSendBufferBytes;
     }
 
     /** Whether Tether answers RPC requests with its dispatcher, or hands them to the handler as packets. */

@@ -234,6 +234,7 @@ public final class TetherServer implements AutoCloseable {
         SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.DISCONNECT;
         ClusterBroker clusterBroker = ClusterBroker.local();
         boolean dispatchRpc = true;
+        int socketSendBufferBytes;
 
         @Nullable
         BiPredicate<? super Session, String> clientSubscriptions;
@@ -279,6 +280,7 @@ public final class TetherServer implements AutoCloseable {
             slowConsumerPolicy = c.slowConsumerPolicy;
             clusterBroker = c.clusterBroker;
             dispatchRpc = c.dispatchRpc;
+            socketSendBufferBytes = c.socketSendBufferBytes;
             clientSubscriptions = c.clientSubscriptions;
             msgpackCodec = c.msgpackCodec;
             jsonCodec = c.jsonCodec;
@@ -482,6 +484,18 @@ public final class TetherServer implements AutoCloseable {
         /** The broker that carries publications between nodes (default {@link ClusterBroker#local()}: one node). */
         public Builder clusterBroker(ClusterBroker clusterBroker) {
             this.clusterBroker = clusterBroker;
+            return this;
+        }
+
+        /**
+         * Each connection's kernel send buffer (SO_SNDBUF), default 0: the system's default, which Linux grows up to
+         * {@code net.ipv4.tcp_wmem}'s maximum (4 MiB by default) for a client that does not read. A fixed size
+         * bounds the kernel memory a slow client can hold and makes it count as slow sooner (see
+         * {@link SlowConsumerPolicy}); it also turns the kernel's autotuning off for those sockets.
+         */
+        public Builder socketSendBufferBytes(int socketSendBufferBytes) {
+            this.socketSendBufferBytes =
+                    checkRange(socketSendBufferBytes, 0, Integer.MAX_VALUE, "socketSendBufferBytes");
             return this;
         }
 

@@ -439,8 +439,10 @@ final class DefaultSession implements Session {
     }
 
     /**
-     * Queues a publication, taking ownership of {@code bytes}. Past the hard bound of the hand-over queue (a
-     * publisher outrunning the event loop) the message is treated as the policy says for a full queue.
+     * Queues a publication, taking ownership of {@code bytes}. When the session's queued bytes would pass
+     * {@code maxQueuedBytes} before the I/O thread can apply the policy (it is behind), the new message is dropped,
+     * or the session closed for {@code DISCONNECT}. For {@code DROP_OLDEST} and {@code CONFLATE} the held messages
+     * do not count here, since the I/O thread evicts them for newer ones.
      *
      * @return whether it was queued
      */
@@ -450,7 +452,11 @@ final class DefaultSession implements Session {
             return false;
         }
         int size = bytes.readableBytes();
-        if (outboundQueueBytes.get() + size > engine.config().maxQueuedBytes()) {
+        // Held messages of DROP_OLDEST and CONFLATE subscriptions make room for new ones on the I/O thread, so
+        // for those policies only what cannot be evicted counts here.
+        boolean evicting = policy == SlowConsumerPolicy.DROP_OLDEST || policy == SlowConsumerPolicy.CONFLATE;
+        long queued = evicting ? queuedBytes() - heldBytes : queuedBytes();
+        if (queued + size > engine.config().maxQueuedBytes()) {
             bytes.release();
             if (policy == SlowConsumerPolicy.DISCONNECT) {
                 slowConsumer("its hand-over queue is full", SlowConsumerPolicy.DISCONNECT);

@@ -203,6 +203,9 @@ public final class ServerEngine {
                         initConnection(ch, ssl);
                     }
                 });
+        if (config.socketSendBufferBytes() > 0) {
+            bootstrap.childOption(ChannelOption.SO_SNDBUF, config.socketSendBufferBytes());
+        }
         try {
             serverChannel = bootstrap
                     .bind(config.host(), config.port())
