@@ -8,20 +8,12 @@ import dev.tether.client.TetherClient;
 import dev.tether.core.Clock;
 import dev.tether.core.RpcErrorCode;
 import dev.tether.core.TetherException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -47,22 +39,8 @@ final class CallCommand implements Callable<Integer> {
     @SuppressWarnings("NullAway.Init") // injected by picocli before call()
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "URL", description = "The server, e.g. ws://127.0.0.1:8765/")
-    @SuppressWarnings("NullAway.Init")
-    String url;
-
-    @Parameters(index = "1", paramLabel = "METHOD", description = "The RPC method to call.")
-    @SuppressWarnings("NullAway.Init")
-    String method;
-
-    @Parameters(index = "2..*", paramLabel = "ARG", description = "Positional arguments, as JSON literals.")
-    List<String> args = new ArrayList<>();
-
-    @Option(
-            names = "--kw",
-            paramLabel = "NAME=VALUE",
-            description = "A keyword argument; the value is a JSON literal. Repeat for more.")
-    List<String> kwargs = new ArrayList<>();
+    @Mixin
+    CallArguments target = new CallArguments();
 
     @Mixin
     ClientOptions options = new ClientOptions();
@@ -72,12 +50,12 @@ final class CallCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Call call = Call.of(method, arguments(args).toArray()).withKwargs(keywordArguments(spec, kwargs));
-        TetherClient client = TetherClient.create(
-                options.config(spec, url, clock, 1, ConnectionConfig.builder()).build());
+        Call request = target.toCall(spec);
+        TetherClient client = TetherClient.create(options.config(spec, target.url, clock, 1, ConnectionConfig.builder())
+                .build());
         try {
             await(client.connect());
-            Object result = await(client.call(call));
+            Object result = await(client.call(request));
             spec.commandLine().getOut().println(Json.write(result));
             return 0;
         } catch (RpcCallException e) {
@@ -85,27 +63,6 @@ final class CallCommand implements Callable<Integer> {
         } finally {
             client.close().toCompletableFuture().join();
         }
-    }
-
-    static List<@Nullable Object> arguments(List<String> texts) {
-        List<@Nullable Object> values = new ArrayList<>(texts.size());
-        for (String text : texts) {
-            values.add(Json.parseArgument(text));
-        }
-        return values;
-    }
-
-    static Map<String, @Nullable Object> keywordArguments(CommandSpec spec, List<String> pairs) {
-        Map<String, @Nullable Object> kwargs = new LinkedHashMap<>();
-        for (String pair : pairs) {
-            int eq = pair.indexOf('=');
-            if (eq <= 0) {
-                throw new ParameterException(
-                        spec.commandLine(), "--kw: '" + pair + "' (expected: NAME=VALUE, e.g. --kw loud=true)");
-            }
-            kwargs.put(pair.substring(0, eq), Json.parseArgument(pair.substring(eq + 1)));
-        }
-        return kwargs;
     }
 
     /** Prints a failed call on standard error: the code and message of an error reply, or why there was none. */

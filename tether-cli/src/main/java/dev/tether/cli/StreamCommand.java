@@ -6,16 +6,12 @@ import dev.tether.client.RpcCallException;
 import dev.tether.client.TetherClient;
 import dev.tether.core.Clock;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -37,22 +33,8 @@ final class StreamCommand implements Callable<Integer> {
     @SuppressWarnings("NullAway.Init") // injected by picocli before call()
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "URL", description = "The server, e.g. ws://127.0.0.1:8765/")
-    @SuppressWarnings("NullAway.Init")
-    String url;
-
-    @Parameters(index = "1", paramLabel = "METHOD", description = "The streaming RPC method to call.")
-    @SuppressWarnings("NullAway.Init")
-    String method;
-
-    @Parameters(index = "2..*", paramLabel = "ARG", description = "Positional arguments, as JSON literals.")
-    List<String> args = new ArrayList<>();
-
-    @Option(
-            names = "--kw",
-            paramLabel = "NAME=VALUE",
-            description = "A keyword argument; the value is a JSON literal. Repeat for more.")
-    List<String> kwargs = new ArrayList<>();
+    @Mixin
+    CallArguments target = new CallArguments();
 
     @Mixin
     ClientOptions options = new ClientOptions();
@@ -62,14 +44,13 @@ final class StreamCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Call call = Call.of(method, CallCommand.arguments(args).toArray())
-                .withKwargs(CallCommand.keywordArguments(spec, kwargs));
-        TetherClient client = TetherClient.create(
-                options.config(spec, url, clock, 1, ConnectionConfig.builder()).build());
+        Call request = target.toCall(spec);
+        TetherClient client = TetherClient.create(options.config(spec, target.url, clock, 1, ConnectionConfig.builder())
+                .build());
         try {
             CallCommand.await(client.connect());
             CompletableFuture<Void> ended = new CompletableFuture<>();
-            client.stream(call).subscribe(new Printer(spec.commandLine().getOut(), ended));
+            client.stream(request).subscribe(new Printer(spec.commandLine().getOut(), ended));
             CallCommand.await(ended);
             return 0;
         } catch (RpcCallException e) {
