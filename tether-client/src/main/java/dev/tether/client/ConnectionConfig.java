@@ -2,6 +2,7 @@ package dev.tether.client;
 
 import dev.tether.core.Backoff;
 import dev.tether.core.Clock;
+import dev.tether.core.internal.Checks;
 import io.netty.channel.EventLoopGroup;
 import java.net.URI;
 import java.security.GeneralSecurityException;
@@ -367,25 +368,25 @@ public final class ConnectionConfig {
 
         /** The largest frame payload accepted from the server. */
         public Builder maxFrameBytes(int maxFrameBytes) {
-            this.maxFrameBytes = checkPositive(maxFrameBytes, "maxFrameBytes");
+            this.maxFrameBytes = Checks.positive(maxFrameBytes, "maxFrameBytes");
             return this;
         }
 
         /** The largest message accepted from the server, continuation frames joined. */
         public Builder maxMessageBytes(int maxMessageBytes) {
-            this.maxMessageBytes = checkPositive(maxMessageBytes, "maxMessageBytes");
+            this.maxMessageBytes = Checks.positive(maxMessageBytes, "maxMessageBytes");
             return this;
         }
 
         /** How long one attempt may take to open the TCP connection. */
         public Builder connectTimeout(Duration connectTimeout) {
-            this.connectTimeout = checkPositive(connectTimeout, "connectTimeout");
+            this.connectTimeout = Checks.positive(connectTimeout, "connectTimeout");
             return this;
         }
 
         /** How long one attempt may take from its start until the session is ready. */
         public Builder handshakeTimeout(Duration handshakeTimeout) {
-            this.handshakeTimeout = checkPositive(handshakeTimeout, "handshakeTimeout");
+            this.handshakeTimeout = Checks.positive(handshakeTimeout, "handshakeTimeout");
             return this;
         }
 
@@ -403,7 +404,7 @@ public final class ConnectionConfig {
 
         /** A session that lived less than {@code window} before it dropped is a quick failure. */
         public Builder quickFailureWindow(Duration window) {
-            this.quickFailureWindow = checkNotNegative(window, "quickFailureWindow");
+            this.quickFailureWindow = Checks.notNegative(window, "quickFailureWindow");
             return this;
         }
 
@@ -418,7 +419,7 @@ public final class ConnectionConfig {
 
         /** A drop within {@code window} after ready is an early drop; {@link Duration#ZERO} turns it off. */
         public Builder earlyDropWindow(Duration window) {
-            this.earlyDropWindow = checkNotNegative(window, "earlyDropWindow");
+            this.earlyDropWindow = Checks.notNegative(window, "earlyDropWindow");
             return this;
         }
 
@@ -430,7 +431,7 @@ public final class ConnectionConfig {
 
         /** How long after the first early drop of a streak early drops are still retried. */
         public Builder earlyDropBudget(Duration budget) {
-            this.earlyDropBudget = checkNotNegative(budget, "earlyDropBudget");
+            this.earlyDropBudget = Checks.notNegative(budget, "earlyDropBudget");
             return this;
         }
 
@@ -442,13 +443,13 @@ public final class ConnectionConfig {
 
         /** How often a ready session pings; {@link Duration#ZERO} turns heartbeats off. */
         public Builder heartbeatInterval(Duration interval) {
-            this.heartbeatInterval = checkNotNegative(interval, "heartbeatInterval");
+            this.heartbeatInterval = Checks.notNegative(interval, "heartbeatInterval");
             return this;
         }
 
         /** How long a pong may take before the socket counts as dead. */
         public Builder pongTimeout(Duration pongTimeout) {
-            this.pongTimeout = checkPositive(pongTimeout, "pongTimeout");
+            this.pongTimeout = Checks.positive(pongTimeout, "pongTimeout");
             return this;
         }
 
@@ -460,7 +461,7 @@ public final class ConnectionConfig {
 
         /** How long the server may take to answer our close frame. */
         public Builder closeTimeout(Duration closeTimeout) {
-            this.closeTimeout = checkPositive(closeTimeout, "closeTimeout");
+            this.closeTimeout = Checks.positive(closeTimeout, "closeTimeout");
             return this;
         }
 
@@ -556,29 +557,6 @@ public final class ConnectionConfig {
                 throw new IllegalStateException("uri: null (expected: a ws:// or wss:// URI)");
             }
             return new ConnectionConfig(this, target);
-        }
-
-        private static int checkPositive(int value, String name) {
-            if (value <= 0) {
-                throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
-            }
-            return value;
-        }
-
-        private static Duration checkPositive(Duration value, String name) {
-            Objects.requireNonNull(value, name);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
-            }
-            return value;
-        }
-
-        private static Duration checkNotNegative(Duration value, String name) {
-            Objects.requireNonNull(value, name);
-            if (value.isNegative()) {
-                throw new IllegalArgumentException(name + ": " + value + " (expected: >= 0)");
-            }
-            return value;
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.tether.core.Backoff;
 import dev.tether.core.Cancellable;
 import dev.tether.core.Clock;
 import dev.tether.core.TetherException;
+import dev.tether.core.internal.Checks;
 import dev.tether.core.internal.DurationMath;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -399,13 +400,13 @@ public final class Supervisor {
                 throw new IllegalArgumentException("maxRestarts: " + maxRestarts + " (expected: >= 1)");
             }
             this.maxRestarts = maxRestarts;
-            this.restartWindow = checkPositive(window, "window");
+            this.restartWindow = Checks.positive(window, "window");
             return this;
         }
 
         /** How long a TRANSIENT service rests when its budget runs out. */
         public Builder cooldown(Duration cooldown) {
-            this.cooldown = checkPositive(cooldown, "cooldown");
+            this.cooldown = Checks.positive(cooldown, "cooldown");
             return this;
         }
 
@@ -420,7 +421,7 @@ public final class Supervisor {
 
         /** How long a life may take to become ready. */
         public Builder startupTimeout(Duration startupTimeout) {
-            this.startupTimeout = checkPositive(startupTimeout, "startupTimeout");
+            this.startupTimeout = Checks.positive(startupTimeout, "startupTimeout");
             return this;
         }
 
@@ -458,14 +459,6 @@ public final class Supervisor {
         /** Returns the supervisor, not yet supervising anything. */
         public Supervisor build() {
             return new Supervisor(this);
-        }
-
-        private static Duration checkPositive(Duration value, String name) {
-            Objects.requireNonNull(value, name);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
-            }
-            return value;
         }
     }
 }

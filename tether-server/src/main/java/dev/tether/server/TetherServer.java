@@ -4,6 +4,7 @@ import dev.tether.core.Clock;
 import dev.tether.core.PacketCodec;
 import dev.tether.core.PacketCodecs;
 import dev.tether.core.WireFormat;
+import dev.tether.core.internal.Checks;
 import dev.tether.server.internal.ServerEngine;
 import dev.tether.server.spi.ClusterBroker;
 import java.nio.file.Path;
@@ -291,13 +292,13 @@ public final class TetherServer implements AutoCloseable {
 
         /** The address to bind (default {@code 0.0.0.0}). */
         public Builder host(String host) {
-            this.host = requireNonEmpty(host, "host");
+            this.host = Checks.notEmpty(host, "host");
             return this;
         }
 
         /** The port to bind (default 8765); 0 picks a free port. */
         public Builder port(int port) {
-            this.port = checkRange(port, 0, 65_535, "port");
+            this.port = Checks.inRange(port, 0, 65_535, "port");
             return this;
         }
 
@@ -318,55 +319,56 @@ public final class TetherServer implements AutoCloseable {
 
         /** The most sessions open at once (default: no limit). */
         public Builder maxConnections(int maxConnections) {
-            this.maxConnections = checkRange(maxConnections, 1, Integer.MAX_VALUE, "maxConnections");
+            this.maxConnections = Checks.inRange(maxConnections, 1, Integer.MAX_VALUE, "maxConnections");
             return this;
         }
 
         /** The largest frame accepted (default 4 MiB). */
         public Builder maxFrameBytes(int maxFrameBytes) {
-            this.maxFrameBytes = checkRange(maxFrameBytes, 126, Integer.MAX_VALUE, "maxFrameBytes");
+            this.maxFrameBytes = Checks.inRange(maxFrameBytes, 126, Integer.MAX_VALUE, "maxFrameBytes");
             return this;
         }
 
         /** The largest message accepted, all fragments together (default 4 MiB). */
         public Builder maxMessageBytes(int maxMessageBytes) {
-            this.maxMessageBytes = checkRange(maxMessageBytes, 126, Integer.MAX_VALUE, "maxMessageBytes");
+            this.maxMessageBytes = Checks.inRange(maxMessageBytes, 126, Integer.MAX_VALUE, "maxMessageBytes");
             return this;
         }
 
         /** The largest plain HTTP request accepted (default 64 KiB). */
         public Builder maxHttpRequestBytes(int maxHttpRequestBytes) {
-            this.maxHttpRequestBytes = checkRange(maxHttpRequestBytes, 1024, Integer.MAX_VALUE, "maxHttpRequestBytes");
+            this.maxHttpRequestBytes =
+                    Checks.inRange(maxHttpRequestBytes, 1024, Integer.MAX_VALUE, "maxHttpRequestBytes");
             return this;
         }
 
         /** How long a connection may take to finish the upgrade (default 10 s). */
         public Builder handshakeTimeout(Duration handshakeTimeout) {
-            this.handshakeTimeout = checkPositive(handshakeTimeout, "handshakeTimeout");
+            this.handshakeTimeout = Checks.positive(handshakeTimeout, "handshakeTimeout");
             return this;
         }
 
         /** Idle time before the server pings (default 30 s); zero disables pings. */
         public Builder pingInterval(Duration pingInterval) {
-            this.pingInterval = checkNotNegative(pingInterval, "pingInterval");
+            this.pingInterval = Checks.notNegative(pingInterval, "pingInterval");
             return this;
         }
 
         /** Idle time before the session is closed with 1011 (default 60 s); zero disables it. */
         public Builder idleTimeout(Duration idleTimeout) {
-            this.idleTimeout = checkNotNegative(idleTimeout, "idleTimeout");
+            this.idleTimeout = Checks.notNegative(idleTimeout, "idleTimeout");
             return this;
         }
 
         /** How long a close waits for the client's close frame (default 2 s). */
         public Builder closeTimeout(Duration closeTimeout) {
-            this.closeTimeout = checkPositive(closeTimeout, "closeTimeout");
+            this.closeTimeout = Checks.positive(closeTimeout, "closeTimeout");
             return this;
         }
 
         /** How long {@link TetherServer#close()} waits for sessions (default 5 s). */
         public Builder shutdownGracePeriod(Duration shutdownGracePeriod) {
-            this.shutdownGracePeriod = checkNotNegative(shutdownGracePeriod, "shutdownGracePeriod");
+            this.shutdownGracePeriod = Checks.notNegative(shutdownGracePeriod, "shutdownGracePeriod");
             return this;
         }
 
@@ -394,8 +396,8 @@ public final class TetherServer implements AutoCloseable {
 
         /** The outbound water marks of every session (default 512 KiB and 1 MiB). */
         public Builder writeBufferWaterMarks(int lowBytes, int highBytes) {
-            this.writeBufferLowWaterMarkBytes = checkRange(lowBytes, 0, Integer.MAX_VALUE, "lowBytes");
-            this.writeBufferHighWaterMarkBytes = checkRange(highBytes, 1, Integer.MAX_VALUE, "highBytes");
+            this.writeBufferLowWaterMarkBytes = Checks.inRange(lowBytes, 0, Integer.MAX_VALUE, "lowBytes");
+            this.writeBufferHighWaterMarkBytes = Checks.inRange(highBytes, 1, Integer.MAX_VALUE, "highBytes");
             return this;
         }
 
@@ -411,19 +413,19 @@ public final class TetherServer implements AutoCloseable {
         /** Received packets that may wait for the application per session before reading pauses (default 256). */
         public Builder maxInboundQueuedPackets(int maxInboundQueuedPackets) {
             this.maxInboundQueuedPackets =
-                    checkRange(maxInboundQueuedPackets, 1, Integer.MAX_VALUE, "maxInboundQueuedPackets");
+                    Checks.inRange(maxInboundQueuedPackets, 1, Integer.MAX_VALUE, "maxInboundQueuedPackets");
             return this;
         }
 
         /** In pull mode, new sessions that may wait for {@link TetherServer#accept} (default 1024). */
         public Builder acceptQueueLimit(int acceptQueueLimit) {
-            this.acceptQueueLimit = checkRange(acceptQueueLimit, 1, Integer.MAX_VALUE, "acceptQueueLimit");
+            this.acceptQueueLimit = Checks.inRange(acceptQueueLimit, 1, Integer.MAX_VALUE, "acceptQueueLimit");
             return this;
         }
 
         /** The number of I/O threads (default 0: one per available processor). */
         public Builder ioThreads(int ioThreads) {
-            this.ioThreads = checkRange(ioThreads, 0, 1024, "ioThreads");
+            this.ioThreads = Checks.inRange(ioThreads, 0, 1024, "ioThreads");
             return this;
         }
 
@@ -495,7 +497,7 @@ public final class TetherServer implements AutoCloseable {
          */
         public Builder socketSendBufferBytes(int socketSendBufferBytes) {
             this.socketSendBufferBytes =
-                    checkRange(socketSendBufferBytes, 0, Integer.MAX_VALUE, "socketSendBufferBytes");
+                    Checks.inRange(socketSendBufferBytes, 0, Integer.MAX_VALUE, "socketSendBufferBytes");
             return this;
         }
 
@@ -547,7 +549,7 @@ public final class TetherServer implements AutoCloseable {
          * with an INTERNAL_SERVER_ERROR reply. Streams count until they end.
          */
         public Builder rpcTaskLimit(int rpcTaskLimit) {
-            this.rpcTaskLimit = checkRange(rpcTaskLimit, 1, Integer.MAX_VALUE, "rpcTaskLimit");
+            this.rpcTaskLimit = Checks.inRange(rpcTaskLimit, 1, Integer.MAX_VALUE, "rpcTaskLimit");
             return this;
         }
 
@@ -556,7 +558,7 @@ public final class TetherServer implements AutoCloseable {
          * {@code predicate("loggedIn", Predicates.has("user"))}. A name given again replaces the earlier predicate.
          */
         public Builder predicate(String name, Predicate<? super Session> predicate) {
-            requireNonEmpty(name, "name");
+            Checks.notEmpty(name, "name");
             predicates.put(name, java.util.Objects.requireNonNull(predicate, "predicate"));
             return this;
         }
@@ -574,34 +576,6 @@ public final class TetherServer implements AutoCloseable {
          */
         public TetherServer build() {
             return new TetherServer(config());
-        }
-
-        private static int checkRange(int value, int min, int max, String name) {
-            if (value < min || value > max) {
-                throw new IllegalArgumentException(name + ": " + value + " (expected: " + min + ".." + max + ")");
-            }
-            return value;
-        }
-
-        private static Duration checkPositive(Duration value, String name) {
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
-            }
-            return value;
-        }
-
-        private static Duration checkNotNegative(Duration value, String name) {
-            if (value.isNegative()) {
-                throw new IllegalArgumentException(name + ": " + value + " (expected: >= 0)");
-            }
-            return value;
-        }
-
-        private static String requireNonEmpty(String value, String name) {
-            if (value.isEmpty()) {
-                throw new IllegalArgumentException(name + ": '' (expected: not empty)");
-            }
-            return value;
         }
     }
 }
