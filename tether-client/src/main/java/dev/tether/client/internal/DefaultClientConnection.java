@@ -384,13 +384,20 @@ public final class DefaultClientConnection implements ClientConnection {
                         new ConnectionException("could not connect to " + host + ":" + port + " within "
                                 + DurationMath.format(connectTimeout))));
 
+        // No generated Origin header: this is not a browser, and servers with an Origin allow-list (Tether's
+        // included) would refuse the made-up one; an application that needs an Origin sets it as a header.
         WebSocketClientHandshaker handshaker = WebSocketClientHandshakerFactory.newHandshaker(
                 uri,
                 WebSocketVersion.V13,
                 config.subprotocols().isEmpty() ? null : String.join(",", config.subprotocols()),
                 false,
                 upgradeHeaders(),
-                config.maxFrameBytes());
+                config.maxFrameBytes(),
+                true,
+                false,
+                10_000L,
+                false,
+                false);
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(channelType)
