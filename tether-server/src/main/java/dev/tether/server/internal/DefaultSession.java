@@ -96,6 +96,7 @@ final class DefaultSession implements Session {
     private final Queue<Object> outbound = PlatformDependent.newMpscQueue();
     private final AtomicLong outboundQueueBytes = new AtomicLong();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drainTask = this::drain; // one instance: scheduled once per burst, on the hot path
     private final LongAdder dropped = new LongAdder();
     private final AtomicBoolean dropLogged = new AtomicBoolean();
 
@@ -240,7 +241,7 @@ final class DefaultSession implements Session {
     private void scheduleDrain() {
         if (drainScheduled.compareAndSet(false, true)) {
             try {
-                loop.execute(this::drain);
+                loop.execute(drainTask);
             } catch (java.util.concurrent.RejectedExecutionException loopGone) {
                 // The server is past shutdown: nothing can be written any more, so free what waits.
                 synchronized (outbound) {
