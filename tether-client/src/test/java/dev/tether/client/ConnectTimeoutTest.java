@@ -57,7 +57,8 @@ class ConnectTimeoutTest {
                 .build());
 
         CompletableFuture<Void> connected = connection.connect().toCompletableFuture();
-        clock.awaitPendingTasks(1, Duration.ofSeconds(10)); // the connect timer
+        // The attempt's timers: the whole-handshake timeout and the connect timeout.
+        assertThat(clock.awaitPendingTasks(2, Duration.ofSeconds(10))).isTrue();
         assertThat(connected).isNotDone();
         clock.advance(Duration.ofSeconds(5));
 

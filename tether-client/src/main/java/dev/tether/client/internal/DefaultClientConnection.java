@@ -31,6 +31,7 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.TooLongFrameException;
@@ -39,10 +40,9 @@ import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
-import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
-import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.FastThreadLocalThread;
@@ -384,20 +384,11 @@ public final class DefaultClientConnection implements ClientConnection {
                         new ConnectionException("could not connect to " + host + ":" + port + " within "
                                 + DurationMath.format(connectTimeout))));
 
-        // No generated Origin header: this is not a browser, and servers with an Origin allow-list (Tether's
-        // included) would refuse the made-up one; an application that needs an Origin sets it as a header.
-        WebSocketClientHandshaker handshaker = WebSocketClientHandshakerFactory.newHandshaker(
+        WebSocketClientHandshaker handshaker = new ClientHandshaker(
                 uri,
-                WebSocketVersion.V13,
                 config.subprotocols().isEmpty() ? null : String.join(",", config.subprotocols()),
-                false,
                 upgradeHeaders(),
-                config.maxFrameBytes(),
-                true,
-                false,
-                10_000L,
-                false,
-                false);
+                config.maxFrameBytes());
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(channelType)
@@ -733,14 +724,47 @@ public final class DefaultClientConnection implements ClientConnection {
         if (channel == null) {
             return;
         }
-        if (cause instanceof TooLongFrameException) {
+        if (cause instanceof CorruptedWebSocketFrameException bad) {
+            // A bad or oversized frame from the server (the decoder stopped decoding): fail with its code.
+            log.warn(
+                    "{}: {}; closing with {}",
+                    uri,
+                    bad.getMessage(),
+                    bad.closeStatus().code());
+            failConnection(
+                    session,
+                    channel,
+                    bad.closeStatus().code(),
+                    bad.closeStatus().reasonText());
+        } else if (cause instanceof TooLongFrameException) {
             log.warn("{}: {}; closing with 1009", uri, cause.getMessage());
-            channel.writeAndFlush(new CloseWebSocketFrame(CloseCodes.MESSAGE_TOO_BIG, "Message too big"))
-                    .addListener(ChannelFutureListener.CLOSE);
+            failConnection(session, channel, CloseCodes.MESSAGE_TOO_BIG, "Message too big");
         } else {
             log.debug("{}: socket error", uri, cause);
             channel.close();
         }
+    }
+
+    /**
+     * Fails the connection (RFC 6455 7.1.7): the close frame goes out, our side of the socket is shut, and the rest
+     * of what the server sends is read and dropped until it closes or the close timeout passes. Closing at once with
+     * unread bytes would make the kernel reset the connection, which can destroy the close frame.
+     */
+    private void failConnection(DefaultClientSession session, Channel channel, int code, String reason) {
+        if (session.closing) {
+            channel.close();
+            return;
+        }
+        session.closing = true;
+        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(written -> {
+            if (written.isSuccess() && channel instanceof DuplexChannel duplex) {
+                duplex.shutdownOutput();
+            } else {
+                channel.close();
+            }
+        });
+        Duration timeout = config.closeTimeout();
+        session.closeTimer = schedule(timeout, channel::close);
     }
 
     void closeReceived(DefaultClientSession session, int code, @Nullable String reason) {
