@@ -32,6 +32,8 @@ import picocli.CommandLine.Spec;
             "echo: N connections send BINARY frames of a MessagePack CUSTOM packet of SIZE bytes, DEPTH in flight"
                     + " each, and count the frames that come back (raw Netty, node ws and Tether all echo them).",
             "rpc: N connections call echo(payload) or add(a, b), DEPTH calls in flight each.",
+            "fanout: N subscribers of one channel; one more connection publishes through the server's"
+                    + " publish(channel, data) method (tether's bench server), DEPTH unanswered at most.",
             "",
             "Rates count at the generator; latency is send->receive (closed loop, HdrHistogram).",
             ""
@@ -41,7 +43,7 @@ final class BenchCommand implements Callable<Integer> {
     @SuppressWarnings("NullAway.Init") // injected by picocli before call()
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SCENARIO", description = "echo or rpc.")
+    @Parameters(index = "0", paramLabel = "SCENARIO", description = "echo, rpc or fanout.")
     String scenario = "echo";
 
     @Option(
@@ -107,6 +109,13 @@ final class BenchCommand implements Callable<Integer> {
             description = "The server's process id, to report its CPU use beside the generator's.")
     long serverPid;
 
+    @Option(
+            names = "--rate",
+            paramLabel = "R",
+            defaultValue = "0",
+            description = "fanout only: publications per second (default: 0, as fast as the subscribers take them).")
+    int rate;
+
     @Option(names = "--json", description = "Print one line of JSON instead of the table.")
     boolean json;
 
@@ -139,7 +148,9 @@ final class BenchCommand implements Callable<Integer> {
             Scenario kind = switch (scenario) {
                 case "echo" -> Scenario.ECHO;
                 case "rpc" -> Scenario.RPC;
-                default -> throw new IllegalArgumentException("scenario: " + scenario + " (expected: echo or rpc)");
+                case "fanout" -> Scenario.FANOUT;
+                default ->
+                    throw new IllegalArgumentException("scenario: " + scenario + " (expected: echo, rpc or fanout)");
             };
             return new LoadOptions(
                     kind,
@@ -151,7 +162,8 @@ final class BenchCommand implements Callable<Integer> {
                     period("warmup", warmup),
                     method,
                     threads,
-                    serverPid);
+                    serverPid,
+                    rate);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

@@ -17,15 +17,22 @@ import java.util.concurrent.CountDownLatch;
 public final class EchoServers {
     private EchoServers() {}
 
-    /** A Tether server on 127.0.0.1 whose handler echoes packets; built and not started. */
+    /**
+     * A Tether server on 127.0.0.1 whose handler echoes packets and publishes on request, and whose clients may
+     * subscribe to any channel; built and not started.
+     */
     public static TetherServer tether(int port, int ioThreads) {
-        return TetherServer.builder()
+        EchoHandler handler = new EchoHandler();
+        TetherServer server = TetherServer.builder()
                 .host("127.0.0.1")
                 .port(port)
                 .ioThreads(ioThreads)
-                .handler(new EchoHandler())
+                .handler(handler)
+                .clientSubscriptions((session, name) -> true)
                 .idleTimeout(Duration.ZERO)
                 .build();
+        handler.serveOn(server);
+        return server;
     }
 
     public static void main(String[] args) throws Exception {

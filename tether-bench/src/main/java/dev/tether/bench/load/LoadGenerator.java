@@ -71,6 +71,11 @@ public final class LoadGenerator {
     private final LongAdder errors = new LongAdder();
     private final Recorder latencies = new Recorder(3);
     private final List<Connection> connections = new ArrayList<>();
+    /** FANOUT: every delivery in every phase, which bounds how far the publisher may run ahead. */
+    private final LongAdder received = new LongAdder();
+
+    private @Nullable CountDownLatch subscribed;
+    private @Nullable Connection publisher;
     private volatile int phase = WARMUP;
 
     private LoadGenerator(LoadOptions options) {
@@ -106,9 +111,7 @@ public final class LoadGenerator {
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         try {
             connect(group, epoll);
-            for (Connection c : connections) {
-                c.start();
-            }
+            startAll();
             long warmupEnd = System.nanoTime() + options.warmup().toNanos();
             sleepUntil(warmupEnd);
 
@@ -142,8 +145,38 @@ public final class LoadGenerator {
         }
     }
 
+    private void startAll() throws InterruptedException {
+        if (options.scenario() != Scenario.FANOUT) {
+            for (Connection c : connections) {
+                c.start();
+            }
+            return;
+        }
+        Connection pub = connections.get(connections.size() - 1);
+        if (!pub.publishes) {
+            throw new IllegalStateException("the publisher's connection failed (expected: it connects first)");
+        }
+        CountDownLatch latch = new CountDownLatch(connections.size() - 1);
+        subscribed = latch;
+        for (Connection c : connections) {
+            if (!c.publishes) {
+                c.start();
+            }
+        }
+        if (!latch.await(CONNECT_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
+            errors.add(latch.getCount());
+        }
+        publisher = pub;
+        pub.start();
+    }
+
+    /** How many connections {@link #connect} opens: FANOUT adds its publisher to the subscribers. */
+    private int connectionCount() {
+        return options.scenario() == Scenario.FANOUT ? options.connections() + 1 : options.connections();
+    }
+
     private void connect(EventLoopGroup group, boolean epoll) throws InterruptedException {
-        CountDownLatch handshakes = new CountDownLatch(options.connections());
+        CountDownLatch handshakes = new CountDownLatch(connectionCount());
         WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
                 .webSocketUri(options.url())
                 .subprotocol(WireFormat.SUBPROTOCOL)
@@ -157,7 +190,7 @@ public final class LoadGenerator {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT_MILLIS);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONNECT_TIMEOUT_MILLIS);
-        for (int i = 0; i < options.connections(); i++) {
+        for (int i = 0; i < connectionCount(); i++) {
             Connection connection = new Connection(i, handshakes);
             connections.add(connection);
             ChannelFuture future = bootstrap
@@ -187,7 +220,11 @@ public final class LoadGenerator {
         if (!handshakes.await(Math.max(0, remaining), TimeUnit.NANOSECONDS)) {
             errors.add(handshakes.getCount());
         }
+        boolean publisherOpen = options.scenario() != Scenario.FANOUT || connections.get(connections.size() - 1).open;
         connections.removeIf(c -> !c.open);
+        if (!publisherOpen) {
+            connections.clear();
+        }
         if (connections.isEmpty()) {
             throw new IllegalStateException("no connection to " + options.url() + " succeeded (expected: a WebSocket"
                     + " server there; " + errors.sum() + " failed)");
@@ -228,8 +265,15 @@ public final class LoadGenerator {
         /** ECHO: a ring of send times, oldest at {@code head}; RPC: the send time of each slot. */
         private final long[] sentAt;
 
+        /** FANOUT: this connection publishes; the others subscribe. */
+        final boolean publishes;
+
         private int head;
         private int tail;
+        private boolean isSubscribed;
+        private long published;
+        private long publishStart;
+        private int sample;
         /** Written on the event loop; the drain reads it from the main thread, with a deadline. */
         private int inFlight;
 
@@ -240,6 +284,7 @@ public final class LoadGenerator {
         Connection(int index, CountDownLatch handshakes) {
             super(true);
             this.handshakes = handshakes;
+            this.publishes = options.scenario() == Scenario.FANOUT && index == options.connections();
             this.sentAt = new long[options.depth()];
             byte[] payload = new byte[options.payloadBytes()];
             for (int i = 0; i < payload.length; i++) {
@@ -247,6 +292,12 @@ public final class LoadGenerator {
             }
             if (options.scenario() == Scenario.ECHO) {
                 messages = new byte[][] {codec.encode(Packet.custom(payload))};
+            } else if (options.scenario() == Scenario.FANOUT) {
+                // The publisher encodes each publication (it carries its time); this is the subscribe call.
+                messages = new byte[][] {
+                    codec.encode(Packet.rpc(RpcRequest.of("subscribe", "subscribe", LoadOptions.FANOUT_CHANNEL))),
+                    payload
+                };
             } else {
                 messages = new byte[options.depth()][];
                 for (int slot = 0; slot < messages.length; slot++) {
@@ -285,11 +336,70 @@ public final class LoadGenerator {
                 return;
             }
             c.executor().execute(() -> {
-                for (int slot = 0; slot < options.depth(); slot++) {
-                    send(c, slot);
+                if (options.scenario() != Scenario.FANOUT) {
+                    for (int slot = 0; slot < options.depth(); slot++) {
+                        send(c, slot);
+                    }
+                } else if (!publishes) {
+                    c.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(messages[0])));
+                } else {
+                    publishStart = System.nanoTime();
+                    if (options.rate() > 0) {
+                        c.executor().scheduleAtFixedRate(() -> publish(c), 1, 1, TimeUnit.MILLISECONDS);
+                    }
+                    publish(c);
                 }
                 c.flush();
             });
+        }
+
+        /**
+         * Publishes while fewer than {@code depth} publications are unanswered, the subscribers are on average
+         * fewer than {@code depth} behind, and (with a rate) the schedule has publications due.
+         */
+        void publish(ChannelHandlerContext c) {
+            int subscribers = connections.size() - 1;
+            boolean wrote = false;
+            while (phase != DRAIN && inFlight < options.depth()) {
+                long intended;
+                if (options.rate() > 0) {
+                    intended = publishStart + published * 1_000_000_000L / options.rate();
+                    if (intended > System.nanoTime()) {
+                        break;
+                    }
+                } else {
+                    intended = System.nanoTime();
+                }
+                if (published * subscribers - received.sum() >= (long) subscribers * options.depth()) {
+                    break;
+                }
+                List<Object> data = List.of(intended, messages[1]);
+                byte[] request = codec.encode(Packet.rpc(
+                        RpcRequest.of("publish", Long.toString(published), LoadOptions.FANOUT_CHANNEL, data)));
+                c.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(request)));
+                published++;
+                inFlight++;
+                if (phase == MEASURE) {
+                    sent.increment();
+                }
+                wrote = true;
+            }
+            if (wrote) {
+                c.flush();
+            }
+        }
+
+        /** Lets the publisher go on after deliveries freed room; from any event loop. */
+        void kick() {
+            ChannelHandlerContext c = ctx;
+            if (c == null) {
+                return;
+            }
+            if (c.executor().inEventLoop()) {
+                publish(c);
+            } else {
+                c.executor().execute(() -> publish(c));
+            }
         }
 
         void close() {
@@ -333,6 +443,10 @@ public final class LoadGenerator {
                 return;
             }
             long now = System.nanoTime();
+            if (options.scenario() == Scenario.FANOUT) {
+                readFanout(c, frame, now);
+                return;
+            }
             int slot;
             if (options.scenario() == Scenario.ECHO) {
                 slot = head;
@@ -351,6 +465,54 @@ public final class LoadGenerator {
             }
             if (current != DRAIN) {
                 send(c, slot);
+            }
+        }
+
+        private void readFanout(ChannelHandlerContext c, WebSocketFrame frame, long now) {
+            if (publishes) {
+                RpcResponse response =
+                        codec.decode(ByteBufUtil.getBytes(frame.content())).response();
+                if (response != null) {
+                    countError(response);
+                    inFlight--;
+                    publish(c);
+                }
+                return;
+            }
+            if (!isSubscribed) {
+                RpcResponse response =
+                        codec.decode(ByteBufUtil.getBytes(frame.content())).response();
+                if (response != null && response.callId().equals("subscribe")) {
+                    countError(response);
+                    isSubscribed = true;
+                    CountDownLatch latch = subscribed;
+                    if (latch != null) {
+                        latch.countDown();
+                    }
+                }
+                return;
+            }
+            received.increment();
+            if (phase != MEASURE) {
+                return;
+            }
+            delivered.increment();
+            // Decoding every delivery would make the generator the bottleneck: one in 16 gives the latency.
+            if ((sample++ & 15) == 0) {
+                Packet packet = codec.decode(ByteBufUtil.getBytes(frame.content()));
+                if (packet.data() instanceof List<?> data && !data.isEmpty() && data.get(0) instanceof Number sentAt) {
+                    latencies.recordValue(Math.max(0, now - sentAt.longValue()));
+                }
+            }
+        }
+
+        private void countError(RpcResponse response) {
+            if (response.error() != null) {
+                errors.increment();
+                if (errors.sum() <= 5) {
+                    System.err.println(String.format(
+                            Locale.ROOT, "tether bench: RPC error %d: %s", response.error(), response.response()));
+                }
             }
         }
 
@@ -379,6 +541,10 @@ public final class LoadGenerator {
         @Override
         public void channelReadComplete(ChannelHandlerContext c) {
             c.flush();
+            Connection pub = publisher;
+            if (pub != null && !publishes) {
+                pub.kick();
+            }
             c.fireChannelReadComplete();
         }
 

@@ -17,6 +17,7 @@ import java.time.Duration;
  * @param method the RPC method for {@link Scenario#RPC}: {@code echo} or {@code add}
  * @param ioThreads the generator's Netty threads
  * @param serverPid the server's process id, whose CPU use the report shows; {@code 0} when unknown
+ * @param rate {@link Scenario#FANOUT} only: publications per second, or {@code 0} for as fast as accepted
  */
 public record LoadOptions(
         Scenario scenario,
@@ -28,7 +29,11 @@ public record LoadOptions(
         Duration warmup,
         String method,
         int ioThreads,
-        long serverPid) {
+        long serverPid,
+        int rate) {
+
+    /** The channel {@link Scenario#FANOUT} publishes to. */
+    public static final String FANOUT_CHANNEL = "bench.fanout";
 
     /** The longest run the generator accepts: every run stops by itself. */
     public static final Duration MAX_DURATION = Duration.ofHours(1);
@@ -38,6 +43,7 @@ public record LoadOptions(
         check(payloadBytes, 0, 16 * 1024 * 1024, "payloadBytes");
         check(depth, 1, 10_000, "depth");
         check(ioThreads, 1, 64, "ioThreads");
+        check(rate, 0, 10_000_000, "rate");
         if (duration.isNegative() || duration.isZero() || duration.compareTo(MAX_DURATION) > 0) {
             throw new IllegalArgumentException("duration: " + duration + " (expected: > 0 and <= 1 hour)");
         }

@@ -10,8 +10,9 @@ import org.HdrHistogram.Histogram;
  * not corrected for coordinated omission.
  *
  * @param seconds the measured window
- * @param sent messages written during the window
- * @param delivered messages received back during the window, counted when the generator read them
+ * @param sent messages written during the window (FANOUT: publications)
+ * @param delivered messages received back during the window, counted when the generator read them (FANOUT:
+ *     deliveries to all subscribers)
  * @param errors failed connections, unexpected closes, exceptions and RPC error replies
  * @param generatorCpu the generator's process CPU over the window, in cores (1.0 is one core busy)
  * @param serverCpu the server's process CPU over the window in cores, or {@code -1} when its pid is unknown
@@ -76,6 +77,9 @@ public record LoadReport(
         if (options.scenario() == Scenario.RPC) {
             field(json, "method", quote(options.method()));
         }
+        if (options.scenario() == Scenario.FANOUT) {
+            field(json, "rate", options.rate());
+        }
         field(json, "generator_threads", options.ioThreads());
         field(json, "seconds", format(seconds, 3));
         field(json, "sent", sent);
@@ -113,7 +117,10 @@ public record LoadReport(
                 options.payloadBytes(),
                 options.depth(),
                 seconds));
-        row(out, "sent", String.format(Locale.ROOT, "%,.0f msg/s  (%,d)", sentPerSecond(), sent));
+        row(
+                out,
+                options.scenario() == Scenario.FANOUT ? "published" : "sent",
+                String.format(Locale.ROOT, "%,.0f msg/s  (%,d)", sentPerSecond(), sent));
         row(out, "delivered", String.format(Locale.ROOT, "%,.0f msg/s  (%,d)", deliveredPerSecond(), delivered));
         row(out, "errors", String.valueOf(errors));
         row(

@@ -9,5 +9,13 @@ public enum Scenario {
      */
     ECHO,
     /** Each connection calls a unary RPC method ({@code echo} or {@code add}) and counts the responses. */
-    RPC
+    RPC,
+    /**
+     * {@code connections} subscribers of one channel and one more connection that publishes to it through the
+     * server's {@code publish(channel, data)} RPC method; deliveries are counted at the subscribers and latency is
+     * publish→deliver. The publisher keeps at most {@code depth} publications unanswered and, on average, at most
+     * {@code depth} undelivered per subscriber, so no subscriber is pushed into the server's slow-consumer policy;
+     * with a rate it publishes on a fixed schedule and measures from the scheduled time (coordinated omission).
+     */
+    FANOUT
 }

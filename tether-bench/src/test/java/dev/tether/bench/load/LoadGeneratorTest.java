@@ -55,6 +55,16 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void fanoutAgainstTetherDeliversToTheSubscribersWithoutErrors() throws Exception {
+        try (TetherServer server = EchoServers.tether(0, 1).start()) {
+            LoadReport report =
+                    LoadGenerator.run(options(Scenario.FANOUT, server.port(), "echo"), LoadGenerator.Progress.none());
+
+            assertDeliveredWithoutErrors(report);
+        }
+    }
+
+    @Test
     void aHostThatIsNotLoopbackIsRefused() {
         assertThatThrownBy(() -> new LoadOptions(
                         Scenario.ECHO,
@@ -66,6 +76,7 @@ class LoadGeneratorTest {
                         Duration.ZERO,
                         "echo",
                         1,
+                        0,
                         0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("host: 192.0.2.1")
@@ -83,7 +94,8 @@ class LoadGeneratorTest {
                 Duration.ZERO,
                 method,
                 1,
-                ProcessHandle.current().pid());
+                ProcessHandle.current().pid(),
+                0);
     }
 
     private static void assertDeliveredWithoutErrors(LoadReport report) throws Exception {
