@@ -75,9 +75,14 @@ def main():
         low, high, count = ranges[name]
         ratio = f"{r['delivered_per_second'] / raw['delivered_per_second']:.2f} ×" if raw and scenario == "echo" else ""
         server_cpu = "?" if r["server_cpu_cores"] is None else f"{r['server_cpu_cores']:.2f}"
+        if r.get("server_cpu_wait_cores") is not None:
+            server_cpu += f" (wait {r['server_cpu_wait_cores']:.2f})"
+        generator_cpu = f"{r['generator_cpu_cores']:.2f}"
+        if r.get("generator_cpu_wait_cores") is not None:
+            generator_cpu += f" (wait {r['generator_cpu_wait_cores']:.2f})"
         lines.append(
             f"| {label} | {scenario} | **{r['delivered_per_second']:,.0f}** | {low:,.0f}–{high:,.0f} ({count} runs) | {ratio} | {lat['p50']} µs | {lat['p99']} µs"
-            f" | {lat['p999']} µs | {lat['max']} µs | {r['errors']} | {server_cpu} | {r['generator_cpu_cores']:.2f} |"
+            f" | {lat['p999']} µs | {lat['max']} µs | {r['errors']} | {server_cpu} | {generator_cpu} |"
         )
     cpu, java, node, load = machine()
     any_run = next(iter(runs.values()), None)
@@ -90,7 +95,9 @@ def main():
         + f"{pinned}. Machine: `nproc` = {os.cpu_count()}, `{cpu}`, {java}, node {node},"
         f" {platform.system()} {platform.release()}; load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}"
         " when the table was written. CPU columns are cores (1.00 = one core busy) over the measured window,"
-        " from `/proc/PID/stat` for the server and the JVM's process CPU time for the generator.",
+        " from `/proc/PID/stat` for the server and the JVM's process CPU time for the generator; *wait* is the time"
+        " their threads were runnable but waited for a CPU (`/proc/PID/task/*/schedstat`), in cores: CPU that other"
+        " work on the machine took from the measurement.",
         "",
         END,
     ]

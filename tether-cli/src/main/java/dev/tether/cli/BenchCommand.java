@@ -34,6 +34,8 @@ import picocli.CommandLine.Spec;
             "rpc: N connections call echo(payload) or add(a, b), DEPTH calls in flight each.",
             "fanout: N subscribers of one channel; one more connection publishes through the server's"
                     + " publish(channel, data) method (tether's bench server), DEPTH unanswered at most.",
+            "connections: N idle connections from source addresses spread over 127.0.1.x, held for T; the"
+                    + " server's /health memory per connection and the connect rate.",
             "",
             "Rates count at the generator; latency is send->receive (closed loop, HdrHistogram).",
             ""
@@ -43,7 +45,7 @@ final class BenchCommand implements Callable<Integer> {
     @SuppressWarnings("NullAway.Init") // injected by picocli before call()
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SCENARIO", description = "echo, rpc or fanout.")
+    @Parameters(index = "0", paramLabel = "SCENARIO", description = "echo, rpc, fanout or connections.")
     String scenario = "echo";
 
     @Option(
@@ -125,7 +127,7 @@ final class BenchCommand implements Callable<Integer> {
     boolean noProgress;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws InterruptedException, java.io.IOException {
         LoadOptions options = options();
         LoadReport report;
         // A bar needs a terminal to redraw in place; piped, it would print every update in a row.
@@ -149,8 +151,10 @@ final class BenchCommand implements Callable<Integer> {
                 case "echo" -> Scenario.ECHO;
                 case "rpc" -> Scenario.RPC;
                 case "fanout" -> Scenario.FANOUT;
+                case "connections" -> Scenario.CONNECTIONS;
                 default ->
-                    throw new IllegalArgumentException("scenario: " + scenario + " (expected: echo, rpc or fanout)");
+                    throw new IllegalArgumentException(
+                            "scenario: " + scenario + " (expected: echo, rpc, fanout or connections)");
             };
             return new LoadOptions(
                     kind,

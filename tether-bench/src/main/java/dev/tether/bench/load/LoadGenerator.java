@@ -88,7 +88,8 @@ public final class LoadGenerator {
      *
      * @throws IllegalStateException if no connection could be opened
      */
-    public static LoadReport run(LoadOptions options, Progress progress) throws InterruptedException {
+    public static LoadReport run(LoadOptions options, Progress progress)
+            throws InterruptedException, java.io.IOException {
         return new LoadGenerator(options).run(progress);
     }
 
@@ -103,14 +104,28 @@ public final class LoadGenerator {
         }
     }
 
-    private LoadReport run(Progress progress) throws InterruptedException {
+    private LoadReport run(Progress progress) throws InterruptedException, java.io.IOException {
         boolean epoll = Epoll.isAvailable();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(
                 options.ioThreads(),
                 new DefaultThreadFactory("tether-bench-io"),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         try {
+            ServerHealth health = new ServerHealth(options.url());
+            boolean idle = options.scenario() == Scenario.CONNECTIONS;
+            boolean hasHealth = false;
+            if (idle) {
+                for (int i = 0; i < 8; i++) {
+                    hasHealth = health.sample();
+                    Thread.sleep(100);
+                }
+            }
+            long baseHeap = health.minHeap();
+            long baseDirect = health.direct();
+            long connectStart = System.nanoTime();
             connect(group, epoll);
+            double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
+            ServerHealth held = new ServerHealth(options.url());
             startAll();
             long warmupEnd = System.nanoTime() + options.warmup().toNanos();
             sleepUntil(warmupEnd);
@@ -118,12 +133,17 @@ public final class LoadGenerator {
             ProcessCpu serverCpu = options.serverPid() > 0 ? ProcessCpu.of(options.serverPid()) : ProcessCpu.none();
             long serverCpuStart = serverCpu.nanos();
             long cpuStart = generatorCpuNanos();
+            long serverWaitStart = RunQueue.waitNanos(options.serverPid());
+            long waitStart = RunQueue.waitNanos(ProcessHandle.current().pid());
             latencies.reset();
             phase = MEASURE;
             long start = System.nanoTime();
             long end = start + options.duration().toNanos();
             for (long now = start; now < end; now = System.nanoTime()) {
                 sleepUntil(Math.min(end, now + 250_000_000L));
+                if (idle && hasHealth) {
+                    held.sample();
+                }
                 double elapsed = (System.nanoTime() - start) / 1e9;
                 progress.update(Math.min(1.0, elapsed * 1e9 / options.duration().toNanos()), delivered.sum() / elapsed);
             }
@@ -137,9 +157,29 @@ public final class LoadGenerator {
             long serverCpuEnd = serverCpu.nanos();
             double serverCores =
                     serverCpuStart < 0 || serverCpuEnd < 0 ? -1 : (serverCpuEnd - serverCpuStart) / 1e9 / seconds;
+            double serverWait = RunQueue.fraction(serverWaitStart, RunQueue.waitNanos(options.serverPid()), seconds);
+            double generatorWait = RunQueue.fraction(
+                    waitStart, RunQueue.waitNanos(ProcessHandle.current().pid()), seconds);
+            int open = connections.size();
             drain();
+            LoadReport.Idle idleReport = null;
+            if (idle) {
+                long heapPer = baseHeap < 0 || held.minHeap() < 0 ? -1 : (held.minHeap() - baseHeap) / open;
+                long directPer = baseDirect < 0 || held.direct() < 0 ? -1 : (held.direct() - baseDirect) / open;
+                idleReport = new LoadReport.Idle(open, connectSeconds, heapPer, directPer);
+            }
             return LoadReport.of(
-                    options, seconds, sentCount, deliveredCount, errors.sum(), histogram, generatorCpu, serverCores);
+                    options,
+                    seconds,
+                    sentCount,
+                    deliveredCount,
+                    errors.sum(),
+                    histogram,
+                    generatorCpu,
+                    serverCores,
+                    generatorWait,
+                    serverWait,
+                    idleReport);
         } finally {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
         }
@@ -175,7 +215,7 @@ public final class LoadGenerator {
         return options.scenario() == Scenario.FANOUT ? options.connections() + 1 : options.connections();
     }
 
-    private void connect(EventLoopGroup group, boolean epoll) throws InterruptedException {
+    private void connect(EventLoopGroup group, boolean epoll) throws InterruptedException, java.io.IOException {
         CountDownLatch handshakes = new CountDownLatch(connectionCount());
         WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
                 .webSocketUri(options.url())
@@ -190,6 +230,9 @@ public final class LoadGenerator {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT_MILLIS);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONNECT_TIMEOUT_MILLIS);
+        // One source address has ~28,000 ephemeral ports; IPv4 loopback answers on all of 127.0.0.0/8.
+        boolean spread = options.scenario() == Scenario.CONNECTIONS
+                && java.net.InetAddress.getByName(options.url().getHost()) instanceof java.net.Inet4Address;
         for (int i = 0; i < connectionCount(); i++) {
             Connection connection = new Connection(i, handshakes);
             connections.add(connection);
@@ -205,7 +248,9 @@ public final class LoadGenerator {
                                     .addLast(connection);
                         }
                     })
-                    .connect(options.url().getHost(), options.port());
+                    .connect(
+                            new java.net.InetSocketAddress(options.url().getHost(), options.port()),
+                            spread ? new java.net.InetSocketAddress("127.0.1." + (1 + i % 250), 0) : null);
             future.addListener(f -> {
                 if (!f.isSuccess()) {
                     connection.fail(f.cause());
@@ -334,6 +379,9 @@ public final class LoadGenerator {
             ChannelHandlerContext c = ctx;
             if (c == null) {
                 return;
+            }
+            if (options.scenario() == Scenario.CONNECTIONS) {
+                return; // idle: the handshake was all
             }
             c.executor().execute(() -> {
                 if (options.scenario() != Scenario.FANOUT) {
@@ -561,6 +609,44 @@ public final class LoadGenerator {
         public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
             fail(cause);
             c.close();
+        }
+    }
+
+    /**
+     * How long a process's threads waited for a CPU while runnable, summed over its threads from
+     * {@code /proc/PID/task/TID/schedstat} (the second field); Linux only. On a shared machine this is the CPU time
+     * other work took from the measurement, which the CPU columns alone do not show.
+     */
+    static final class RunQueue {
+        private RunQueue() {}
+
+        static long waitNanos(long pid) {
+            if (pid <= 0) {
+                return -1;
+            }
+            java.nio.file.Path tasks = java.nio.file.Path.of("/proc", Long.toString(pid), "task");
+            long total = 0;
+            try (java.nio.file.DirectoryStream<java.nio.file.Path> threads =
+                    java.nio.file.Files.newDirectoryStream(tasks)) {
+                for (java.nio.file.Path thread : threads) {
+                    try {
+                        String[] fields = java.nio.file.Files.readString(thread.resolve("schedstat"))
+                                .trim()
+                                .split(" ");
+                        total += Long.parseLong(fields[1]);
+                    } catch (java.io.IOException | RuntimeException e) {
+                        // the thread ended between listing and reading
+                    }
+                }
+                return total;
+            } catch (java.io.IOException | RuntimeException e) {
+                return -1;
+            }
+        }
+
+        /** Waiting time as cores over the window (0.5 = on average half a thread runnable but not running). */
+        static double fraction(long start, long end, double seconds) {
+            return start < 0 || end < 0 ? -1 : Math.max(0, end - start) / 1e9 / seconds;
         }
     }
 

@@ -2,6 +2,7 @@ package dev.tether.bench.load;
 
 import java.util.Locale;
 import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one run measured. Rates are per second of the measured window (the warm-up excluded); latencies are
@@ -16,6 +17,10 @@ import org.HdrHistogram.Histogram;
  * @param errors failed connections, unexpected closes, exceptions and RPC error replies
  * @param generatorCpu the generator's process CPU over the window, in cores (1.0 is one core busy)
  * @param serverCpu the server's process CPU over the window in cores, or {@code -1} when its pid is unknown
+ * @param generatorWait how long the generator's threads were runnable but waited for a CPU, in cores over the
+ *     window ({@code -1} when unknown): other work on the machine taking the generator's CPU
+ * @param serverWait the same for the server, or {@code -1} when its pid is unknown
+ * @param idle what {@link Scenario#CONNECTIONS} measured; {@code null} for the other scenarios
  */
 public record LoadReport(
         LoadOptions options,
@@ -30,7 +35,16 @@ public record LoadReport(
         long maxMicros,
         double meanMicros,
         double generatorCpu,
-        double serverCpu) {
+        double serverCpu,
+        double generatorWait,
+        double serverWait,
+        @Nullable Idle idle) {
+
+    /**
+     * The idle connections: how many were held, how long opening them took, and the growth of the server's heap
+     * and direct memory per connection ({@code -1} when the server has no {@code /health}).
+     */
+    public record Idle(int held, double connectSeconds, long heapBytesPerConnection, long directBytesPerConnection) {}
 
     static LoadReport of(
             LoadOptions options,
@@ -40,7 +54,10 @@ public record LoadReport(
             long errors,
             Histogram nanos,
             double generatorCpu,
-            double serverCpu) {
+            double serverCpu,
+            double generatorWait,
+            double serverWait,
+            @Nullable Idle idle) {
         return new LoadReport(
                 options,
                 seconds,
@@ -54,7 +71,10 @@ public record LoadReport(
                 toMicros(nanos.getMaxValue()),
                 nanos.getTotalCount() == 0 ? 0 : nanos.getMean() / 1000.0,
                 generatorCpu,
-                serverCpu);
+                serverCpu,
+                generatorWait,
+                serverWait,
+                idle);
     }
 
     public double sentPerSecond() {
@@ -94,8 +114,17 @@ public record LoadReport(
         field(json, "p999", p999Micros);
         field(json, "max", maxMicros);
         json.append("\"mean\":").append(format(meanMicros, 1)).append("},");
+        if (idle != null) {
+            field(json, "held", idle.held());
+            field(json, "connect_seconds", format(idle.connectSeconds(), 3));
+            field(json, "connects_per_second", format(idle.held() / idle.connectSeconds(), 1));
+            field(json, "server_heap_bytes_per_connection", idle.heapBytesPerConnection());
+            field(json, "server_direct_bytes_per_connection", idle.directBytesPerConnection());
+        }
         field(json, "generator_cpu_cores", format(generatorCpu, 3));
         field(json, "server_cpu_cores", serverCpu < 0 ? "null" : format(serverCpu, 3));
+        field(json, "generator_cpu_wait_cores", generatorWait < 0 ? "null" : format(generatorWait, 3));
+        field(json, "server_cpu_wait_cores", serverWait < 0 ? "null" : format(serverWait, 3));
         field(json, "available_processors", Runtime.getRuntime().availableProcessors());
         json.append("\"java\":").append(quote(System.getProperty("java.version", "unknown")));
         json.append('}');
@@ -134,11 +163,37 @@ public record LoadReport(
                         formatMicros(p99Micros),
                         formatMicros(p999Micros),
                         formatMicros(maxMicros)));
-        row(out, "generator cpu", String.format(Locale.ROOT, "%.2f cores", generatorCpu));
+        if (idle != null) {
+            row(
+                    out,
+                    "held",
+                    String.format(
+                            Locale.ROOT,
+                            "%,d connections, opened in %.1f s (%,.0f/s)",
+                            idle.held(),
+                            idle.connectSeconds(),
+                            idle.held() / idle.connectSeconds()));
+            row(
+                    out,
+                    "server memory",
+                    idle.heapBytesPerConnection() < 0
+                            ? "unknown (the server has no /health)"
+                            : String.format(
+                                    Locale.ROOT,
+                                    "%,d B heap + %,d B direct per connection",
+                                    idle.heapBytesPerConnection(),
+                                    idle.directBytesPerConnection()));
+        }
+        row(
+                out,
+                "generator cpu",
+                String.format(Locale.ROOT, "%.2f cores, %.2f waiting for a CPU", generatorCpu, generatorWait));
         row(
                 out,
                 "server cpu",
-                serverCpu < 0 ? "unknown (pass --server-pid)" : String.format(Locale.ROOT, "%.2f cores", serverCpu));
+                serverCpu < 0
+                        ? "unknown (pass --server-pid)"
+                        : String.format(Locale.ROOT, "%.2f cores, %.2f waiting for a CPU", serverCpu, serverWait));
         return out.toString();
     }
 

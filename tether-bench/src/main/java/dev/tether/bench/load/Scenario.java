@@ -17,5 +17,11 @@ public enum Scenario {
      * {@code depth} undelivered per subscriber, so no subscriber is pushed into the server's slow-consumer policy;
      * with a rate it publishes on a fixed schedule and measures from the scheduled time (coordinated omission).
      */
-    FANOUT
+    FANOUT,
+    /**
+     * {@code connections} idle connections, opened from source addresses spread over 127.0.1.1–127.0.1.250 (past
+     * the ephemeral ports of one address), held for the duration; the server's {@code /health} memory before and
+     * while holding them gives the heap and direct memory per connection, and the report the connect rate.
+     */
+    CONNECTIONS
 }

@@ -65,6 +65,21 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void connectionsHoldsIdleConnectionsAndReadsTheServersMemory() throws Exception {
+        try (TetherServer server = EchoServers.tether(0, 1).start()) {
+            LoadReport report = LoadGenerator.run(
+                    options(Scenario.CONNECTIONS, server.port(), "echo"), LoadGenerator.Progress.none());
+
+            assertThat(report.errors()).isZero();
+            assertThat(report.idle()).isNotNull();
+            assertThat(report.idle().held()).isEqualTo(4);
+            JsonNode json = JSON.readTree(report.toJson());
+            assertThat(json.get("held").asInt()).isEqualTo(4);
+            assertThat(json.has("server_heap_bytes_per_connection")).isTrue();
+        }
+    }
+
+    @Test
     void aHostThatIsNotLoopbackIsRefused() {
         assertThatThrownBy(() -> new LoadOptions(
                         Scenario.ECHO,
