@@ -29,8 +29,8 @@ JAVA_OPTS=${JAVA_OPTS:--Xms512m -Xmx512m}
 mkdir -p "$RESULTS"
 rm -f "$RESULTS"/*.json "$RESULTS"/*.log
 
-if [[ ! -f $JAR ]]; then
-  echo "building $JAR" >&2
+if [[ ${SKIP_BUILD:-0} != 1 || ! -f $JAR ]]; then
+  echo "building $JAR (SKIP_BUILD=1 uses the one there)" >&2
   ./mvnw -B -ntp -q -pl tether-cli -am package -DskipTests
 fi
 
