@@ -5,6 +5,8 @@ import dev.tether.bench.load.LoadOptions;
 import dev.tether.bench.load.LoadReport;
 import dev.tether.bench.load.Scenario;
 import dev.tether.core.Durations;
+import dev.tether.core.TetherException;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
@@ -127,8 +129,19 @@ final class BenchCommand implements Callable<Integer> {
     boolean noProgress;
 
     @Override
-    public Integer call() throws InterruptedException, java.io.IOException {
+    public Integer call() throws InterruptedException, IOException {
         LoadOptions options = options();
+        try {
+            LoadReport report = run(options);
+            spec.commandLine().getOut().println(json ? report.toJson() : report.toTable());
+            return 0;
+        } catch (IllegalStateException e) {
+            // No server there, or none that speaks WebSocket: one line, exit code 1, like the other commands.
+            throw new TetherException(String.valueOf(e.getMessage()), e);
+        }
+    }
+
+    private LoadReport run(LoadOptions options) throws InterruptedException, IOException {
         LoadReport report;
         // A bar needs a terminal to redraw in place; piped, it would print every update in a row.
         if (noProgress || System.console() == null) {
@@ -141,8 +154,7 @@ final class BenchCommand implements Callable<Integer> {
                 });
             }
         }
-        spec.commandLine().getOut().println(json ? report.toJson() : report.toTable());
-        return 0;
+        return report;
     }
 
     private LoadOptions options() {

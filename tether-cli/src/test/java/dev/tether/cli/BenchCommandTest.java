@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.bench.load.RawEchoServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.ServerSocket;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -40,6 +41,20 @@ class BenchCommandTest {
             assertThat(json.get("delivered").asLong()).isPositive();
             assertThat(json.get("errors").asLong()).isZero();
         }
+    }
+
+    @Test
+    void noServerAtTheUrlFailsWithOneLine() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+
+        int exitCode =
+                cli.execute("bench", "echo", "--url", "ws://127.0.0.1:" + port + "/", "-t", "1s", "--no-progress");
+
+        assertThat(exitCode).isEqualTo(1);
+        assertThat(err.toString()).contains("tether bench: no connection to").doesNotContain("\tat ");
     }
 
     @Test

@@ -31,7 +31,14 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -88,8 +95,7 @@ public final class LoadGenerator {
      *
      * @throws IllegalStateException if no connection could be opened
      */
-    public static LoadReport run(LoadOptions options, Progress progress)
-            throws InterruptedException, java.io.IOException {
+    public static LoadReport run(LoadOptions options, Progress progress) throws InterruptedException, IOException {
         return new LoadGenerator(options).run(progress);
     }
 
@@ -104,7 +110,7 @@ public final class LoadGenerator {
         }
     }
 
-    private LoadReport run(Progress progress) throws InterruptedException, java.io.IOException {
+    private LoadReport run(Progress progress) throws InterruptedException, IOException {
         boolean epoll = Epoll.isAvailable();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(
                 options.ioThreads(),
@@ -215,7 +221,7 @@ public final class LoadGenerator {
         return options.scenario() == Scenario.FANOUT ? options.connections() + 1 : options.connections();
     }
 
-    private void connect(EventLoopGroup group, boolean epoll) throws InterruptedException, java.io.IOException {
+    private void connect(EventLoopGroup group, boolean epoll) throws InterruptedException, IOException {
         CountDownLatch handshakes = new CountDownLatch(connectionCount());
         WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
                 .webSocketUri(options.url())
@@ -232,7 +238,7 @@ public final class LoadGenerator {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONNECT_TIMEOUT_MILLIS);
         // One source address has ~28,000 ephemeral ports; IPv4 loopback answers on all of 127.0.0.0/8.
         boolean spread = options.scenario() == Scenario.CONNECTIONS
-                && java.net.InetAddress.getByName(options.url().getHost()) instanceof java.net.Inet4Address;
+                && InetAddress.getByName(options.url().getHost()) instanceof Inet4Address;
         for (int i = 0; i < connectionCount(); i++) {
             Connection connection = new Connection(i, handshakes);
             connections.add(connection);
@@ -249,8 +255,8 @@ public final class LoadGenerator {
                         }
                     })
                     .connect(
-                            new java.net.InetSocketAddress(options.url().getHost(), options.port()),
-                            spread ? new java.net.InetSocketAddress("127.0.1." + (1 + i % 250), 0) : null);
+                            new InetSocketAddress(options.url().getHost(), options.port()),
+                            spread ? new InetSocketAddress("127.0.1." + (1 + i % 250), 0) : null);
             future.addListener(f -> {
                 if (!f.isSuccess()) {
                     connection.fail(f.cause());
@@ -624,22 +630,21 @@ public final class LoadGenerator {
             if (pid <= 0) {
                 return -1;
             }
-            java.nio.file.Path tasks = java.nio.file.Path.of("/proc", Long.toString(pid), "task");
+            Path tasks = Path.of("/proc", Long.toString(pid), "task");
             long total = 0;
-            try (java.nio.file.DirectoryStream<java.nio.file.Path> threads =
-                    java.nio.file.Files.newDirectoryStream(tasks)) {
-                for (java.nio.file.Path thread : threads) {
+            try (DirectoryStream<Path> threads = Files.newDirectoryStream(tasks)) {
+                for (Path thread : threads) {
                     try {
-                        String[] fields = java.nio.file.Files.readString(thread.resolve("schedstat"))
+                        String[] fields = Files.readString(thread.resolve("schedstat"))
                                 .trim()
                                 .split(" ");
                         total += Long.parseLong(fields[1]);
-                    } catch (java.io.IOException | RuntimeException e) {
+                    } catch (IOException | RuntimeException e) {
                         // the thread ended between listing and reading
                     }
                 }
                 return total;
-            } catch (java.io.IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 return -1;
             }
         }
@@ -659,15 +664,15 @@ public final class LoadGenerator {
         }
 
         static ProcessCpu of(long pid) {
-            java.nio.file.Path stat = java.nio.file.Path.of("/proc", Long.toString(pid), "stat");
+            Path stat = Path.of("/proc", Long.toString(pid), "stat");
             return () -> {
                 try {
-                    String line = java.nio.file.Files.readString(stat);
+                    String line = Files.readString(stat);
                     // Fields after the command name (which may hold spaces) start at the last ')'.
                     String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
                     long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
                     return ticks * 10_000_000L; // USER_HZ is 100 on Linux
-                } catch (java.io.IOException | RuntimeException e) {
+                } catch (IOException | RuntimeException e) {
                     return -1;
                 }
             };
