@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
             CallCommand.class,
             StreamCommand.class,
             ListenCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class TetherCli implements Runnable {
@@ -60,7 +61,7 @@ public final class TetherCli implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(
-                spec.commandLine(), "Missing a command (expected: one of serve, call, stream, listen, help)");
+                spec.commandLine(), "Missing a command (expected: one of serve, call, stream, listen, bench, help)");
     }
 
     /** The version of this build, read from a resource that Maven fills in. */

@@ -52,7 +52,8 @@ class TetherCliTest {
         int exitCode = cli.execute();
 
         assertThat(exitCode).isEqualTo(2);
-        assertThat(err.toString()).contains("Missing a command (expected: one of serve, call, stream, listen, help)");
+        assertThat(err.toString())
+                .contains("Missing a command (expected: one of serve, call, stream, listen, bench, help)");
     }
 
     @Test

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Runs `tether bench echo` against three echo servers in turn — raw Netty (no framework, the upper bound), Tether,
+# and node's `ws` — plus `tether bench rpc` and `tether bench fanout` (SUBSCRIBERS subscribers) against Tether, writes one JSON file per run to bench/results/, and
+# rewrites the "Side by side" table in docs/benchmarks.md.
+#
+#   bench/compare.sh                 # 10 s per run
+#   T=30s CONNECTIONS=64 ROUNDS=5 bench/compare.sh
+#
+# The servers take turns ROUNDS times (default 3) and the table shows each one's median run with the range, so a
+# burst of other work on a shared machine hits every server alike instead of one.
+#
+# Servers and the generator are pinned to separate cores with taskset when the machine has two or more; every
+# run stops by itself after WARMUP + T.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+T=${T:-10s}
+WARMUP=${WARMUP:-3s}
+CONNECTIONS=${CONNECTIONS:-16}
+SIZE=${SIZE:-64}
+DEPTH=${DEPTH:-8}
+ROUNDS=${ROUNDS:-3}
+SUBSCRIBERS=${SUBSCRIBERS:-1000}
+BASE_PORT=${BASE_PORT:-9301}
+JAR=tether-cli/target/tether.jar
+RESULTS=bench/results
+JAVA_OPTS=${JAVA_OPTS:--Xms512m -Xmx512m}
+
+mkdir -p "$RESULTS"
+rm -f "$RESULTS"/*.json "$RESULTS"/*.log
+
+if [[ ${SKIP_BUILD:-0} != 1 || ! -f $JAR ]]; then
+  echo "building $JAR (SKIP_BUILD=1 uses the one there)" >&2
+  ./mvnw -B -ntp -q -pl tether-cli -am package -DskipTests
+fi
+
+# A private copy, so that a rebuild while the script runs does not pull classes out from under the JVMs.
+cp "$JAR" "$RESULTS/tether.jar"
+JAR=$RESULTS/tether.jar
+
+SERVER_CPU=""
+GENERATOR_CPU=""
+if command -v taskset >/dev/null && [[ $(nproc) -ge 2 ]]; then
+  SERVER_CPU="taskset -c 0"
+  GENERATOR_CPU="taskset -c 1"
+  echo "pinning: servers on core 0, the generator on core 1" >&2
+else
+  echo "not pinning: taskset missing or one core" >&2
+fi
+
+NODE_OK=0
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  if [[ -d bench/node/node_modules/ws ]] || npm install --prefix bench/node --no-audit --no-fund ws@8 >&2; then
+    NODE_OK=1
+  else
+    echo "skipping node ws: npm could not install ws@8 from the registry" >&2
+  fi
+else
+  echo "skipping node ws: node or npm is not installed" >&2
+fi
+
+SERVER_PID=""
+stop_server() {
+  if [[ -n $SERVER_PID ]]; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+  fi
+}
+trap stop_server EXIT
+
+# start_server NAME PORT COMMAND...: starts it in the background and waits (at most 30 s) for "listening".
+start_server() {
+  local name=$1 port=$2
+  shift 2
+  local log=$RESULTS/$name-server.log
+  : >"$log"
+  # exec keeps the pid of the server itself, not of a wrapping shell, for --server-pid.
+  bash -c 'exec "$@"' _ $SERVER_CPU "$@" >"$log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 300); do
+    grep -q "^listening" "$log" && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$log" >&2; return 1; }
+    sleep 0.1
+  done
+  echo "$name did not start in 30 s" >&2
+  cat "$log" >&2
+  return 1
+}
+
+# bench NAME PORT SCENARIO [ARGS...]
+bench() {
+  local name=$1 port=$2 scenario=$3
+  shift 3
+  echo "== $name: $scenario for $T (warm-up $WARMUP)" >&2
+  $GENERATOR_CPU java $JAVA_OPTS -jar "$JAR" bench "$scenario" --url "ws://127.0.0.1:$port/" \
+    -c "$CONNECTIONS" -s "$SIZE" -d "$DEPTH" -t "$T" --warmup "$WARMUP" \
+    --server-pid "$SERVER_PID" --json --no-progress "$@" >"$RESULTS/$name-r$ROUND.json"
+  cat "$RESULTS/$name-r$ROUND.json" >&2
+  echo >&2
+}
+
+for ROUND in $(seq "$ROUNDS"); do
+  echo "=== round $ROUND of $ROUNDS" >&2
+  start_server raw-netty $BASE_PORT java $JAVA_OPTS -cp "$JAR" dev.tether.bench.load.EchoServers raw $BASE_PORT 1
+  bench echo-raw-netty $BASE_PORT echo
+  stop_server
+
+  start_server tether $((BASE_PORT + 1)) java $JAVA_OPTS -cp "$JAR" dev.tether.bench.load.EchoServers tether $((BASE_PORT + 1)) 1
+  bench echo-tether $((BASE_PORT + 1)) echo
+  bench rpc-add-tether $((BASE_PORT + 1)) rpc --method add
+  bench rpc-echo-tether $((BASE_PORT + 1)) rpc --method echo
+  CONNECTIONS=$SUBSCRIBERS bench fanout-tether $((BASE_PORT + 1)) fanout
+  stop_server
+
+  if [[ $NODE_OK == 1 ]]; then
+    start_server node-ws $((BASE_PORT + 2)) node bench/ws-echo.js $((BASE_PORT + 2))
+    bench echo-node-ws $((BASE_PORT + 2)) echo
+    stop_server
+  fi
+done
+
+COMMAND="T=$T WARMUP=$WARMUP ROUNDS=$ROUNDS SUBSCRIBERS=$SUBSCRIBERS CONNECTIONS=$CONNECTIONS SIZE=$SIZE DEPTH=$DEPTH bench/compare.sh"
+PINNED=$([[ -n $SERVER_CPU ]] && echo "server on core 0, generator on core 1 (taskset)" || echo "not pinned")
+python3 bench/table.py "$RESULTS" docs/benchmarks.md "$COMMAND" "$PINNED"
+echo "results in $RESULTS/, table in docs/benchmarks.md" >&2

@@ -1,0 +1,54 @@
+package dev.tether.bench.load;
+
+import dev.tether.core.Packet;
+import dev.tether.core.PacketSource;
+import dev.tether.server.NonBlocking;
+import dev.tether.server.Rpc;
+import dev.tether.server.Session;
+import dev.tether.server.TetherHandler;
+import dev.tether.server.TetherServer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The Tether side of the echo benchmark: every packet that is not RPC comes back as a {@code CUSTOM} packet with
+ * the same data, sent from the session's I/O thread ({@link NonBlocking}), which is the work a raw echo server
+ * does plus Tether's decode, dispatch and encode. {@code echo(value)} and {@code add(a, b)} serve {@code tether
+ * bench rpc} the way the demo server does; {@code publish(channel, data)} publishes for {@code tether bench fanout},
+ * whose subscribers use the built-in {@code subscribe} method ({@code clientSubscriptions}).
+ */
+@NonBlocking
+public final class EchoHandler implements TetherHandler {
+    private volatile @Nullable TetherServer server;
+
+    /** Hands over the server that {@link #publish} publishes on; before it starts. */
+    void serveOn(TetherServer server) {
+        this.server = server;
+    }
+
+    @Override
+    public void onPacket(Session session, Packet packet) {
+        if (packet.source() != PacketSource.RPC) {
+            session.send(Packet.custom(packet.data()));
+        }
+    }
+
+    @Rpc
+    public @Nullable Object echo(@Nullable Object value) {
+        return value;
+    }
+
+    @Rpc
+    public long add(long a, long b) {
+        return a + b;
+    }
+
+    /** Publishes {@code data} on {@code channel} and returns how many deliveries were queued. */
+    @Rpc
+    public int publish(String channel, @Nullable Object data) {
+        TetherServer s = server;
+        if (s == null) {
+            throw new IllegalStateException("publish: no server (expected: one from EchoServers.tether)");
+        }
+        return s.publish(channel, data);
+    }
+}

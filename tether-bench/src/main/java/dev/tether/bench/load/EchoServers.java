@@ -1,0 +1,72 @@
+package dev.tether.bench.load;
+
+import dev.tether.server.TetherServer;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Starts an echo server for {@code bench/compare.sh} and runs it until the process is stopped:
+ *
+ * <pre>
+ * java -cp tether.jar dev.tether.bench.load.EchoServers raw|tether PORT [IO_THREADS]
+ * </pre>
+ *
+ * {@code raw} is {@link RawEchoServer}; {@code tether} is {@link #tether} with {@link EchoHandler}. Both bind
+ * 127.0.0.1 and print {@code listening PORT} once they accept connections.
+ */
+public final class EchoServers {
+    private EchoServers() {}
+
+    /**
+     * A Tether server on 127.0.0.1 whose handler echoes packets and publishes on request, and whose clients may
+     * subscribe to any channel; built and not started.
+     */
+    public static TetherServer tether(int port, int ioThreads) {
+        EchoHandler handler = new EchoHandler();
+        TetherServer server = TetherServer.builder()
+                .host("127.0.0.1")
+                .port(port)
+                .ioThreads(ioThreads)
+                .handler(handler)
+                .clientSubscriptions((session, name) -> true)
+                .idleTimeout(Duration.ZERO)
+                .build();
+        handler.serveOn(server);
+        return server;
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2 || !(args[0].equals("raw") || args[0].equals("tether"))) {
+            System.err.println("usage: EchoServers raw|tether PORT [IO_THREADS] (expected: a kind and a port)");
+            System.exit(2);
+            return;
+        }
+        int port = Integer.parseInt(args[1]);
+        int ioThreads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+        AutoCloseable server;
+        int bound;
+        if (args[0].equals("raw")) {
+            RawEchoServer raw = RawEchoServer.start("127.0.0.1", port, ioThreads);
+            server = raw;
+            bound = raw.port();
+        } else {
+            TetherServer tether = tether(port, ioThreads).start();
+            server = tether;
+            bound = tether.port();
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try {
+                                server.close();
+                            } catch (Exception e) {
+                                System.err.println("closing: " + e);
+                            }
+                            stopped.countDown();
+                        },
+                        "echo-server-shutdown"));
+        System.out.println("listening " + bound);
+        stopped.await();
+    }
+}

@@ -1,0 +1,681 @@
+package dev.tether.bench.load;
+
+import dev.tether.core.Packet;
+import dev.tether.core.PacketCodec;
+import dev.tether.core.PacketCodecs;
+import dev.tether.core.RpcRequest;
+import dev.tether.core.RpcResponse;
+import dev.tether.core.WireFormat;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Drives one {@link Scenario} against a server and reports what reached the generator back.
+ *
+ * <p>Every connection is closed-loop: it keeps {@link LoadOptions#depth()} messages in flight and sends the next
+ * one when one comes back, writing in the read loop and flushing once per read batch. Latency is measured per
+ * message from just before its write to the read of its answer: echoes come back in order, so each connection
+ * keeps its send times in a ring; RPC calls carry their slot in {@code call_id}.
+ *
+ * <p>The run is bounded: connect (at most 60 s), warm up, measure for the duration, then stop sending and wait at
+ * most 2 s for the answers in flight before closing every connection.
+ */
+public final class LoadGenerator {
+    private static final long CONNECT_TIMEOUT_MILLIS = 60_000;
+    private static final long DRAIN_MILLIS = 2_000;
+    private static final int MAX_FRAME_BYTES = 64 * 1024 * 1024;
+
+    /** The phases a run goes through; connections read the current one on every message. */
+    private static final int WARMUP = 0;
+
+    private static final int MEASURE = 1;
+    private static final int DRAIN = 2;
+
+    private final LoadOptions options;
+    private final PacketCodec codec = PacketCodecs.msgpack();
+    private final LongAdder sent = new LongAdder();
+    private final LongAdder delivered = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+    private final Recorder latencies = new Recorder(3);
+    private final List<Connection> connections = new ArrayList<>();
+    /** FANOUT: every delivery in every phase, which bounds how far the publisher may run ahead. */
+    private final LongAdder received = new LongAdder();
+
+    private @Nullable CountDownLatch subscribed;
+    private @Nullable Connection publisher;
+    private volatile int phase = WARMUP;
+
+    private LoadGenerator(LoadOptions options) {
+        this.options = options;
+    }
+
+    /**
+     * Runs {@code options} to the end and returns the report; {@code progress} is told the elapsed part of the
+     * measurement and the delivered rate so far, about four times a second, on the calling thread.
+     *
+     * @throws IllegalStateException if no connection could be opened
+     */
+    public static LoadReport run(LoadOptions options, Progress progress) throws InterruptedException, IOException {
+        return new LoadGenerator(options).run(progress);
+    }
+
+    /** Receives the progress of a run. */
+    public interface Progress {
+        /** About four times a second during the measurement; {@code fraction} goes from 0 to 1. */
+        void update(double fraction, double deliveredPerSecond);
+
+        /** A progress that shows nothing. */
+        static Progress none() {
+            return (fraction, rate) -> {};
+        }
+    }
+
+    private LoadReport run(Progress progress) throws InterruptedException, IOException {
+        boolean epoll = Epoll.isAvailable();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(
+                options.ioThreads(),
+                new DefaultThreadFactory("tether-bench-io"),
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        try {
+            ServerHealth health = new ServerHealth(options.url());
+            boolean idle = options.scenario() == Scenario.CONNECTIONS;
+            boolean hasHealth = false;
+            if (idle) {
+                for (int i = 0; i < 8; i++) {
+                    hasHealth = health.sample();
+                    Thread.sleep(100);
+                }
+            }
+            long baseHeap = health.minHeap();
+            long baseDirect = health.direct();
+            long connectStart = System.nanoTime();
+            connect(group, epoll);
+            double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
+            ServerHealth held = new ServerHealth(options.url());
+            startAll();
+            long warmupEnd = System.nanoTime() + options.warmup().toNanos();
+            sleepUntil(warmupEnd);
+
+            ProcessCpu serverCpu = options.serverPid() > 0 ? ProcessCpu.of(options.serverPid()) : ProcessCpu.none();
+            long serverCpuStart = serverCpu.nanos();
+            long cpuStart = generatorCpuNanos();
+            long serverWaitStart = RunQueue.waitNanos(options.serverPid());
+            long waitStart = RunQueue.waitNanos(ProcessHandle.current().pid());
+            latencies.reset();
+            phase = MEASURE;
+            long start = System.nanoTime();
+            long end = start + options.duration().toNanos();
+            for (long now = start; now < end; now = System.nanoTime()) {
+                sleepUntil(Math.min(end, now + 250_000_000L));
+                if (idle && hasHealth) {
+                    held.sample();
+                }
+                double elapsed = (System.nanoTime() - start) / 1e9;
+                progress.update(Math.min(1.0, elapsed * 1e9 / options.duration().toNanos()), delivered.sum() / elapsed);
+            }
+            phase = DRAIN;
+            long stop = System.nanoTime();
+            long sentCount = sent.sum();
+            long deliveredCount = delivered.sum();
+            Histogram histogram = latencies.getIntervalHistogram();
+            double seconds = (stop - start) / 1e9;
+            double generatorCpu = (generatorCpuNanos() - cpuStart) / 1e9 / seconds;
+            long serverCpuEnd = serverCpu.nanos();
+            double serverCores =
+                    serverCpuStart < 0 || serverCpuEnd < 0 ? -1 : (serverCpuEnd - serverCpuStart) / 1e9 / seconds;
+            double serverWait = RunQueue.fraction(serverWaitStart, RunQueue.waitNanos(options.serverPid()), seconds);
+            double generatorWait = RunQueue.fraction(
+                    waitStart, RunQueue.waitNanos(ProcessHandle.current().pid()), seconds);
+            int open = connections.size();
+            drain();
+            LoadReport.Idle idleReport = null;
+            if (idle) {
+                long heapPer = baseHeap < 0 || held.minHeap() < 0 ? -1 : (held.minHeap() - baseHeap) / open;
+                long directPer = baseDirect < 0 || held.direct() < 0 ? -1 : (held.direct() - baseDirect) / open;
+                idleReport = new LoadReport.Idle(open, connectSeconds, heapPer, directPer);
+            }
+            return LoadReport.of(
+                    options,
+                    seconds,
+                    sentCount,
+                    deliveredCount,
+                    errors.sum(),
+                    histogram,
+                    generatorCpu,
+                    serverCores,
+                    generatorWait,
+                    serverWait,
+                    idleReport);
+        } finally {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private void startAll() throws InterruptedException {
+        if (options.scenario() != Scenario.FANOUT) {
+            for (Connection c : connections) {
+                c.start();
+            }
+            return;
+        }
+        Connection pub = connections.get(connections.size() - 1);
+        if (!pub.publishes) {
+            throw new IllegalStateException("the publisher's connection failed (expected: it connects first)");
+        }
+        CountDownLatch latch = new CountDownLatch(connections.size() - 1);
+        subscribed = latch;
+        for (Connection c : connections) {
+            if (!c.publishes) {
+                c.start();
+            }
+        }
+        if (!latch.await(CONNECT_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
+            errors.add(latch.getCount());
+        }
+        publisher = pub;
+        pub.start();
+    }
+
+    /** How many connections {@link #connect} opens: FANOUT adds its publisher to the subscribers. */
+    private int connectionCount() {
+        return options.scenario() == Scenario.FANOUT ? options.connections() + 1 : options.connections();
+    }
+
+    private void connect(EventLoopGroup group, boolean epoll) throws InterruptedException, IOException {
+        CountDownLatch handshakes = new CountDownLatch(connectionCount());
+        WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
+                .webSocketUri(options.url())
+                .subprotocol(WireFormat.SUBPROTOCOL)
+                .maxFramePayloadLength(MAX_FRAME_BYTES)
+                .handshakeTimeoutMillis(CONNECT_TIMEOUT_MILLIS)
+                .dropPongFrames(true)
+                .build();
+        Bootstrap bootstrap = new Bootstrap()
+                .group(group)
+                .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT_MILLIS);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONNECT_TIMEOUT_MILLIS);
+        // One source address has ~28,000 ephemeral ports; IPv4 loopback answers on all of 127.0.0.0/8.
+        boolean spread = options.scenario() == Scenario.CONNECTIONS
+                && InetAddress.getByName(options.url().getHost()) instanceof Inet4Address;
+        for (int i = 0; i < connectionCount(); i++) {
+            Connection connection = new Connection(i, handshakes);
+            connections.add(connection);
+            ChannelFuture future = bootstrap
+                    .clone()
+                    .handler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline()
+                                    .addLast(new HttpClientCodec())
+                                    .addLast(new HttpObjectAggregator(8192))
+                                    .addLast(new WebSocketClientProtocolHandler(config))
+                                    .addLast(connection);
+                        }
+                    })
+                    .connect(
+                            new InetSocketAddress(options.url().getHost(), options.port()),
+                            spread ? new InetSocketAddress("127.0.1." + (1 + i % 250), 0) : null);
+            future.addListener(f -> {
+                if (!f.isSuccess()) {
+                    connection.fail(f.cause());
+                }
+            });
+            // Bounded concurrency: at most 256 connects in flight, so that a big N does not flood the accept queue.
+            if (i % 256 == 255) {
+                future.await(CONNECT_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            }
+        }
+        long remaining = deadline - System.nanoTime();
+        if (!handshakes.await(Math.max(0, remaining), TimeUnit.NANOSECONDS)) {
+            errors.add(handshakes.getCount());
+        }
+        boolean publisherOpen = options.scenario() != Scenario.FANOUT || connections.get(connections.size() - 1).open;
+        connections.removeIf(c -> !c.open);
+        if (!publisherOpen) {
+            connections.clear();
+        }
+        if (connections.isEmpty()) {
+            throw new IllegalStateException("no connection to " + options.url() + " succeeded (expected: a WebSocket"
+                    + " server there; " + errors.sum() + " failed)");
+        }
+    }
+
+    private void drain() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS);
+        for (Connection c : connections) {
+            while (c.inFlight() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+        }
+        for (Connection c : connections) {
+            c.closing = true;
+            c.close();
+        }
+    }
+
+    private static void sleepUntil(long deadlineNanos) throws InterruptedException {
+        long remaining;
+        while ((remaining = deadlineNanos - System.nanoTime()) > 0) {
+            TimeUnit.NANOSECONDS.sleep(remaining);
+        }
+    }
+
+    private static long generatorCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
+    }
+
+    /** One WebSocket connection; every method but {@link #fail} runs on its event loop. */
+    private final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
+        private final CountDownLatch handshakes;
+        private final byte[][] messages;
+        /** ECHO: a ring of send times, oldest at {@code head}; RPC: the send time of each slot. */
+        private final long[] sentAt;
+
+        /** FANOUT: this connection publishes; the others subscribe. */
+        final boolean publishes;
+
+        private int head;
+        private int tail;
+        private boolean isSubscribed;
+        private long published;
+        private long publishStart;
+        private int sample;
+        /** Written on the event loop; the drain reads it from the main thread, with a deadline. */
+        private int inFlight;
+
+        volatile boolean open;
+        volatile boolean closing;
+        private @Nullable ChannelHandlerContext ctx;
+
+        Connection(int index, CountDownLatch handshakes) {
+            super(true);
+            this.handshakes = handshakes;
+            this.publishes = options.scenario() == Scenario.FANOUT && index == options.connections();
+            this.sentAt = new long[options.depth()];
+            byte[] payload = new byte[options.payloadBytes()];
+            for (int i = 0; i < payload.length; i++) {
+                payload[i] = (byte) ('a' + (index + i) % 26);
+            }
+            if (options.scenario() == Scenario.ECHO) {
+                messages = new byte[][] {codec.encode(Packet.custom(payload))};
+            } else if (options.scenario() == Scenario.FANOUT) {
+                // The publisher encodes each publication (it carries its time); this is the subscribe call.
+                messages = new byte[][] {
+                    codec.encode(Packet.rpc(RpcRequest.of("subscribe", "subscribe", LoadOptions.FANOUT_CHANNEL))),
+                    payload
+                };
+            } else {
+                messages = new byte[options.depth()][];
+                for (int slot = 0; slot < messages.length; slot++) {
+                    RpcRequest request = options.method().equals("add")
+                            ? RpcRequest.of("add", Integer.toString(slot), index, slot)
+                            : RpcRequest.of("echo", Integer.toString(slot), (Object) payload);
+                    messages[slot] = codec.encode(Packet.rpc(request));
+                }
+            }
+        }
+
+        int inFlight() {
+            return inFlight;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+                open = true;
+                handshakes.countDown();
+            } else if (event == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
+                fail(new IllegalStateException("handshake timed out"));
+            }
+            ctx.fireUserEventTriggered(event);
+        }
+
+        /** Sends the first {@code depth} messages; from the caller's thread it hops to the event loop. */
+        void start() {
+            ChannelHandlerContext c = ctx;
+            if (c == null) {
+                return;
+            }
+            if (options.scenario() == Scenario.CONNECTIONS) {
+                return; // idle: the handshake was all
+            }
+            c.executor().execute(() -> {
+                if (options.scenario() != Scenario.FANOUT) {
+                    for (int slot = 0; slot < options.depth(); slot++) {
+                        send(c, slot);
+                    }
+                } else if (!publishes) {
+                    c.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(messages[0])));
+                } else {
+                    publishStart = System.nanoTime();
+                    if (options.rate() > 0) {
+                        c.executor().scheduleAtFixedRate(() -> publish(c), 1, 1, TimeUnit.MILLISECONDS);
+                    }
+                    publish(c);
+                }
+                c.flush();
+            });
+        }
+
+        /**
+         * Publishes while fewer than {@code depth} publications are unanswered, the subscribers are on average
+         * fewer than {@code depth} behind, and (with a rate) the schedule has publications due.
+         */
+        void publish(ChannelHandlerContext c) {
+            int subscribers = connections.size() - 1;
+            boolean wrote = false;
+            while (phase != DRAIN && inFlight < options.depth()) {
+                long intended;
+                if (options.rate() > 0) {
+                    intended = publishStart + published * 1_000_000_000L / options.rate();
+                    if (intended > System.nanoTime()) {
+                        break;
+                    }
+                } else {
+                    intended = System.nanoTime();
+                }
+                if (published * subscribers - received.sum() >= (long) subscribers * options.depth()) {
+                    break;
+                }
+                List<Object> data = List.of(intended, messages[1]);
+                byte[] request = codec.encode(Packet.rpc(
+                        RpcRequest.of("publish", Long.toString(published), LoadOptions.FANOUT_CHANNEL, data)));
+                c.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(request)));
+                published++;
+                inFlight++;
+                if (phase == MEASURE) {
+                    sent.increment();
+                }
+                wrote = true;
+            }
+            if (wrote) {
+                c.flush();
+            }
+        }
+
+        /** Lets the publisher go on after deliveries freed room; from any event loop. */
+        void kick() {
+            ChannelHandlerContext c = ctx;
+            if (c == null) {
+                return;
+            }
+            if (c.executor().inEventLoop()) {
+                publish(c);
+            } else {
+                c.executor().execute(() -> publish(c));
+            }
+        }
+
+        void close() {
+            ChannelHandlerContext c = ctx;
+            if (c != null) {
+                c.close();
+            }
+        }
+
+        void fail(Throwable cause) {
+            if (!closing) {
+                errors.increment();
+                if (errors.sum() <= 5) {
+                    System.err.println("tether bench: " + cause);
+                }
+            }
+            if (!open) {
+                handshakes.countDown();
+            }
+        }
+
+        private void send(ChannelHandlerContext c, int slot) {
+            long now = System.nanoTime();
+            if (options.scenario() == Scenario.ECHO) {
+                sentAt[tail] = now;
+                tail = (tail + 1) % sentAt.length;
+                c.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(messages[0])));
+            } else {
+                sentAt[slot] = now;
+                c.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(messages[slot])));
+            }
+            inFlight++;
+            if (phase == MEASURE) {
+                sent.increment();
+            }
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext c, WebSocketFrame frame) {
+            if (!(frame instanceof BinaryWebSocketFrame) && !(frame instanceof TextWebSocketFrame)) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (options.scenario() == Scenario.FANOUT) {
+                readFanout(c, frame, now);
+                return;
+            }
+            int slot;
+            if (options.scenario() == Scenario.ECHO) {
+                slot = head;
+                head = (head + 1) % sentAt.length;
+            } else {
+                slot = answeredSlot(frame.content());
+                if (slot < 0) {
+                    return;
+                }
+            }
+            inFlight--;
+            int current = phase;
+            if (current == MEASURE) {
+                delivered.increment();
+                latencies.recordValue(now - sentAt[slot]);
+            }
+            if (current != DRAIN) {
+                send(c, slot);
+            }
+        }
+
+        private void readFanout(ChannelHandlerContext c, WebSocketFrame frame, long now) {
+            if (publishes) {
+                RpcResponse response =
+                        codec.decode(ByteBufUtil.getBytes(frame.content())).response();
+                if (response != null) {
+                    countError(response);
+                    inFlight--;
+                    publish(c);
+                }
+                return;
+            }
+            if (!isSubscribed) {
+                RpcResponse response =
+                        codec.decode(ByteBufUtil.getBytes(frame.content())).response();
+                if (response != null && response.callId().equals("subscribe")) {
+                    countError(response);
+                    isSubscribed = true;
+                    CountDownLatch latch = subscribed;
+                    if (latch != null) {
+                        latch.countDown();
+                    }
+                }
+                return;
+            }
+            received.increment();
+            if (phase != MEASURE) {
+                return;
+            }
+            delivered.increment();
+            // Decoding every delivery would make the generator the bottleneck: one in 16 gives the latency.
+            if ((sample++ & 15) == 0) {
+                Packet packet = codec.decode(ByteBufUtil.getBytes(frame.content()));
+                if (packet.data() instanceof List<?> data && !data.isEmpty() && data.get(0) instanceof Number sentAt) {
+                    latencies.recordValue(Math.max(0, now - sentAt.longValue()));
+                }
+            }
+        }
+
+        private void countError(RpcResponse response) {
+            if (response.error() != null) {
+                errors.increment();
+                if (errors.sum() <= 5) {
+                    System.err.println(String.format(
+                            Locale.ROOT, "tether bench: RPC error %d: %s", response.error(), response.response()));
+                }
+            }
+        }
+
+        /** The slot an RPC reply answers, or -1 (and an error counted) when it is not a successful reply. */
+        private int answeredSlot(ByteBuf content) {
+            byte[] bytes = ByteBufUtil.getBytes(content);
+            RpcResponse response = codec.decode(bytes).response();
+            if (response == null) {
+                return -1;
+            }
+            if (response.error() != null) {
+                errors.increment();
+                if (errors.sum() <= 5) {
+                    System.err.println(String.format(
+                            Locale.ROOT, "tether bench: RPC error %d: %s", response.error(), response.response()));
+                }
+            }
+            try {
+                int slot = Integer.parseInt(response.callId());
+                return slot >= 0 && slot < sentAt.length ? slot : -1;
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext c) {
+            c.flush();
+            Connection pub = publisher;
+            if (pub != null && !publishes) {
+                pub.kick();
+            }
+            c.fireChannelReadComplete();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext c) {
+            if (open && !closing) {
+                fail(new IllegalStateException("the server closed connection " + c.channel()));
+            }
+            open = false;
+            c.fireChannelInactive();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
+            fail(cause);
+            c.close();
+        }
+    }
+
+    /**
+     * How long a process's threads waited for a CPU while runnable, summed over its threads from
+     * {@code /proc/PID/task/TID/schedstat} (the second field); Linux only. On a shared machine this is the CPU time
+     * other work took from the measurement, which the CPU columns alone do not show.
+     */
+    static final class RunQueue {
+        private RunQueue() {}
+
+        static long waitNanos(long pid) {
+            if (pid <= 0) {
+                return -1;
+            }
+            Path tasks = Path.of("/proc", Long.toString(pid), "task");
+            long total = 0;
+            try (DirectoryStream<Path> threads = Files.newDirectoryStream(tasks)) {
+                for (Path thread : threads) {
+                    try {
+                        String[] fields = Files.readString(thread.resolve("schedstat"))
+                                .trim()
+                                .split(" ");
+                        total += Long.parseLong(fields[1]);
+                    } catch (IOException | RuntimeException e) {
+                        // the thread ended between listing and reading
+                    }
+                }
+                return total;
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+        }
+
+        /** Waiting time as cores over the window (0.5 = on average half a thread runnable but not running). */
+        static double fraction(long start, long end, double seconds) {
+            return start < 0 || end < 0 ? -1 : Math.max(0, end - start) / 1e9 / seconds;
+        }
+    }
+
+    /** Reads a process's CPU time from {@code /proc}; Linux only, {@code -1} elsewhere. */
+    interface ProcessCpu {
+        long nanos();
+
+        static ProcessCpu none() {
+            return () -> -1;
+        }
+
+        static ProcessCpu of(long pid) {
+            Path stat = Path.of("/proc", Long.toString(pid), "stat");
+            return () -> {
+                try {
+                    String line = Files.readString(stat);
+                    // Fields after the command name (which may hold spaces) start at the last ')'.
+                    String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
+                    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+                    return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+                } catch (IOException | RuntimeException e) {
+                    return -1;
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.tether.bench.load;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+
+/**
+ * One run of the load generator: where, what, how much and for how long.
+ *
+ * @param url the server, {@code ws://} on a loopback address
+ * @param connections how many WebSocket connections send at once
+ * @param payloadBytes the payload of each message (the echoed bytes, or the argument of {@code echo})
+ * @param depth how many messages each connection keeps in flight (the pipeline depth)
+ * @param duration how long the measurement runs, after the warm-up
+ * @param warmup how long the load runs before counting starts
+ * @param method the RPC method for {@link Scenario#RPC}: {@code echo} or {@code add}
+ * @param ioThreads the generator's Netty threads
+ * @param serverPid the server's process id, whose CPU use the report shows; {@code 0} when unknown
+ * @param rate {@link Scenario#FANOUT} only: publications per second, or {@code 0} for as fast as accepted
+ */
+public record LoadOptions(
+        Scenario scenario,
+        URI url,
+        int connections,
+        int payloadBytes,
+        int depth,
+        Duration duration,
+        Duration warmup,
+        String method,
+        int ioThreads,
+        long serverPid,
+        int rate) {
+
+    /** The channel {@link Scenario#FANOUT} publishes to. */
+    public static final String FANOUT_CHANNEL = "bench.fanout";
+
+    /** The longest run the generator accepts: every run stops by itself. */
+    public static final Duration MAX_DURATION = Duration.ofHours(1);
+
+    public LoadOptions {
+        check(connections, 1, 100_000, "connections");
+        check(payloadBytes, 0, 16 * 1024 * 1024, "payloadBytes");
+        check(depth, 1, 10_000, "depth");
+        check(ioThreads, 1, 64, "ioThreads");
+        check(rate, 0, 10_000_000, "rate");
+        if (duration.isNegative() || duration.isZero() || duration.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException("duration: " + duration + " (expected: > 0 and <= 1 hour)");
+        }
+        if (warmup.isNegative() || warmup.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException("warmup: " + warmup + " (expected: >= 0 and <= 1 hour)");
+        }
+        if (!method.equals("echo") && !method.equals("add")) {
+            throw new IllegalArgumentException("method: " + method + " (expected: echo or add)");
+        }
+        String scheme = url.getScheme();
+        if (!"ws".equals(scheme)) {
+            throw new IllegalArgumentException("url: " + url + " (expected: ws://HOST:PORT/)");
+        }
+        requireLoopback(url);
+    }
+
+    /**
+     * Fails unless {@code url}'s host is a loopback address: the generator is a measuring instrument for this
+     * machine, not a tool for loading other people's servers.
+     */
+    public static void requireLoopback(URI url) {
+        String host = url.getHost();
+        if (host == null) {
+            throw new IllegalArgumentException("url: " + url + " (expected: ws://HOST:PORT/ with a host)");
+        }
+        try {
+            InetAddress address = InetAddress.getByName(host);
+            if (!address.isLoopbackAddress()) {
+                throw new IllegalArgumentException("host: " + host + " is " + address.getHostAddress()
+                        + " (expected: a loopback address such as 127.0.0.1 or localhost;"
+                        + " tether bench only measures servers on this machine)");
+            }
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(
+                    "host: " + host + " (expected: a loopback address; it does not resolve)");
+        }
+    }
+
+    /** The port of {@link #url}, or 80 when it names none. */
+    int port() {
+        return url.getPort() < 0 ? 80 : url.getPort();
+    }
+
+    private static void check(int value, int min, int max, String name) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: " + min + ".." + max + ")");
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.tether.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.server.TetherServer;
+import java.net.URI;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Short runs of the generator against in-process servers: it counts answers, no errors, and its JSON parses. */
+class LoadGeneratorTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void echoAgainstTheRawNettyServerDeliversWithoutErrors() throws Exception {
+        try (RawEchoServer server = RawEchoServer.start("127.0.0.1", 0, 1)) {
+            LoadReport report =
+                    LoadGenerator.run(options(Scenario.ECHO, server.port(), "echo"), LoadGenerator.Progress.none());
+
+            assertDeliveredWithoutErrors(report);
+        }
+    }
+
+    @Test
+    void echoAgainstTetherDeliversWithoutErrors() throws Exception {
+        try (TetherServer server = EchoServers.tether(0, 1).start()) {
+            LoadReport report =
+                    LoadGenerator.run(options(Scenario.ECHO, server.port(), "echo"), LoadGenerator.Progress.none());
+
+            assertDeliveredWithoutErrors(report);
+        }
+    }
+
+    @Test
+    void rpcAddAgainstTetherDeliversWithoutErrors() throws Exception {
+        try (TetherServer server = EchoServers.tether(0, 1).start()) {
+            LoadReport report =
+                    LoadGenerator.run(options(Scenario.RPC, server.port(), "add"), LoadGenerator.Progress.none());
+
+            assertDeliveredWithoutErrors(report);
+        }
+    }
+
+    @Test
+    void rpcEchoAgainstTetherDeliversWithoutErrors() throws Exception {
+        try (TetherServer server = EchoServers.tether(0, 1).start()) {
+            LoadReport report =
+                    LoadGenerator.run(options(Scenario.RPC, server.port(), "echo"), LoadGenerator.Progress.none());
+
+            assertDeliveredWithoutErrors(report);
+        }
+    }
+
+    @Test
+    void fanoutAgainstTetherDeliversToTheSubscribersWithoutErrors() throws Exception {
+        try (TetherServer server = EchoServers.tether(0, 1).start()) {
+            LoadReport report =
+                    LoadGenerator.run(options(Scenario.FANOUT, server.port(), "echo"), LoadGenerator.Progress.none());
+
+            assertDeliveredWithoutErrors(report);
+        }
+    }
+
+    @Test
+    void connectionsHoldsIdleConnectionsAndReadsTheServersMemory() throws Exception {
+        try (TetherServer server = EchoServers.tether(0, 1).start()) {
+            LoadReport report = LoadGenerator.run(
+                    options(Scenario.CONNECTIONS, server.port(), "echo"), LoadGenerator.Progress.none());
+
+            assertThat(report.errors()).isZero();
+            assertThat(report.idle()).isNotNull();
+            assertThat(report.idle().held()).isEqualTo(4);
+            JsonNode json = JSON.readTree(report.toJson());
+            assertThat(json.get("held").asInt()).isEqualTo(4);
+            assertThat(json.has("server_heap_bytes_per_connection")).isTrue();
+        }
+    }
+
+    @Test
+    void aHostThatIsNotLoopbackIsRefused() {
+        assertThatThrownBy(() -> new LoadOptions(
+                        Scenario.ECHO,
+                        URI.create("ws://192.0.2.1:80/"),
+                        1,
+                        64,
+                        1,
+                        Duration.ofSeconds(1),
+                        Duration.ZERO,
+                        "echo",
+                        1,
+                        0,
+                        0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("host: 192.0.2.1")
+                .hasMessageContaining("expected: a loopback address");
+    }
+
+    private static LoadOptions options(Scenario scenario, int port, String method) {
+        return new LoadOptions(
+                scenario,
+                URI.create("ws://127.0.0.1:" + port + "/"),
+                4,
+                64,
+                4,
+                Duration.ofSeconds(1),
+                Duration.ZERO,
+                method,
+                1,
+                ProcessHandle.current().pid(),
+                0);
+    }
+
+    private static void assertDeliveredWithoutErrors(LoadReport report) throws Exception {
+        assertThat(report.delivered()).isPositive();
+        assertThat(report.errors()).isZero();
+        JsonNode json = JSON.readTree(report.toJson());
+        assertThat(json.get("delivered").asLong()).isEqualTo(report.delivered());
+        assertThat(json.get("errors").asLong()).isZero();
+        assertThat(json.get("latency_us").get("max").asLong())
+                .isGreaterThanOrEqualTo(json.get("latency_us").get("p50").asLong());
+        assertThat(report.toTable()).contains("delivered").contains("msg/s");
+    }
+}

@@ -1,0 +1,205 @@
+package dev.tether.cli;
+
+import dev.tether.bench.load.LoadGenerator;
+import dev.tether.bench.load.LoadOptions;
+import dev.tether.bench.load.LoadReport;
+import dev.tether.bench.load.Scenario;
+import dev.tether.core.Durations;
+import dev.tether.core.TetherException;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tether bench}: drives a server on this machine with {@link LoadGenerator} and prints a table (or one
+ * line of JSON with {@code --json}); a progress bar runs on standard error. Every run stops by itself after the
+ * warm-up and the duration.
+ */
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Measures a WebSocket server on this machine (loopback addresses only).",
+            "",
+            "echo: N connections send BINARY frames of a MessagePack CUSTOM packet of SIZE bytes, DEPTH in flight"
+                    + " each, and count the frames that come back (raw Netty, node ws and Tether all echo them).",
+            "rpc: N connections call echo(payload) or add(a, b), DEPTH calls in flight each.",
+            "fanout: N subscribers of one channel; one more connection publishes through the server's"
+                    + " publish(channel, data) method (tether's bench server), DEPTH unanswered at most.",
+            "connections: N idle connections from source addresses spread over 127.0.1.x, held for T; the"
+                    + " server's /health memory per connection and the connect rate.",
+            "",
+            "Rates count at the generator; latency is send->receive (closed loop, HdrHistogram).",
+            ""
+        })
+final class BenchCommand implements Callable<Integer> {
+    @Spec
+    @SuppressWarnings("NullAway.Init") // injected by picocli before call()
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SCENARIO", description = "echo, rpc, fanout or connections.")
+    String scenario = "echo";
+
+    @Option(
+            names = "--url",
+            paramLabel = "URL",
+            defaultValue = "ws://127.0.0.1:8765/",
+            description = "The server, on a loopback address (default: ${DEFAULT-VALUE}).")
+    String url = "ws://127.0.0.1:8765/";
+
+    @Option(
+            names = {"-c", "--connections"},
+            paramLabel = "N",
+            defaultValue = "16",
+            description = "Connections (default: ${DEFAULT-VALUE}).")
+    int connections = 16;
+
+    @Option(
+            names = {"-s", "--size"},
+            paramLabel = "BYTES",
+            defaultValue = "64",
+            description = "Payload bytes per message (default: ${DEFAULT-VALUE}).")
+    int size = 64;
+
+    @Option(
+            names = {"-d", "--depth"},
+            paramLabel = "D",
+            defaultValue = "8",
+            description = "Messages in flight per connection (default: ${DEFAULT-VALUE}).")
+    int depth = 8;
+
+    @Option(
+            names = {"-t", "--duration"},
+            paramLabel = "T",
+            defaultValue = "10s",
+            description = "How long to measure, as 10s, 1.5m (default: ${DEFAULT-VALUE}; at most 1h).")
+    String duration = "10s";
+
+    @Option(
+            names = "--warmup",
+            paramLabel = "T",
+            defaultValue = "2s",
+            description = "Load before measuring starts (default: ${DEFAULT-VALUE}).")
+    String warmup = "2s";
+
+    @Option(
+            names = "--method",
+            paramLabel = "NAME",
+            defaultValue = "echo",
+            description = "rpc only: echo or add (default: ${DEFAULT-VALUE}).")
+    String method = "echo";
+
+    @Option(
+            names = "--threads",
+            paramLabel = "K",
+            defaultValue = "1",
+            description = "The generator's I/O threads (default: ${DEFAULT-VALUE}).")
+    int threads = 1;
+
+    @Option(
+            names = "--server-pid",
+            paramLabel = "PID",
+            defaultValue = "0",
+            description = "The server's process id, to report its CPU use beside the generator's.")
+    long serverPid;
+
+    @Option(
+            names = "--rate",
+            paramLabel = "R",
+            defaultValue = "0",
+            description = "fanout only: publications per second (default: 0, as fast as the subscribers take them).")
+    int rate;
+
+    @Option(names = "--json", description = "Print one line of JSON instead of the table.")
+    boolean json;
+
+    @Option(
+            names = "--no-progress",
+            description = "No progress bar on standard error (there is none when it is not a terminal).")
+    boolean noProgress;
+
+    @Override
+    public Integer call() throws InterruptedException, IOException {
+        LoadOptions options = options();
+        try {
+            LoadReport report = run(options);
+            spec.commandLine().getOut().println(json ? report.toJson() : report.toTable());
+            return 0;
+        } catch (IllegalStateException e) {
+            // No server there, or none that speaks WebSocket: one line, exit code 1, like the other commands.
+            throw new TetherException(String.valueOf(e.getMessage()), e);
+        }
+    }
+
+    private LoadReport run(LoadOptions options) throws InterruptedException, IOException {
+        LoadReport report;
+        // A bar needs a terminal to redraw in place; piped, it would print every update in a row.
+        if (noProgress || System.console() == null) {
+            report = LoadGenerator.run(options, LoadGenerator.Progress.none());
+        } else {
+            try (ProgressBar bar = progressBar(options)) {
+                report = LoadGenerator.run(options, (fraction, rate) -> {
+                    bar.stepTo(Math.round(fraction * 100));
+                    bar.setExtraMessage(String.format(Locale.ROOT, "%,.0f msg/s", rate));
+                });
+            }
+        }
+        return report;
+    }
+
+    private LoadOptions options() {
+        try {
+            Scenario kind = switch (scenario) {
+                case "echo" -> Scenario.ECHO;
+                case "rpc" -> Scenario.RPC;
+                case "fanout" -> Scenario.FANOUT;
+                case "connections" -> Scenario.CONNECTIONS;
+                default ->
+                    throw new IllegalArgumentException(
+                            "scenario: " + scenario + " (expected: echo, rpc, fanout or connections)");
+            };
+            return new LoadOptions(
+                    kind,
+                    URI.create(url),
+                    connections,
+                    size,
+                    depth,
+                    period("duration", duration),
+                    period("warmup", warmup),
+                    method,
+                    threads,
+                    serverPid,
+                    rate);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    private static Duration period(String name, String value) {
+        try {
+            return Durations.parsePeriod(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: a number and s, m or h, as 10s)", e);
+        }
+    }
+
+    private static ProgressBar progressBar(LoadOptions options) {
+        return new ProgressBarBuilder()
+                .setTaskName(options.scenario().name().toLowerCase(Locale.ROOT))
+                .setInitialMax(100)
+                .setUnit("%", 1)
+                .hideEta()
+                .setUpdateIntervalMillis(250)
+                .build();
+    }
+}
