@@ -123,4 +123,5 @@ done
 COMMAND="T=$T WARMUP=$WARMUP ROUNDS=$ROUNDS SUBSCRIBERS=$SUBSCRIBERS CONNECTIONS=$CONNECTIONS SIZE=$SIZE DEPTH=$DEPTH bench/compare.sh"
 PINNED=$([[ -n $SERVER_CPU ]] && echo "server on core 0, generator on core 1 (taskset)" || echo "not pinned")
 python3 bench/table.py "$RESULTS" docs/benchmarks.md "$COMMAND" "$PINNED"
+java -Djava.awt.headless=true -cp tether-bench/target/benchmarks.jar dev.tether.bench.load.Charts "$RESULTS" docs/img
 echo "results in $RESULTS/, table in docs/benchmarks.md" >&2
