@@ -185,6 +185,12 @@ public final class JacksonPacketCodec implements PacketCodec {
             gen.writeNumber(i.intValue());
         } else if (value instanceof Boolean b) {
             gen.writeBoolean(b);
+        } else if (value instanceof Long l) {
+            gen.writeNumber(l.longValue());
+        } else if (value instanceof byte[] bytes) {
+            // MessagePack bin, or base64 in JSON: what the mapper's ByteArraySerializer writes, without creating a
+            // serializer provider per call (5 % of an echo server's samples).
+            gen.writeBinary(bytes);
         } else {
             try {
                 mapper.writeValue(gen, value);
