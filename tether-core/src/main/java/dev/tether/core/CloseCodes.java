@@ -23,8 +23,6 @@ public final class CloseCodes {
     public static final String CLIENT_CLOSING = "Client is closing the connection.";
     /** The reason sent with 1001 on server shutdown. */
     public static final String SERVER_SHUTTING_DOWN = "Server is shutting down.";
-    /** The reason sent with 1013 when a connection got past the handshake over capacity. */
-    public static final String SERVER_AT_CAPACITY = "Server is currently at maximum capacity. Please try again later.";
     /** The body of the HTTP 503 answer to a handshake over capacity. */
     public static final String SERVER_FULL = "Server is full, try again later.";
     /** The reason sent with 1013 when a rate limit with {@code disconnect} is exceeded. */

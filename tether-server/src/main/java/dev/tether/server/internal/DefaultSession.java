@@ -42,7 +42,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -116,7 +115,6 @@ final class DefaultSession implements Session {
     private volatile boolean readPaused;
     private volatile boolean handlerFailed;
     private final @Nullable SessionCalls rpc;
-    private final CopyOnWriteArrayList<Runnable> writableListeners = new CopyOnWriteArrayList<>();
 
     private static final AtomicReferenceFieldUpdater<DefaultSession, SessionState> STATE =
             AtomicReferenceFieldUpdater.newUpdater(DefaultSession.class, SessionState.class, "state");
@@ -148,9 +146,6 @@ final class DefaultSession implements Session {
         this.maxInboundWaiting = engine.config().maxInboundQueuedPackets();
         this.rpc =
                 handler != null && engine.config().dispatchRpc() ? engine.rpc().newCalls(this) : null;
-        if (rpc != null) {
-            writableListeners.add(rpc::writable);
-        }
     }
 
     @Override
@@ -358,19 +353,13 @@ final class DefaultSession implements Session {
     }
 
     /**
-     * Adds a listener run on the event loop when the session may have become writable again: Netty's buffer went
-     * below its low water mark, or the session's own queue drained. It may run when nothing changed.
+     * Lets the session's streams ask for more items if it is writable: run when Netty's buffer went below its low
+     * water mark or the session's own queue drained (it may run when nothing changed). Event loop only.
      */
-    void addWritableListener(Runnable listener) {
-        writableListeners.add(listener);
-    }
-
-    /** Runs the writability listeners if the session is writable. Event loop only. */
     void fireWritable() {
-        if (!writableListeners.isEmpty() && isWritable()) {
-            for (Runnable listener : writableListeners) {
-                listener.run();
-            }
+        SessionCalls calls = rpc;
+        if (calls != null && isWritable()) {
+            calls.writable();
         }
     }
 
