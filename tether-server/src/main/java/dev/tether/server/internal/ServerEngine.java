@@ -22,6 +22,7 @@ import dev.tether.server.spi.ClusterBroker;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -546,9 +547,11 @@ public final class ServerEngine {
         int queued = 0;
         for (String channel : channels) {
             Packet packet = Packet.channel(channel, data);
-            queued += deliverLocally(channel, packet, exclude, filter);
-            if (broker != ClusterBroker.local()) {
-                broker.publish(channel, msgpack.encode(packet)).whenComplete((ok, error) -> {
+            // With other nodes, the MessagePack bytes they get are also the ones local subscribers get.
+            byte[] encoded = broker == ClusterBroker.local() ? null : msgpack.encode(packet);
+            queued += deliverLocally(channel, packet, encoded, exclude, filter);
+            if (encoded != null) {
+                broker.publish(channel, encoded).whenComplete((ok, error) -> {
                     if (error != null) {
                         log.warn("Cluster broker {} failed to publish on '{}'", broker, channel, error);
                     }
@@ -568,14 +571,18 @@ public final class ServerEngine {
                     channel);
             return;
         }
-        deliverLocally(channel, packet, Set.of(), session -> true);
+        deliverLocally(channel, packet, bytes, Set.of(), session -> true); // its bytes go out as they came
     }
 
     /** Encodes {@code packet} at most once per wire format and queues it for the channel's local subscribers. */
     private int deliverLocally(
-            String channel, Packet packet, Collection<? extends Session> exclude, Predicate<? super Session> filter) {
+            String channel,
+            Packet packet,
+            byte @Nullable [] msgpackEncoding,
+            Collection<? extends Session> exclude,
+            Predicate<? super Session> filter) {
         published.increment();
-        Fanout fanout = new Fanout(packet, exclude, filter);
+        Fanout fanout = new Fanout(packet, msgpackEncoding, exclude, filter);
         try {
             subscriptions.forEachSubscriber(channel, fanout);
         } finally {
@@ -594,8 +601,13 @@ public final class ServerEngine {
         private @Nullable ByteBuf jsonBytes;
         int queued;
 
-        Fanout(Packet packet, Collection<? extends Session> exclude, Predicate<? super Session> filter) {
+        Fanout(
+                Packet packet,
+                byte @Nullable [] msgpackEncoding,
+                Collection<? extends Session> exclude,
+                Predicate<? super Session> filter) {
             this.packet = packet;
+            this.msgpackBytes = msgpackEncoding == null ? null : Unpooled.wrappedBuffer(msgpackEncoding);
             this.exclude = exclude;
             this.filter = filter;
         }
