@@ -8,7 +8,7 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>The server delivers its own publications to its local subscribers itself and hands them to the broker for the
  * other nodes; a broker must not hand a node's own publications back to it. Publications are MessagePack-encoded
- * * CHANNEL packets; the receiving node passes those bytes on to its MessagePack subscribers as they are and decodes
+ * CHANNEL packets; the receiving node passes those bytes on to its MessagePack subscribers as they are and decodes
  * them once to encode JSON for the others.
  *
  * <p>Contract: every method returns at once and never blocks the caller (it may be an I/O thread); publications on
