@@ -79,8 +79,11 @@ final class DefaultSession implements Session {
     /** A close the application (or the server) asked for, queued behind the packets sent before it. */
     private record CloseRequest(int code, String reason) {}
 
-    /** A publication for this session, with the slow-consumer policy of the subscription that matched. */
-    private record ChannelMessage(ByteBuf bytes, String channel, SlowConsumerPolicy policy) {}
+    /**
+     * A publication for this session, with the slow-consumer policy of the subscription that matched; {@code framed}
+     * when {@code bytes} is a whole {@link PreparedFrame} rather than a packet to put in a frame.
+     */
+    private record ChannelMessage(ByteBuf bytes, boolean framed, String channel, SlowConsumerPolicy policy) {}
 
     private final UUID id = UUID.randomUUID();
     private final ServerEngine engine;
@@ -89,17 +92,24 @@ final class DefaultSession implements Session {
     private final ClientType clientType;
     private final PacketCodec codec;
     private final boolean textFrames;
+    private volatile boolean mayCompress;
     private final InetSocketAddress remoteAddress;
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
 
     private final Queue<Object> outbound = PlatformDependent.newMpscQueue();
     private final AtomicLong outboundQueueBytes = new AtomicLong();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
-    private final Runnable drainTask = this::drain; // one instance: scheduled once per burst, on the hot path
+    private final LoopDrainer drainer;
     private final LongAdder dropped = new LongAdder();
     private final AtomicBoolean dropLogged = new AtomicBoolean();
 
     private final Map<String, SlowConsumerPolicy> subscriptions = new ConcurrentHashMap<>();
+    /**
+     * The policy all of {@link #subscriptions} share, or {@code null} when they differ: a fan-out to thousands of
+     * sessions then reads one field of each instead of looking in each one's map. Written under the session's
+     * lock, after the map.
+     */
+    private volatile @Nullable SlowConsumerPolicy uniformPolicy;
     // Channel messages held back while the client is slow; event loop only (heldBytes is read anywhere).
     private final ArrayDeque<ChannelMessage> held = new ArrayDeque<>();
     private final LinkedHashMap<String, ChannelMessage> conflated = new LinkedHashMap<>();
@@ -135,6 +145,7 @@ final class DefaultSession implements Session {
         this.engine = engine;
         this.channel = channel;
         this.loop = channel.eventLoop();
+        this.drainer = engine.drainer(loop);
         this.clientType = clientType;
         this.codec = codec;
         this.textFrames = clientType == ClientType.GENERIC && !engine.config().jsonInBinaryFrames();
@@ -175,6 +186,24 @@ final class DefaultSession implements Session {
 
     PacketCodec codec() {
         return codec;
+    }
+
+    /** Whether this session's data frames are text frames (JSON clients, unless configured otherwise). */
+    boolean textFrames() {
+        return textFrames;
+    }
+
+    /**
+     * Whether publications may reach this session as {@link PreparedFrame}s: no extension was offered that could
+     * transform its frames. Set before the handshake completes, read by publishers afterwards.
+     */
+    boolean takesPreparedFrames() {
+        return !mayCompress;
+    }
+
+    /** Records that permessage-deflate was offered and enabled, so it may be in use; before the handshake. */
+    void mayCompress(boolean value) {
+        this.mayCompress = value;
     }
 
     Channel channel() {
@@ -236,7 +265,7 @@ final class DefaultSession implements Session {
     private void scheduleDrain() {
         if (drainScheduled.compareAndSet(false, true)) {
             try {
-                loop.execute(drainTask);
+                drainer.schedule(this);
             } catch (java.util.concurrent.RejectedExecutionException loopGone) {
                 // The server is past shutdown: nothing can be written any more, so free what waits.
                 synchronized (outbound) {
@@ -246,8 +275,8 @@ final class DefaultSession implements Session {
         }
     }
 
-    /** Writes every queued packet and flushes once. Event loop only. */
-    private void drain() {
+    /** Writes every queued packet and flushes once. Event loop only; {@link LoopDrainer} calls it. */
+    void drain() {
         drainScheduled.set(false);
         boolean wrote = false;
         Object item;
@@ -265,7 +294,7 @@ final class DefaultSession implements Session {
                 if (closeStatus != null || !channel.isActive()) {
                     message.bytes().release();
                 } else if (heldBytes == 0 && channel.isWritable()) {
-                    writeMessage(message.bytes());
+                    write(message);
                     wrote = true;
                 } else {
                     hold(message);
@@ -282,6 +311,15 @@ final class DefaultSession implements Session {
         fireWritable();
         if (dropLogged.get() && queuedBytes() < engine.config().writeBufferLowWaterMarkBytes()) {
             dropLogged.set(false);
+        }
+    }
+
+    /** Writes a publication. Takes ownership of its bytes. */
+    private void write(ChannelMessage message) {
+        if (message.framed()) {
+            channel.write(message.bytes(), channel.voidPromise()); // passes Netty's frame encoder untouched
+        } else {
+            writeMessage(message.bytes());
         }
     }
 
@@ -395,6 +433,7 @@ final class DefaultSession implements Session {
         for (String name : names) {
             subscriptions.put(name, policy); // a repeated subscribe updates the policy
         }
+        updateUniformPolicy();
         return true;
     }
 
@@ -407,6 +446,7 @@ final class DefaultSession implements Session {
                 any = true;
             }
         }
+        updateUniformPolicy();
         return any;
     }
 
@@ -421,10 +461,31 @@ final class DefaultSession implements Session {
             engine.unsubscribed(name, this);
         }
         subscriptions.clear();
+        updateUniformPolicy();
+    }
+
+    /** Recomputes {@link #uniformPolicy}; under the session's lock. */
+    private void updateUniformPolicy() {
+        SlowConsumerPolicy common = engine.config().slowConsumerPolicy();
+        boolean first = true;
+        for (SlowConsumerPolicy policy : subscriptions.values()) {
+            if (first) {
+                common = policy;
+                first = false;
+            } else if (policy != common) {
+                uniformPolicy = null;
+                return;
+            }
+        }
+        uniformPolicy = common;
     }
 
     /** The policy of the subscription {@code name}, or the server default if it just ended. */
     SlowConsumerPolicy policyOf(String subscription) {
+        SlowConsumerPolicy uniform = uniformPolicy;
+        if (uniform != null) {
+            return uniform;
+        }
         return subscriptions.getOrDefault(subscription, engine.config().slowConsumerPolicy());
     }
 
@@ -436,7 +497,7 @@ final class DefaultSession implements Session {
      *
      * @return whether it was queued
      */
-    boolean deliver(ByteBuf bytes, String channel, SlowConsumerPolicy policy) {
+    boolean deliver(ByteBuf bytes, boolean framed, String channel, SlowConsumerPolicy policy) {
         if (state != SessionState.OPEN) {
             bytes.release();
             return false;
@@ -457,7 +518,7 @@ final class DefaultSession implements Session {
             return false;
         }
         outboundQueueBytes.addAndGet(size);
-        outbound.add(new ChannelMessage(bytes, channel, policy));
+        outbound.add(new ChannelMessage(bytes, framed, channel, policy));
         scheduleDrain();
         return true;
     }
@@ -542,7 +603,7 @@ final class DefaultSession implements Session {
         while (channel.isWritable() && !held.isEmpty()) {
             ChannelMessage message = held.removeFirst();
             heldBytes -= message.bytes().readableBytes();
-            writeMessage(message.bytes());
+            write(message);
             wrote = true;
         }
         Iterator<ChannelMessage> latest = conflated.values().iterator();
@@ -550,7 +611,7 @@ final class DefaultSession implements Session {
             ChannelMessage message = latest.next();
             latest.remove();
             heldBytes -= message.bytes().readableBytes();
-            writeMessage(message.bytes());
+            write(message);
             wrote = true;
         }
         if (wrote) {

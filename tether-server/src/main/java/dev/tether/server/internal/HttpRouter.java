@@ -156,6 +156,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         ClientType type = offersFrameworkProtocol(request) ? ClientType.FRAMEWORK : ClientType.GENERIC;
         DefaultSession session = engine.newSession(ctx.channel(), type);
+        session.mayCompress(deflate);
         // Registered before the 101 goes out, so that a shutdown or an accept() from now on sees it; anything
         // they queue for it is written after the 101.
         if (!engine.register(session)) {

@@ -27,6 +27,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
@@ -115,6 +116,7 @@ public final class ServerEngine {
     private @Nullable Channel serverChannel;
     private @Nullable ChannelGroup allChannels;
     private @Nullable Executor workers;
+    private final Map<EventLoop, LoopDrainer> drainers = new ConcurrentHashMap<>();
     private @Nullable ExecutorService ownedWorkers;
 
     public ServerEngine(ServerConfig config) {
@@ -599,6 +601,9 @@ public final class ServerEngine {
         private final Predicate<? super Session> filter;
         private @Nullable ByteBuf msgpackBytes;
         private @Nullable ByteBuf jsonBytes;
+        // The same bytes as whole frames, for sessions that take them; made on first use.
+        private @Nullable ByteBuf msgpackFrame;
+        private @Nullable ByteBuf jsonFrame;
         int queued;
 
         Fanout(
@@ -618,19 +623,34 @@ public final class ServerEngine {
                 return;
             }
             ByteBuf bytes;
+            ByteBuf frame = null;
             if (session.clientType() == ClientType.FRAMEWORK) {
                 if (msgpackBytes == null) {
                     msgpackBytes = DefaultSession.encode(msgpack, packet, ByteBufAllocator.DEFAULT);
                 }
                 bytes = msgpackBytes;
+                if (session.takesPreparedFrames() && bytes.readableBytes() <= DefaultSession.FRAGMENT_BYTES) {
+                    if (msgpackFrame == null) {
+                        msgpackFrame = PreparedFrame.of(bytes, session.textFrames(), ByteBufAllocator.DEFAULT);
+                    }
+                    frame = msgpackFrame;
+                }
             } else {
                 if (jsonBytes == null) {
                     jsonBytes = DefaultSession.encode(json, packet, ByteBufAllocator.DEFAULT);
                 }
                 bytes = jsonBytes;
+                // Every JSON session has the same frame type (jsonInBinaryFrames is server-wide).
+                if (session.takesPreparedFrames() && bytes.readableBytes() <= DefaultSession.FRAGMENT_BYTES) {
+                    if (jsonFrame == null) {
+                        jsonFrame = PreparedFrame.of(bytes, session.textFrames(), ByteBufAllocator.DEFAULT);
+                    }
+                    frame = jsonFrame;
+                }
             }
             String channel = java.util.Objects.requireNonNull(packet.channel());
-            if (session.deliver(bytes.retainedDuplicate(), channel, session.policyOf(subscription))) {
+            ByteBuf message = frame != null ? frame : bytes;
+            if (session.deliver(message.retainedDuplicate(), frame != null, channel, session.policyOf(subscription))) {
                 queued++;
             }
         }
@@ -641,6 +661,12 @@ public final class ServerEngine {
             }
             if (jsonBytes != null) {
                 jsonBytes.release();
+            }
+            if (msgpackFrame != null) {
+                msgpackFrame.release();
+            }
+            if (jsonFrame != null) {
+                jsonFrame.release();
             }
         }
     }
@@ -672,6 +698,11 @@ public final class ServerEngine {
     }
 
     // ---- shared pieces -------------------------------------------------------------------------------------
+
+    /** The drainer of {@code loop}'s sessions, made on first use. */
+    LoopDrainer drainer(EventLoop loop) {
+        return drainers.computeIfAbsent(loop, LoopDrainer::new);
+    }
 
     Executor workers() {
         Executor w = workers;

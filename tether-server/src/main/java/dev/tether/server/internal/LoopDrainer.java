@@ -1,0 +1,59 @@
+package dev.tether.server.internal;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.internal.PlatformDependent;
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Runs the outbound drains of the sessions of one event loop, so that a burst of sends to many sessions (a publish
+ * to 10,000 subscribers) costs one task on the loop instead of one per session.
+ *
+ * <p>A session enters the queue only when its own {@code drainScheduled} flag goes up, and leaves it when its
+ * drain runs, so the queue never holds more than the loop's sessions: it is bounded by the connection limit. One
+ * run drains at most {@value #MAX_DRAINS_PER_RUN} sessions and then yields the loop to its I/O, scheduling itself
+ * again if more wait.
+ */
+final class LoopDrainer implements Runnable {
+    private static final int MAX_DRAINS_PER_RUN = 4096;
+
+    private final EventLoop loop;
+    private final Queue<DefaultSession> pending = PlatformDependent.newMpscQueue();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+
+    LoopDrainer(EventLoop loop) {
+        this.loop = loop;
+    }
+
+    /**
+     * Queues {@code session}'s drain; from any thread.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException if the loop has shut down
+     */
+    void schedule(DefaultSession session) {
+        pending.add(session);
+        if (scheduled.compareAndSet(false, true)) {
+            try {
+                loop.execute(this);
+            } catch (RuntimeException loopGone) {
+                scheduled.set(false);
+                throw loopGone;
+            }
+        }
+    }
+
+    @Override
+    public void run() {
+        scheduled.set(false);
+        for (int i = 0; i < MAX_DRAINS_PER_RUN; i++) {
+            DefaultSession session = pending.poll();
+            if (session == null) {
+                return;
+            }
+            session.drain();
+        }
+        if (!pending.isEmpty() && scheduled.compareAndSet(false, true)) {
+            loop.execute(this);
+        }
+    }
+}

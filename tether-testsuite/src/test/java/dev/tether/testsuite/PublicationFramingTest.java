@@ -1,0 +1,94 @@
+package dev.tether.testsuite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tether.core.Packet;
+import dev.tether.core.PacketSource;
+import dev.tether.core.WireFormat;
+import dev.tether.server.Session;
+import dev.tether.server.TetherHandler;
+import dev.tether.testing.Frame;
+import dev.tether.testing.Message;
+import dev.tether.testing.TestWebSocketClient;
+import dev.tether.testing.TetherServerExtension;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Publications reach subscribers as prepared frames (header and payload made once per publication) unless the
+ * session may compress or the message is over 64 KiB. Every length form of the frame header (7-bit, 16-bit and
+ * 64-bit lengths, and their edges at 125/126 and 65,535/65,536 bytes) arrives whole and valid, in both formats
+ * and beside a permessage-deflate subscriber, checked by the test client's strict frame parser.
+ */
+class PublicationFramingTest {
+    private static final String CHANNEL = "news";
+
+    private final BlockingQueue<Session> connected = new LinkedBlockingQueue<>();
+
+    @RegisterExtension
+    final TetherServerExtension server = TetherServerExtension.of(
+            b -> b.perMessageDeflate(true).maxSubscribedChannels(0).handler(new TetherHandler() {
+                @Override
+                public void onConnect(Session session) {
+                    session.subscribe(CHANNEL);
+                    connected.add(session);
+                }
+            }));
+
+    @Test
+    void everyHeaderLengthFormArrivesWholeInBothFormatsAndCompressed() throws Exception {
+        try (TestWebSocketClient json = TestWebSocketClient.connect(server.uri());
+                TestWebSocketClient msgpack = TestWebSocketClient.builder(server.uri())
+                        .subprotocols(WireFormat.SUBPROTOCOL)
+                        .connect();
+                TestWebSocketClient compressed = TestWebSocketClient.builder(server.uri())
+                        .perMessageDeflate()
+                        .connect()) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(connected.poll(5, TimeUnit.SECONDS))
+                        .as("session %d subscribed", i)
+                        .isNotNull();
+            }
+            assertThat(compressed.isCompressed()).isTrue();
+
+            List<String> published = new ArrayList<>();
+            // Data lengths whose encoded packets land on and around each edge, in each format.
+            for (WireFormat format : WireFormat.values()) {
+                int envelope = TestWebSocketClient.encode(format, Packet.channel(CHANNEL, "")).length;
+                for (int edge : new int[] {125, 126, 65_535, 65_536}) {
+                    for (int d = -3; d <= 3; d++) {
+                        published.add("x".repeat(edge - envelope + d));
+                    }
+                }
+            }
+            for (String data : published) {
+                assertThat(server.server().publish(CHANNEL, data)).isEqualTo(3);
+            }
+
+            for (TestWebSocketClient client : List.of(json, msgpack, compressed)) {
+                WireFormat format = client == msgpack ? WireFormat.MSGPACK : WireFormat.JSON;
+                for (String data : published) {
+                    Message message = client.awaitMessage();
+                    Packet packet = TestWebSocketClient.decode(format, message.payload());
+                    assertThat(packet.source()).isEqualTo(PacketSource.CHANNEL);
+                    assertThat(packet.channel()).isEqualTo(CHANNEL);
+                    assertThat(packet.data()).isEqualTo(data);
+                }
+                assertThat(client.protocolViolations()).isEmpty();
+                assertThat(client.receivedFrames())
+                        .extracting(Frame::opcode)
+                        .containsOnly(client == msgpack ? Frame.BINARY : Frame.TEXT, Frame.CONTINUATION);
+            }
+            for (TestWebSocketClient client : List.of(json, msgpack)) {
+                assertThat(client.receivedFrames())
+                        .extracting(f -> f.payload().length)
+                        .contains(125, 126, 65_535, 65_536);
+            }
+        }
+    }
+}
