@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Runs `tether bench echo` against three echo servers in turn — raw Netty (no framework, the upper bound), Tether,
-# and node's `ws` — plus `tether bench rpc` and `tether bench fanout` (SUBSCRIBERS subscribers) against Tether, writes one JSON file per run to bench/results/, and
-# rewrites the "Side by side" table in docs/benchmarks.md.
+# Runs every `tether bench` scenario in one go: `echo` against three echo servers in turn — raw Netty (no
+# framework, the upper bound), Tether, and node's `ws` — then, against Tether, `rpc` closed-loop (its maximum) and
+# at half that rate (open-loop, latency from the schedule), `fanout` from one publisher to each count in
+# SUBSCRIBERS, and `connections` (IDLE idle connections and the server's memory per connection). It writes one
+# JSON file per run to bench/results/, rewrites the tables between the compare markers in docs/benchmarks.md and
+# redraws the charts in docs/img.
 #
 #   bench/compare.sh                 # 10 s per run
 #   T=30s CONNECTIONS=64 ROUNDS=5 bench/compare.sh
@@ -20,7 +23,9 @@ CONNECTIONS=${CONNECTIONS:-16}
 SIZE=${SIZE:-64}
 DEPTH=${DEPTH:-8}
 ROUNDS=${ROUNDS:-3}
-SUBSCRIBERS=${SUBSCRIBERS:-1000}
+SUBSCRIBERS=${SUBSCRIBERS:-1000 10000}
+FANOUT_DEPTH=${FANOUT_DEPTH:-64}
+IDLE=${IDLE:-10000}
 BASE_PORT=${BASE_PORT:-9301}
 JAR=tether-cli/target/tether.jar
 RESULTS=bench/results
@@ -88,16 +93,21 @@ start_server() {
   return 1
 }
 
-# bench NAME PORT SCENARIO [ARGS...]
+# bench NAME PORT SCENARIO [ARGS...]; CONNECTIONS, DEPTH, T and WARMUP set before the call apply to it alone.
 bench() {
   local name=$1 port=$2 scenario=$3
   shift 3
-  echo "== $name: $scenario for $T (warm-up $WARMUP)" >&2
+  echo "== $name: $scenario for $T (warm-up $WARMUP) $*" >&2
   $GENERATOR_CPU java $JAVA_OPTS -jar "$JAR" bench "$scenario" --url "ws://127.0.0.1:$port/" \
     -c "$CONNECTIONS" -s "$SIZE" -d "$DEPTH" -t "$T" --warmup "$WARMUP" \
     --server-pid "$SERVER_PID" --json --no-progress "$@" >"$RESULTS/$name-r$ROUND.json"
   cat "$RESULTS/$name-r$ROUND.json" >&2
   echo >&2
+}
+
+# half_rate_of FILE: half the delivered/s of a run, as a whole number.
+half_rate_of() {
+  python3 -c 'import json,sys; print(max(1, int(json.load(open(sys.argv[1]))["delivered_per_second"] / 2)))' "$1"
 }
 
 for ROUND in $(seq "$ROUNDS"); do
@@ -109,8 +119,13 @@ for ROUND in $(seq "$ROUNDS"); do
   start_server tether $((BASE_PORT + 1)) java $JAVA_OPTS -cp "$JAR" dev.tether.bench.load.EchoServers tether $((BASE_PORT + 1)) 1
   bench echo-tether $((BASE_PORT + 1)) echo
   bench rpc-add-tether $((BASE_PORT + 1)) rpc --method add
+  # Half the maximum just measured, on a schedule: the latency a service sees when it is not saturated.
+  bench rpc-add-half-tether $((BASE_PORT + 1)) rpc --method add --rate "$(half_rate_of "$RESULTS/rpc-add-tether-r$ROUND.json")"
   bench rpc-echo-tether $((BASE_PORT + 1)) rpc --method echo
-  CONNECTIONS=$SUBSCRIBERS bench fanout-tether $((BASE_PORT + 1)) fanout
+  for subscribers in $SUBSCRIBERS; do
+    CONNECTIONS=$subscribers DEPTH=$FANOUT_DEPTH bench "fanout-$subscribers-tether" $((BASE_PORT + 1)) fanout
+  done
+  CONNECTIONS=$IDLE T=5s WARMUP=1s bench connections-tether $((BASE_PORT + 1)) connections
   stop_server
 
   if [[ $NODE_OK == 1 ]]; then
@@ -120,7 +135,7 @@ for ROUND in $(seq "$ROUNDS"); do
   fi
 done
 
-COMMAND="T=$T WARMUP=$WARMUP ROUNDS=$ROUNDS SUBSCRIBERS=$SUBSCRIBERS CONNECTIONS=$CONNECTIONS SIZE=$SIZE DEPTH=$DEPTH bench/compare.sh"
+COMMAND="T=$T WARMUP=$WARMUP ROUNDS=$ROUNDS SUBSCRIBERS='$SUBSCRIBERS' FANOUT_DEPTH=$FANOUT_DEPTH IDLE=$IDLE CONNECTIONS=$CONNECTIONS SIZE=$SIZE DEPTH=$DEPTH bench/compare.sh"
 PINNED=$([[ -n $SERVER_CPU ]] && echo "server on core 0, generator on core 1 (taskset)" || echo "not pinned")
 python3 bench/table.py "$RESULTS" docs/benchmarks.md "$COMMAND" "$PINNED"
 java -Djava.awt.headless=true -cp tether-bench/target/benchmarks.jar dev.tether.bench.load.Charts "$RESULTS" docs/img

@@ -17,10 +17,21 @@ ROWS = [
     ("echo-raw-netty", "raw Netty echo (upper bound)", "echo"),
     ("echo-tether", "Tether, `@NonBlocking` packet echo", "echo"),
     ("echo-node-ws", "node `ws` 8", "echo"),
-    ("rpc-add-tether", "Tether, `add(a, b)`", "rpc"),
-    ("rpc-echo-tether", "Tether, `echo(payload)`", "rpc"),
-    ("fanout-tether", "Tether, 1 publisher → SUBSCRIBERS subscribers (deliveries/s)", "fanout"),
+    ("rpc-add-tether", "Tether, `add(a, b)`, closed loop (its maximum)", "rpc"),
+    ("rpc-add-half-tether", "Tether, `add(a, b)` at RATE calls/s, half that maximum (open loop)", "rpc"),
+    ("rpc-echo-tether", "Tether, `echo(payload)`, closed loop", "rpc"),
 ]
+
+
+def fanout_rows(results):
+    """One row per fanout-N-tether case found, by subscriber count."""
+    counts = set()
+    for file in os.listdir(results):
+        m = re.fullmatch(r"fanout-(\d+)-tether-r\d+\.json", file)
+        if m:
+            counts.add(int(m.group(1)))
+    return [(f"fanout-{n}-tether", f"Tether, 1 publisher → {n:,} subscribers (deliveries/s)", "fanout")
+            for n in sorted(counts)]
 
 
 def machine():
@@ -46,17 +57,19 @@ def shutil_which(name):
 
 def main():
     results, doc, command, pinned = sys.argv[1:5]
+    rows = ROWS + fanout_rows(results) + [("connections-tether", "", "connections")]
     runs, ranges = {}, {}
-    for name, _, _ in ROWS:
+    for name, _, _ in rows:
         rounds = []
         for file in sorted(os.listdir(results)):
             if re.fullmatch(re.escape(name) + r"-r\d+\.json", file):
                 with open(os.path.join(results, file)) as f:
                     rounds.append(json.load(f))
         if rounds:
-            rounds.sort(key=lambda r: r["delivered_per_second"])
+            key = "connects_per_second" if name == "connections-tether" else "delivered_per_second"
+            rounds.sort(key=lambda r: r[key])
             runs[name] = rounds[(len(rounds) - 1) // 2]  # the median run (the lower one of an even count)
-            ranges[name] = (rounds[0]["delivered_per_second"], rounds[-1]["delivered_per_second"], len(rounds))
+            ranges[name] = (rounds[0][key], rounds[-1][key], len(rounds))
     raw = runs.get("echo-raw-netty")
     lines = [
         BEGIN,
@@ -64,14 +77,15 @@ def main():
         "| server | scenario | delivered msg/s (median) | range of runs | vs raw Netty | p50 | p99 | p99.9 | max | errors | server CPU | generator CPU |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for name, label, scenario in ROWS:
+    for name, label, scenario in rows:
+        if scenario == "connections":
+            continue
         r = runs.get(name)
         if r is None:
             lines.append(f"| {label} | {scenario} | not run | | | | | | | | | |")
             continue
         lat = r["latency_us"]
-        if scenario == "fanout":
-            label = label.replace("SUBSCRIBERS", f"{r['connections']:,}")
+        label = label.replace("RATE", f"{r.get('rate', 0):,}")
         low, high, count = ranges[name]
         ratio = f"{r['delivered_per_second'] / raw['delivered_per_second']:.2f} ×" if raw and scenario == "echo" else ""
         server_cpu = "?" if r["server_cpu_cores"] is None else f"{r['server_cpu_cores']:.2f}"
@@ -84,6 +98,21 @@ def main():
             f"| {label} | {scenario} | **{r['delivered_per_second']:,.0f}** | {low:,.0f}–{high:,.0f} ({count} runs) | {ratio} | {lat['p50']} µs | {lat['p99']} µs"
             f" | {lat['p999']} µs | {lat['max']} µs | {r['errors']} | {server_cpu} | {generator_cpu} |"
         )
+    idle = runs.get("connections-tether")
+    if idle is not None:
+        low, high, count = ranges["connections-tether"]
+        lines += [
+            "",
+            "| idle connections held | opened in | connect rate | server heap per connection | server direct memory per connection | errors |",
+            "|---|---|---|---|---|---|",
+            f"| {idle['held']:,} | {idle['connect_seconds']:.1f} s | {idle['connects_per_second']:,.0f}/s"
+            f" | {idle['server_heap_bytes_per_connection']:,} B | {idle['server_direct_bytes_per_connection']:,} B"
+            f" | {idle['errors']} |",
+            "",
+            f"The connections row is the median of {count} runs by connect rate"
+            " (`tether bench connections`, held 5 s after 1 s); memory is the growth of the server's `/health`"
+            " figures over the connections held.",
+        ]
     cpu, java, node, load = machine()
     any_run = next(iter(runs.values()), None)
     lines += [

@@ -117,7 +117,9 @@ final class BenchCommand implements Callable<Integer> {
             names = "--rate",
             paramLabel = "R",
             defaultValue = "0",
-            description = "fanout only: publications per second (default: 0, as fast as the subscribers take them).")
+            description = "Messages per second in all (fanout: publications), on a fixed schedule; latency then counts"
+                    + " from the scheduled time, so a stalled server shows (default: 0: closed loop, or for fanout"
+                    + " as fast as the subscribers take them).")
     int rate;
 
     @Option(names = "--json", description = "Print one line of JSON instead of the table.")

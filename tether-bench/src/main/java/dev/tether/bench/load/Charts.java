@@ -37,8 +37,10 @@ public final class Charts {
         cases.put("echo-tether", "Tether echo");
         cases.put("echo-node-ws", "node ws echo");
         cases.put("rpc-add-tether", "Tether rpc add");
+        cases.put("rpc-add-half-tether", "Tether rpc add, half rate");
         cases.put("rpc-echo-tether", "Tether rpc echo");
-        cases.put("fanout-tether", "Tether fan-out");
+        cases.put("fanout-1000-tether", "Tether fan-out 1k");
+        cases.put("fanout-10000-tether", "Tether fan-out 10k");
         return cases;
     }
 

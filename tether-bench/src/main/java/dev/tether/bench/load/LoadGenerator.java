@@ -52,10 +52,17 @@ import org.jspecify.annotations.Nullable;
 /**
  * Drives one {@link Scenario} against a server and reports what reached the generator back.
  *
- * <p>Every connection is closed-loop: it keeps {@link LoadOptions#depth()} messages in flight and sends the next
- * one when one comes back, writing in the read loop and flushing once per read batch. Latency is measured per
- * message from just before its write to the read of its answer: echoes come back in order, so each connection
- * keeps its send times in a ring; RPC calls carry their slot in {@code call_id}.
+ * <p>Without a rate every connection is closed-loop: it keeps {@link LoadOptions#depth()} messages in flight and
+ * sends the next one when one comes back, writing in the read loop and flushing once per read batch. Latency is
+ * measured per message from just before its write to the read of its answer: echoes come back in order, so each
+ * connection keeps its send times in a ring; RPC calls carry their slot in {@code call_id}.
+ *
+ * <p>With a rate ({@code echo} and {@code rpc}) the load is open-loop: each connection sends on a fixed schedule
+ * of {@code rate / connections} messages a second, checked every millisecond, and a message's latency runs from
+ * the time the schedule meant to send it. A server that stalls therefore shows its stall in the latency of every
+ * message that should have gone meanwhile, instead of silently slowing the generator down (coordinated omission).
+ * {@code depth} still caps the messages in flight per connection; a message due while the cap is reached waits,
+ * and its wait counts.
  *
  * <p>The run is bounded: connect (at most 60 s), warm up, measure for the duration, then stop sending and wait at
  * most 2 s for the answers in flight before closing every connection.
@@ -321,6 +328,16 @@ public final class LoadGenerator {
 
         private int head;
         private int tail;
+        /** RPC with a rate: the slots free to send, a stack of {@code freeCount}. */
+        private final int[] freeSlots;
+        /** RPC with a rate: which slots wait for their answer (a repeated answer must not free a slot twice). */
+        private final boolean[] busy;
+
+        private int freeCount;
+        /** With a rate: when the schedule started, and how many messages it has sent. */
+        private long scheduleStart;
+
+        private long issued;
         private boolean isSubscribed;
         private long published;
         private long publishStart;
@@ -337,6 +354,11 @@ public final class LoadGenerator {
             this.handshakes = handshakes;
             this.publishes = options.scenario() == Scenario.FANOUT && index == options.connections();
             this.sentAt = new long[options.depth()];
+            this.freeSlots = new int[options.depth()];
+            this.busy = new boolean[options.depth()];
+            for (int slot = 0; slot < freeSlots.length; slot++) {
+                freeSlots[freeCount++] = freeSlots.length - 1 - slot;
+            }
             byte[] payload = new byte[options.payloadBytes()];
             for (int i = 0; i < payload.length; i++) {
                 payload[i] = (byte) ('a' + (index + i) % 26);
@@ -390,9 +412,13 @@ public final class LoadGenerator {
                 return; // idle: the handshake was all
             }
             c.executor().execute(() -> {
-                if (options.scenario() != Scenario.FANOUT) {
+                if (options.scenario() != Scenario.FANOUT && options.rate() > 0) {
+                    scheduleStart = System.nanoTime();
+                    c.executor().scheduleAtFixedRate(() -> paced(c), 1, 1, TimeUnit.MILLISECONDS);
+                    paced(c);
+                } else if (options.scenario() != Scenario.FANOUT) {
                     for (int slot = 0; slot < options.depth(); slot++) {
-                        send(c, slot);
+                        send(c, slot, System.nanoTime());
                     }
                 } else if (!publishes) {
                     c.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(messages[0])));
@@ -443,6 +469,32 @@ public final class LoadGenerator {
             }
         }
 
+        /**
+         * With a rate: sends every message the schedule has due, while fewer than {@code depth} are in flight. A
+         * message's send time is the time the schedule meant, so a wait for room counts in its latency.
+         */
+        void paced(ChannelHandlerContext c) {
+            double interval = 1e9 * options.connections() / options.rate();
+            boolean wrote = false;
+            while (phase != DRAIN && inFlight < options.depth()) {
+                long intended = scheduleStart + (long) (issued * interval);
+                if (intended > System.nanoTime()) {
+                    break;
+                }
+                int slot = 0;
+                if (options.scenario() == Scenario.RPC) {
+                    slot = freeSlots[--freeCount];
+                    busy[slot] = true;
+                }
+                send(c, slot, intended);
+                issued++;
+                wrote = true;
+            }
+            if (wrote) {
+                c.flush();
+            }
+        }
+
         /** Lets the publisher go on after deliveries freed room; from any event loop. */
         void kick() {
             ChannelHandlerContext c = ctx;
@@ -475,14 +527,14 @@ public final class LoadGenerator {
             }
         }
 
-        private void send(ChannelHandlerContext c, int slot) {
-            long now = System.nanoTime();
+        /** Writes one message, whose latency counts from {@code since}; it occupies {@code slot} (RPC). */
+        private void send(ChannelHandlerContext c, int slot, long since) {
             if (options.scenario() == Scenario.ECHO) {
-                sentAt[tail] = now;
+                sentAt[tail] = since;
                 tail = (tail + 1) % sentAt.length;
                 c.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(messages[0])));
             } else {
-                sentAt[slot] = now;
+                sentAt[slot] = since;
                 c.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(messages[slot])));
             }
             inFlight++;
@@ -507,7 +559,7 @@ public final class LoadGenerator {
                 head = (head + 1) % sentAt.length;
             } else {
                 slot = answeredSlot(frame.content());
-                if (slot < 0) {
+                if (slot < 0 || (options.rate() > 0 && !busy[slot])) {
                     return;
                 }
             }
@@ -517,8 +569,13 @@ public final class LoadGenerator {
                 delivered.increment();
                 latencies.recordValue(now - sentAt[slot]);
             }
-            if (current != DRAIN) {
-                send(c, slot);
+            if (options.rate() > 0) {
+                if (options.scenario() == Scenario.RPC) {
+                    busy[slot] = false;
+                    freeSlots[freeCount++] = slot;
+                }
+            } else if (current != DRAIN) {
+                send(c, slot, System.nanoTime());
             }
         }
 
@@ -594,6 +651,9 @@ public final class LoadGenerator {
 
         @Override
         public void channelReadComplete(ChannelHandlerContext c) {
+            if (options.rate() > 0 && options.scenario() != Scenario.FANOUT && scheduleStart != 0) {
+                paced(c); // messages that waited for room
+            }
             c.flush();
             Connection pub = publisher;
             if (pub != null && !publishes) {

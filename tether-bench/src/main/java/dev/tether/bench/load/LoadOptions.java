@@ -17,7 +17,9 @@ import java.time.Duration;
  * @param method the RPC method for {@link Scenario#RPC}: {@code echo} or {@code add}
  * @param ioThreads the generator's Netty threads
  * @param serverPid the server's process id, whose CPU use the report shows; {@code 0} when unknown
- * @param rate {@link Scenario#FANOUT} only: publications per second, or {@code 0} for as fast as accepted
+ * @param rate messages per second in all (FANOUT: publications), sent on a fixed schedule with latency measured
+ *     from it; {@code 0} for closed loop (the next message goes when one comes back, or, FANOUT, as fast as the
+ *     subscribers take them); not for CONNECTIONS
  */
 public record LoadOptions(
         Scenario scenario,
@@ -44,6 +46,9 @@ public record LoadOptions(
         check(depth, 1, 10_000, "depth");
         check(ioThreads, 1, 64, "ioThreads");
         check(rate, 0, 10_000_000, "rate");
+        if (rate > 0 && scenario == Scenario.CONNECTIONS) {
+            throw new IllegalArgumentException("rate: " + rate + " (expected: 0 for connections, which sends nothing)");
+        }
         if (duration.isNegative() || duration.isZero() || duration.compareTo(MAX_DURATION) > 0) {
             throw new IllegalArgumentException("duration: " + duration + " (expected: > 0 and <= 1 hour)");
         }

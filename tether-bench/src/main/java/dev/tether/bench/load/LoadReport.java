@@ -1,14 +1,19 @@
 package dev.tether.bench.load;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import org.HdrHistogram.Histogram;
 import org.jspecify.annotations.Nullable;
 
 /**
  * What one run measured. Rates are per second of the measured window (the warm-up excluded); latencies are
- * send→receive in microseconds, measured by the generator on each connection. The generator is closed-loop
- * (each connection sends its next message when one comes back), so the latencies are those of the offered load,
- * not corrected for coordinated omission.
+ * send→receive in microseconds, measured by the generator on each connection. Without a rate the generator is
+ * closed-loop (each connection sends its next message when one comes back), so the latencies are those of the
+ * offered load; with a rate they run from each message's scheduled send time, which corrects for coordinated
+ * omission.
  *
  * @param seconds the measured window
  * @param sent messages written during the window (FANOUT: publications)
@@ -85,50 +90,53 @@ public record LoadReport(
         return delivered / seconds;
     }
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     /** One JSON object, on one line, with snake_case keys. */
     public String toJson() {
-        StringBuilder json = new StringBuilder(512);
-        json.append('{');
-        field(json, "scenario", quote(options.scenario().name().toLowerCase(Locale.ROOT)));
-        field(json, "url", quote(options.url().toString()));
-        field(json, "connections", options.connections());
-        field(json, "payload_bytes", options.payloadBytes());
-        field(json, "depth", options.depth());
+        Map<String, @Nullable Object> json = new LinkedHashMap<>();
+        json.put("scenario", options.scenario().name().toLowerCase(Locale.ROOT));
+        json.put("url", options.url().toString());
+        json.put("connections", options.connections());
+        json.put("payload_bytes", options.payloadBytes());
+        json.put("depth", options.depth());
         if (options.scenario() == Scenario.RPC) {
-            field(json, "method", quote(options.method()));
+            json.put("method", options.method());
         }
-        if (options.scenario() == Scenario.FANOUT) {
-            field(json, "rate", options.rate());
-        }
-        field(json, "generator_threads", options.ioThreads());
-        field(json, "seconds", format(seconds, 3));
-        field(json, "sent", sent);
-        field(json, "delivered", delivered);
-        field(json, "sent_per_second", format(sentPerSecond(), 1));
-        field(json, "delivered_per_second", format(deliveredPerSecond(), 1));
-        field(json, "errors", errors);
-        json.append("\"latency_us\":{");
-        field(json, "p50", p50Micros);
-        field(json, "p90", p90Micros);
-        field(json, "p99", p99Micros);
-        field(json, "p999", p999Micros);
-        field(json, "max", maxMicros);
-        json.append("\"mean\":").append(format(meanMicros, 1)).append("},");
+        json.put("rate", options.rate());
+        json.put("generator_threads", options.ioThreads());
+        json.put("seconds", round(seconds, 3));
+        json.put("sent", sent);
+        json.put("delivered", delivered);
+        json.put("sent_per_second", round(sentPerSecond(), 1));
+        json.put("delivered_per_second", round(deliveredPerSecond(), 1));
+        json.put("errors", errors);
+        Map<String, Object> latency = new LinkedHashMap<>();
+        latency.put("p50", p50Micros);
+        latency.put("p90", p90Micros);
+        latency.put("p99", p99Micros);
+        latency.put("p999", p999Micros);
+        latency.put("max", maxMicros);
+        latency.put("mean", round(meanMicros, 1));
+        json.put("latency_us", latency);
         if (idle != null) {
-            field(json, "held", idle.held());
-            field(json, "connect_seconds", format(idle.connectSeconds(), 3));
-            field(json, "connects_per_second", format(idle.held() / idle.connectSeconds(), 1));
-            field(json, "server_heap_bytes_per_connection", idle.heapBytesPerConnection());
-            field(json, "server_direct_bytes_per_connection", idle.directBytesPerConnection());
+            json.put("held", idle.held());
+            json.put("connect_seconds", round(idle.connectSeconds(), 3));
+            json.put("connects_per_second", round(idle.held() / idle.connectSeconds(), 1));
+            json.put("server_heap_bytes_per_connection", idle.heapBytesPerConnection());
+            json.put("server_direct_bytes_per_connection", idle.directBytesPerConnection());
         }
-        field(json, "generator_cpu_cores", format(generatorCpu, 3));
-        field(json, "server_cpu_cores", serverCpu < 0 ? "null" : format(serverCpu, 3));
-        field(json, "generator_cpu_wait_cores", generatorWait < 0 ? "null" : format(generatorWait, 3));
-        field(json, "server_cpu_wait_cores", serverWait < 0 ? "null" : format(serverWait, 3));
-        field(json, "available_processors", Runtime.getRuntime().availableProcessors());
-        json.append("\"java\":").append(quote(System.getProperty("java.version", "unknown")));
-        json.append('}');
-        return json.toString();
+        json.put("generator_cpu_cores", round(generatorCpu, 3));
+        json.put("server_cpu_cores", serverCpu < 0 ? null : round(serverCpu, 3));
+        json.put("generator_cpu_wait_cores", generatorWait < 0 ? null : round(generatorWait, 3));
+        json.put("server_cpu_wait_cores", serverWait < 0 ? null : round(serverWait, 3));
+        json.put("available_processors", Runtime.getRuntime().availableProcessors());
+        json.put("java", System.getProperty("java.version", "unknown"));
+        try {
+            return JSON.writeValueAsString(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a report of numbers and strings did not serialise: " + e, e);
+        }
     }
 
     /** The human summary: what ran, then one table of rates, latencies and CPU. */
@@ -139,12 +147,13 @@ public record LoadReport(
                 : options.scenario().name().toLowerCase(Locale.ROOT);
         out.append(String.format(
                 Locale.ROOT,
-                "%s  %s  connections=%d payload=%dB depth=%d  %.1fs measured%n%n",
+                "%s  %s  connections=%d payload=%dB depth=%d%s  %.1fs measured%n%n",
                 what,
                 options.url(),
                 options.connections(),
                 options.payloadBytes(),
                 options.depth(),
+                options.rate() > 0 ? String.format(Locale.ROOT, " rate=%,d/s", options.rate()) : "",
                 seconds));
         row(
                 out,
@@ -209,26 +218,8 @@ public record LoadReport(
         return Math.round(nanos / 1000.0);
     }
 
-    private static void field(StringBuilder json, String name, Object value) {
-        json.append('"').append(name).append("\":").append(value).append(',');
-    }
-
-    private static String format(double value, int decimals) {
-        return String.format(Locale.ROOT, "%." + decimals + "f", value);
-    }
-
-    private static String quote(String s) {
-        StringBuilder q = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                q.append('\\').append(c);
-            } else if (c < 0x20) {
-                q.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-            } else {
-                q.append(c);
-            }
-        }
-        return q.append('"').toString();
+    private static double round(double value, int decimals) {
+        double scale = Math.pow(10, decimals);
+        return Math.round(value * scale) / scale;
     }
 }

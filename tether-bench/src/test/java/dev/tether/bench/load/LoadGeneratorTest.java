@@ -55,6 +55,40 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void rpcAtARateKeepsToItsScheduleAndReportsTheRate() throws Exception {
+        try (TetherServer server = EchoServers.tether(0, 1).start()) {
+            LoadOptions options = withRate(options(Scenario.RPC, server.port(), "add"), 400);
+
+            LoadReport report = LoadGenerator.run(options, LoadGenerator.Progress.none());
+
+            assertDeliveredWithoutErrors(report);
+            // Closed loop would send thousands in this second; the schedule allows 400 a second in all (each of
+            // the 4 connections may be one message ahead at the window's edges, and the window may run late).
+            assertThat(report.sent()).isLessThanOrEqualTo(Math.round(400 * report.seconds()) + 8);
+            assertThat(JSON.readTree(report.toJson()).get("rate").asInt()).isEqualTo(400);
+            assertThat(report.toTable()).contains("rate=400/s");
+        }
+    }
+
+    @Test
+    void echoAtARateKeepsToItsSchedule() throws Exception {
+        try (RawEchoServer server = RawEchoServer.start("127.0.0.1", 0, 1)) {
+            LoadReport report = LoadGenerator.run(
+                    withRate(options(Scenario.ECHO, server.port(), "echo"), 400), LoadGenerator.Progress.none());
+
+            assertDeliveredWithoutErrors(report);
+            assertThat(report.sent()).isLessThanOrEqualTo(Math.round(400 * report.seconds()) + 8);
+        }
+    }
+
+    @Test
+    void aRateIsRefusedForIdleConnections() {
+        assertThatThrownBy(() -> withRate(options(Scenario.CONNECTIONS, 1, "echo"), 10))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("rate: 10 (expected: 0 for connections");
+    }
+
+    @Test
     void fanoutAgainstTetherDeliversToTheSubscribersWithoutErrors() throws Exception {
         try (TetherServer server = EchoServers.tether(0, 1).start()) {
             LoadReport report =
@@ -111,6 +145,21 @@ class LoadGeneratorTest {
                 1,
                 ProcessHandle.current().pid(),
                 0);
+    }
+
+    private static LoadOptions withRate(LoadOptions o, int rate) {
+        return new LoadOptions(
+                o.scenario(),
+                o.url(),
+                o.connections(),
+                o.payloadBytes(),
+                o.depth(),
+                o.duration(),
+                o.warmup(),
+                o.method(),
+                o.ioThreads(),
+                o.serverPid(),
+                rate);
     }
 
     private static void assertDeliveredWithoutErrors(LoadReport report) throws Exception {
