@@ -317,9 +317,11 @@ public final class LoadGenerator {
     }
 
     /** One WebSocket connection; every method but {@link #fail} runs on its event loop. */
-    private final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
+    private final class Connection extends SimpleChannelInboundHandler<Object> {
         private final CountDownLatch handshakes;
         private final byte[][] messages;
+        /** ECHO and RPC: {@link #messages} as whole masked frames ({@link LeanFrames#masked}); released on close. */
+        private final ByteBuf[] frames;
         /** ECHO: a ring of send times, oldest at {@code head}; RPC: the send time of each slot. */
         private final long[] sentAt;
 
@@ -380,6 +382,11 @@ public final class LoadGenerator {
                     messages[slot] = codec.encode(Packet.rpc(request));
                 }
             }
+            boolean lean = options.scenario() == Scenario.ECHO || options.scenario() == Scenario.RPC;
+            frames = new ByteBuf[lean ? messages.length : 0];
+            for (int i = 0; i < frames.length; i++) {
+                frames[i] = LeanFrames.masked(messages[i]);
+            }
         }
 
         int inFlight() {
@@ -394,6 +401,9 @@ public final class LoadGenerator {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
             if (event == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+                // The generator's own decoder from here on. No server sends before the client does in these
+                // scenarios, so Netty's decoder holds no bytes to hand over.
+                ctx.pipeline().replace("ws-decoder", "bench-frames", new LeanFrames.Decoder(MAX_FRAME_BYTES));
                 open = true;
                 handshakes.countDown();
             } else if (event == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
@@ -515,6 +525,13 @@ public final class LoadGenerator {
             }
         }
 
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            for (ByteBuf frame : frames) {
+                frame.release();
+            }
+        }
+
         void fail(Throwable cause) {
             if (!closing) {
                 errors.increment();
@@ -532,10 +549,10 @@ public final class LoadGenerator {
             if (options.scenario() == Scenario.ECHO) {
                 sentAt[tail] = since;
                 tail = (tail + 1) % sentAt.length;
-                c.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(messages[0])));
+                c.write(frames[0].retainedDuplicate(), c.voidPromise());
             } else {
                 sentAt[slot] = since;
-                c.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(messages[slot])));
+                c.write(frames[slot].retainedDuplicate(), c.voidPromise());
             }
             inFlight++;
             if (phase == MEASURE) {
@@ -544,8 +561,13 @@ public final class LoadGenerator {
         }
 
         @Override
-        protected void channelRead0(ChannelHandlerContext c, WebSocketFrame frame) {
-            if (!(frame instanceof BinaryWebSocketFrame) && !(frame instanceof TextWebSocketFrame)) {
+        protected void channelRead0(ChannelHandlerContext c, Object message) {
+            ByteBuf frame;
+            if (message instanceof ByteBuf payload) {
+                frame = payload; // from LeanFrames.Decoder
+            } else if (message instanceof BinaryWebSocketFrame || message instanceof TextWebSocketFrame) {
+                frame = ((WebSocketFrame) message).content();
+            } else {
                 return;
             }
             long now = System.nanoTime();
@@ -558,7 +580,7 @@ public final class LoadGenerator {
                 slot = head;
                 head = (head + 1) % sentAt.length;
             } else {
-                slot = answeredSlot(frame.content());
+                slot = answeredSlot(frame);
                 if (slot < 0 || (options.rate() > 0 && !busy[slot])) {
                     return;
                 }
@@ -579,10 +601,9 @@ public final class LoadGenerator {
             }
         }
 
-        private void readFanout(ChannelHandlerContext c, WebSocketFrame frame, long now) {
+        private void readFanout(ChannelHandlerContext c, ByteBuf frame, long now) {
             if (publishes) {
-                RpcResponse response =
-                        codec.decode(ByteBufUtil.getBytes(frame.content())).response();
+                RpcResponse response = codec.decode(ByteBufUtil.getBytes(frame)).response();
                 if (response != null) {
                     countError(response);
                     inFlight--;
@@ -591,8 +612,7 @@ public final class LoadGenerator {
                 return;
             }
             if (!isSubscribed) {
-                RpcResponse response =
-                        codec.decode(ByteBufUtil.getBytes(frame.content())).response();
+                RpcResponse response = codec.decode(ByteBufUtil.getBytes(frame)).response();
                 if (response != null && response.callId().equals("subscribe")) {
                     countError(response);
                     isSubscribed = true;
@@ -610,7 +630,7 @@ public final class LoadGenerator {
             delivered.increment();
             // Decoding every delivery would make the generator the bottleneck: one in 16 gives the latency.
             if ((sample++ & 15) == 0) {
-                Packet packet = codec.decode(ByteBufUtil.getBytes(frame.content()));
+                Packet packet = codec.decode(ByteBufUtil.getBytes(frame));
                 if (packet.data() instanceof List<?> data && !data.isEmpty() && data.get(0) instanceof Number sentAt) {
                     latencies.recordValue(Math.max(0, now - sentAt.longValue()));
                 }
