@@ -31,6 +31,23 @@ import org.msgpack.value.ValueType;
 final class MsgpackPacketReader extends PacketReader {
     private static final MessagePack.UnpackerConfig CONFIG = new MessagePack.UnpackerConfig();
     private static final byte TIMESTAMP_EXT = -1;
+    private static final String[][] KNOWN_BY_LENGTH = byLength(
+            "source",
+            "data",
+            "rpc",
+            "channel",
+            "timestamp",
+            "correlation_id",
+            "type",
+            "request",
+            "response",
+            "method",
+            "args",
+            "kwargs",
+            "call_id",
+            "error",
+            "is_stream",
+            "is_end");
 
     private final MessageUnpacker unpacker;
     private final byte[] input;
@@ -165,7 +182,36 @@ final class MsgpackPacketReader extends PacketReader {
                 return utf8(start, byteLength);
             }
         }
+        String known = knownName(start, byteLength);
+        if (known != null) {
+            return known;
+        }
         return new String(input, start, byteLength, StandardCharsets.ISO_8859_1); // all ASCII: the cheap path
+    }
+
+    /**
+     * The shared instance of a key or tag every packet carries (the envelope's keys, the RPC map's keys and types)
+     * when the bytes spell one, so that decoding a packet does not allocate a dozen identical strings.
+     */
+    private @Nullable String knownName(int start, int byteLength) {
+        if (byteLength >= KNOWN_BY_LENGTH.length) {
+            return null;
+        }
+        for (String name : KNOWN_BY_LENGTH[byteLength]) {
+            if (sameAscii(name, start)) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    private boolean sameAscii(String name, int start) {
+        for (int i = 0; i < name.length(); i++) {
+            if (input[start + i] != name.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private String utf8(int start, int byteLength) throws MalformedPacketException {
@@ -179,6 +225,25 @@ final class MsgpackPacketReader extends PacketReader {
         } catch (CharacterCodingException e) {
             throw MalformedPacketException.INSTANCE;
         }
+    }
+
+    private static String[][] byLength(String... names) {
+        int longest = 0;
+        for (String name : names) {
+            longest = Math.max(longest, name.length());
+        }
+        List<List<String>> lists = new ArrayList<>();
+        for (int i = 0; i <= longest; i++) {
+            lists.add(new ArrayList<>());
+        }
+        for (String name : names) {
+            lists.get(name.length()).add(name);
+        }
+        String[][] table = new String[longest + 1][];
+        for (int i = 0; i <= longest; i++) {
+            table[i] = lists.get(i).toArray(new String[0]);
+        }
+        return table;
     }
 
     private static Object smallest(BigInteger value) {
