@@ -132,6 +132,8 @@ final class DefaultSession implements Session {
     private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
     // Written on the event loop only.
     private @Nullable CloseStatus closeStatus;
+    // Written on the event loop only: packets were written by sendEncoded and wait for the drain's flush.
+    private boolean flushPending;
     private @Nullable ScheduledFuture<?> closeTimer;
 
     DefaultSession(
@@ -256,6 +258,14 @@ final class DefaultSession implements Session {
             }
             return false;
         }
+        if (loop.inEventLoop() && outbound.isEmpty() && closeStatus == null && channel.isActive()) {
+            // On the I/O thread with nothing queued ahead of it (a @NonBlocking handler answering): write it now
+            // and leave the flush to the drain, which still flushes once for the whole burst.
+            writeMessage(buf);
+            flushPending = true;
+            scheduleDrain();
+            return true;
+        }
         outboundQueueBytes.addAndGet(size);
         outbound.add(buf);
         scheduleDrain();
@@ -278,7 +288,8 @@ final class DefaultSession implements Session {
     /** Writes every queued packet and flushes once. Event loop only; {@link LoopDrainer} calls it. */
     void drain() {
         drainScheduled.set(false);
-        boolean wrote = false;
+        boolean wrote = flushPending;
+        flushPending = false;
         Object item;
         while ((item = outbound.poll()) != null) {
             if (item instanceof ByteBuf buf) {
