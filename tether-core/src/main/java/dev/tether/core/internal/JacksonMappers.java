@@ -175,12 +175,14 @@ public final class JacksonMappers {
 
     /**
      * A MessagePack generator of the shared mapper's configuration whose containers count their depth from
-     * {@code depth} instead of 0, for a value that sits {@code depth} containers deep in a packet. It has an output
-     * buffer of its own instead of the thread's shared one (see {@link DepthLimitedMessagePackFactory}), so a value
-     * whose serializer writes MessagePack through msgpack-jackson cannot redirect its bytes.
+     * {@code depth} instead of 0, for a value that sits {@code depth} containers deep in a packet.
+     *
+     * @param shareThreadBuffer whether it packs through the 8 KB buffer msgpack-jackson keeps per thread (see
+     *     {@link DepthLimitedMessagePackFactory}) or allocates one of its own, which costs more than the rest of a
+     *     small value's serialisation but cannot be taken over by a generator created before this one closes
      */
-    static JsonGenerator msgpackGenerator(OutputStream out, int depth) throws IOException {
-        return ((DepthLimitedMessagePackFactory) MSGPACK.getFactory()).createGenerator(out, depth);
+    static JsonGenerator msgpackGenerator(OutputStream out, int depth, boolean shareThreadBuffer) throws IOException {
+        return ((DepthLimitedMessagePackFactory) MSGPACK.getFactory()).createGenerator(out, depth, shareThreadBuffer);
     }
 
     /** The failure of a container {@code depth} deep, {@code depth} being beyond {@link #MAX_NESTING_DEPTH}. */
@@ -199,13 +201,13 @@ public final class JacksonMappers {
             // reuseResourceInGenerator = true, the factory's default: each thread keeps one 8 KB output buffer
             // instead of allocating one per packet. The price, msgpack-jackson's: that buffer sits in a static
             // ThreadLocal of MessagePackGenerator, so a value whose serializer itself writes MessagePack through
-            // msgpack-jackson on the same thread would redirect the bytes of the first. The packet codec's generators
-            // (msgpackGenerator) keep a buffer of their own for that reason.
+            // msgpack-jackson on the same thread would redirect this packet's bytes. Payloads are plain data.
             return new DepthLimitedGenerator(_generatorFeatures, _objectCodec, out, PACKER_CONFIG, true, 0);
         }
 
-        JsonGenerator createGenerator(OutputStream out, int depth) throws IOException {
-            return new DepthLimitedGenerator(_generatorFeatures, _objectCodec, out, PACKER_CONFIG, false, depth);
+        JsonGenerator createGenerator(OutputStream out, int depth, boolean shareThreadBuffer) throws IOException {
+            return new DepthLimitedGenerator(
+                    _generatorFeatures, _objectCodec, out, PACKER_CONFIG, shareThreadBuffer, depth);
         }
     }
 

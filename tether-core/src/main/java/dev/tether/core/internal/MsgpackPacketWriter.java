@@ -46,8 +46,13 @@ import org.msgpack.core.buffer.MessageBufferOutput;
  * <p>Buffers: each thread keeps one writer whose packer writes into one growable array, and copies the packet to the
  * caller's stream when all of it is packed, so a failure leaves the stream untouched. An encode that grows the array
  * beyond {@link #MAX_RETAINED_CAPACITY} drops the writer afterwards, as does a failed one (its packer may hold a
- * stale buffer). An encode on a thread whose writer is busy (a value's serializer that encodes a packet) uses a
- * writer of its own.
+ * stale buffer).
+ *
+ * <p>Re-entry: a value's serializer may encode a packet itself. That encode finds the thread's writer busy and uses a
+ * writer of its own, whose Jackson generators also keep buffers of their own; the thread's writer lets its generators
+ * share the buffer msgpack-jackson keeps per thread, because allocating 8 KB per value made a record payload 40 %
+ * slower than before. So the inner encode cannot redirect the outer one's bytes. A serializer that writes MessagePack
+ * through msgpack-jackson itself still can, as it could before this class (see {@link JacksonMappers}).
  */
 final class MsgpackPacketWriter {
     static final int INITIAL_CAPACITY = 1024;
@@ -348,14 +353,23 @@ final class MsgpackPacketWriter {
 
     /** Packs {@code value} as the shared mapper writes it when it sits {@code depth} containers deep. */
     private void packWithJackson(Object value, int depth) throws IOException {
-        jacksonSink.start();
         // The wrapping array sits at depth - 1, so the value's own containers count from depth as in the envelope.
-        JsonGenerator generator = JacksonMappers.msgpackGenerator(jacksonSink, depth - 2);
-        generator.writeStartArray();
-        MAPPER.writeValue(generator, value);
-        generator.writeEndArray();
-        generator.close(); // packs the value into this packer, or throws IllegalArgumentException for a number
-        if (!jacksonSink.wroteOneValue()) {
+        JsonGenerator generator = JacksonMappers.msgpackGenerator(jacksonSink, depth - 2, perThread);
+        jacksonSink.start();
+        try {
+            generator.writeStartArray();
+            MAPPER.writeValue(generator, value);
+            generator.writeEndArray();
+            generator.close(); // packs the value into this packer, or throws IllegalArgumentException for a number
+        } finally {
+            jacksonSink.stop();
+        }
+        if (!jacksonSink.headerSeen) {
+            throw new JsonMappingException(
+                    generator,
+                    "its bytes went to another stream: a serializer wrote MessagePack through msgpack-jackson");
+        }
+        if (!jacksonSink.headerValid) {
             throw new JsonMappingException(
                     generator, "the serializer of " + value.getClass().getName() + " did not write exactly one value");
         }
@@ -381,18 +395,23 @@ final class MsgpackPacketWriter {
         return out.toByteArray();
     }
 
-    /** Receives what a Jackson generator packs: checks and drops the one-element array's header, packs the rest. */
+    /**
+     * Receives what a Jackson generator packs: checks and drops the one-element array's header, packs the rest. Bytes
+     * that arrive outside {@link #packWithJackson} (a generator that took the shared buffer over) are dropped.
+     */
     private final class JacksonSink extends OutputStream {
+        private boolean active;
         private boolean headerSeen;
         private boolean headerValid;
 
         void start() {
+            active = true;
             headerSeen = false;
             headerValid = false;
         }
 
-        boolean wroteOneValue() {
-            return headerSeen && headerValid;
+        void stop() {
+            active = false;
         }
 
         @Override
@@ -402,7 +421,7 @@ final class MsgpackPacketWriter {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            if (len == 0) {
+            if (!active || len == 0) {
                 return;
             }
             if (!headerSeen) {
