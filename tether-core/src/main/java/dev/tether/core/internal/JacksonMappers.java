@@ -173,6 +173,24 @@ public final class JacksonMappers {
         return module;
     }
 
+    /**
+     * A MessagePack generator of the shared mapper's configuration whose containers count their depth from
+     * {@code depth} instead of 0, for a value that sits {@code depth} containers deep in a packet.
+     *
+     * @param shareThreadBuffer whether it packs through the 8 KB buffer msgpack-jackson keeps per thread (see
+     *     {@link DepthLimitedMessagePackFactory}) or allocates one of its own, which costs more than the rest of a
+     *     small value's serialisation but cannot be taken over by a generator created before this one closes
+     */
+    static JsonGenerator msgpackGenerator(OutputStream out, int depth, boolean shareThreadBuffer) throws IOException {
+        return ((DepthLimitedMessagePackFactory) MSGPACK.getFactory()).createGenerator(out, depth, shareThreadBuffer);
+    }
+
+    /** The failure of a container {@code depth} deep, {@code depth} being beyond {@link #MAX_NESTING_DEPTH}. */
+    static IllegalStateException nestingTooDeep(int depth) {
+        return new IllegalStateException(
+                "Document nesting depth (" + depth + ") exceeds the maximum allowed (" + MAX_NESTING_DEPTH + ")");
+    }
+
     /** Makes {@link DepthLimitedGenerator}s, with MessagePackFactory's defaults otherwise. */
     private static final class DepthLimitedMessagePackFactory extends MessagePackFactory {
         private static final long serialVersionUID = 1L;
@@ -184,7 +202,12 @@ public final class JacksonMappers {
             // instead of allocating one per packet. The price, msgpack-jackson's: that buffer sits in a static
             // ThreadLocal of MessagePackGenerator, so a value whose serializer itself writes MessagePack through
             // msgpack-jackson on the same thread would redirect this packet's bytes. Payloads are plain data.
-            return new DepthLimitedGenerator(_generatorFeatures, _objectCodec, out, PACKER_CONFIG);
+            return new DepthLimitedGenerator(_generatorFeatures, _objectCodec, out, PACKER_CONFIG, true, 0);
+        }
+
+        JsonGenerator createGenerator(OutputStream out, int depth, boolean shareThreadBuffer) throws IOException {
+            return new DepthLimitedGenerator(
+                    _generatorFeatures, _objectCodec, out, PACKER_CONFIG, shareThreadBuffer, depth);
         }
     }
 
@@ -195,9 +218,16 @@ public final class JacksonMappers {
     private static final class DepthLimitedGenerator extends MessagePackGenerator {
         private int depth;
 
-        DepthLimitedGenerator(int features, ObjectCodec codec, OutputStream out, MessagePack.PackerConfig config)
+        DepthLimitedGenerator(
+                int features,
+                ObjectCodec codec,
+                OutputStream out,
+                MessagePack.PackerConfig config,
+                boolean reuseThreadBuffer,
+                int depth)
                 throws IOException {
-            super(features, codec, out, config, true, false);
+            super(features, codec, out, config, reuseThreadBuffer, false);
+            this.depth = depth;
         }
 
         @Override
@@ -228,8 +258,7 @@ public final class JacksonMappers {
             if (++depth > MAX_NESTING_DEPTH) {
                 // Unchecked because the overridden methods declare no IOException; Jackson's serializers wrap it
                 // with the path to the value.
-                throw new IllegalStateException("Document nesting depth (" + depth + ") exceeds the maximum allowed ("
-                        + MAX_NESTING_DEPTH + ")");
+                throw nestingTooDeep(depth);
             }
         }
     }

@@ -22,33 +22,30 @@ import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@link PacketCodec} of both wire formats, on Jackson.
+ * The {@link PacketCodec} of both wire formats, on Jackson and msgpack-core.
  *
- * <p>Encoding writes the envelope by hand with the format's streaming generator, so the keys come out in the spec's
- * order with nulls written, and hands the payload values ({@code data}, {@code args}, {@code kwargs},
- * {@code response}) to the shared mapper. JSON streams through an 8 KB buffer into the caller's stream; Jackson's
- * MessagePack generator collects the tree of one packet as nodes (it must know each map's size before writing its
- * header) and packs it into the stream when the envelope closes, so a value Jackson cannot serialise fails before any
- * byte reaches the stream.
+ * <p>MessagePack is written by {@link MsgpackPacketWriter} with msgpack-core's packer, Jackson serialising only the
+ * payload values that are not plain data. JSON is written by hand with Jackson's streaming generator, so the keys
+ * come out in the spec's order with nulls written, and the payload values ({@code data}, {@code args},
+ * {@code kwargs}, {@code response}) go to the shared mapper; it streams through an 8 KB buffer into the caller's
+ * stream. A MessagePack packet is packed whole before its first byte reaches the stream, so a value that cannot be
+ * written leaves the stream untouched.
  *
  * <p>Decoding never throws for bad input: anything that is not a packet, for whatever reason, becomes an UNKNOWN
  * packet holding a copy of the input.
  */
 public final class JacksonPacketCodec implements PacketCodec {
-    private static final JacksonPacketCodec MSGPACK =
-            new JacksonPacketCodec(WireFormat.MSGPACK, JacksonMappers.msgpack());
-    private static final JacksonPacketCodec JSON = new JacksonPacketCodec(WireFormat.JSON, JacksonMappers.json());
+    private static final JacksonPacketCodec MSGPACK = new JacksonPacketCodec(WireFormat.MSGPACK);
+    private static final JacksonPacketCodec JSON = new JacksonPacketCodec(WireFormat.JSON);
 
+    private static final ObjectMapper JSON_MAPPER = JacksonMappers.json();
+    private static final JsonFactory JSON_FACTORY = JSON_MAPPER.getFactory();
     private static final int MAX_PATH_CHARS = 80;
 
     private final WireFormat format;
-    private final ObjectMapper mapper;
-    private final JsonFactory factory;
 
-    private JacksonPacketCodec(WireFormat format, ObjectMapper mapper) {
+    private JacksonPacketCodec(WireFormat format) {
         this.format = format;
-        this.mapper = mapper;
-        this.factory = mapper.getFactory();
     }
 
     /** The shared MessagePack codec. */
@@ -69,28 +66,50 @@ public final class JacksonPacketCodec implements PacketCodec {
     @Override
     public void encode(Packet packet, OutputStream out) {
         try {
-            JsonGenerator gen = factory.createGenerator(out, JsonEncoding.UTF8);
-            writePacket(gen, packet);
-            // Only on success: closing writes what the generator holds. The stream stays open (AUTO_CLOSE_TARGET
-            // is off); after a failure the generator is dropped, its buffers are garbage.
-            gen.close();
+            if (format == WireFormat.MSGPACK) {
+                MsgpackPacketWriter.write(packet, out);
+            } else {
+                JsonGenerator gen = JSON_FACTORY.createGenerator(out, JsonEncoding.UTF8);
+                writePacket(gen, packet);
+                // Only on success: closing writes what the generator holds. The stream stays open
+                // (AUTO_CLOSE_TARGET is off); after a failure the generator is dropped, its buffers are garbage.
+                gen.close();
+            }
         } catch (IllegalArgumentException e) {
-            // Jackson's MessagePack generator packs the whole tree when the envelope closes, and only then finds a
-            // number MessagePack cannot hold (a BigInteger beyond 64 bits, a BigDecimal no double represents).
-            throw new EncodingException(
-                    "packet: " + packet.source() + " (expected: values " + format + " can hold: " + e.getMessage()
-                            + ")",
-                    e);
+            throw cannotHold(packet, e);
         } catch (IOException e) {
-            throw new EncodingException("packet: " + packet.source() + " could not be written: " + e, e);
+            throw notWritten(packet, e);
         }
     }
 
     @Override
     public byte[] encode(Packet packet) {
+        if (format == WireFormat.MSGPACK) {
+            try {
+                return MsgpackPacketWriter.toByteArray(packet);
+            } catch (IllegalArgumentException e) {
+                throw cannotHold(packet, e);
+            } catch (IOException e) {
+                throw notWritten(packet, e);
+            }
+        }
         ByteArrayBuilder bytes = new ByteArrayBuilder();
         encode(packet, bytes);
         return bytes.toByteArray();
+    }
+
+    /**
+     * A number MessagePack cannot hold (a BigInteger beyond 64 bits, a BigDecimal no double represents): the packer
+     * finds it, and Jackson's MessagePack generator finds it only when it packs, after Jackson serialised the value.
+     */
+    private EncodingException cannotHold(Packet packet, IllegalArgumentException e) {
+        return new EncodingException(
+                "packet: " + packet.source() + " (expected: values " + format + " can hold: " + e.getMessage() + ")",
+                e);
+    }
+
+    private static EncodingException notWritten(Packet packet, IOException e) {
+        return new EncodingException("packet: " + packet.source() + " could not be written: " + e, e);
     }
 
     @Override
@@ -103,7 +122,7 @@ public final class JacksonPacketCodec implements PacketCodec {
             if (format == WireFormat.MSGPACK) {
                 return new MsgpackPacketReader(bytes, offset, length).read();
             }
-            try (JsonParser parser = factory.createParser(bytes, offset, length)) {
+            try (JsonParser parser = JSON_FACTORY.createParser(bytes, offset, length)) {
                 return new JsonPacketReader(parser).read();
             }
         } catch (IOException | MalformedPacketException | RuntimeException notAPacket) {
@@ -113,7 +132,7 @@ public final class JacksonPacketCodec implements PacketCodec {
         }
     }
 
-    private void writePacket(JsonGenerator gen, Packet packet) throws IOException {
+    private static void writePacket(JsonGenerator gen, Packet packet) throws IOException {
         gen.writeStartObject();
         gen.writeFieldName("source");
         gen.writeNumber(packet.source().code());
@@ -135,7 +154,7 @@ public final class JacksonPacketCodec implements PacketCodec {
         gen.writeEndObject();
     }
 
-    private void writeRpc(JsonGenerator gen, @Nullable RpcMessage rpc) throws IOException {
+    private static void writeRpc(JsonGenerator gen, @Nullable RpcMessage rpc) throws IOException {
         if (rpc instanceof RpcRequest request) {
             gen.writeStartObject();
             gen.writeStringField("type", "request");
@@ -175,7 +194,7 @@ public final class JacksonPacketCodec implements PacketCodec {
         }
     }
 
-    private void writeValue(JsonGenerator gen, String field, @Nullable Object value) throws IOException {
+    private static void writeValue(JsonGenerator gen, String field, @Nullable Object value) throws IOException {
         // The common payloads skip the mapper's per-call setup; they come out exactly as the mapper writes them.
         if (value == null) {
             gen.writeNull();
@@ -188,19 +207,19 @@ public final class JacksonPacketCodec implements PacketCodec {
         } else if (value instanceof Long l) {
             gen.writeNumber(l.longValue());
         } else if (value instanceof byte[] bytes) {
-            // MessagePack bin, or base64 in JSON: what the mapper's ByteArraySerializer writes, without creating a
-            // serializer provider per call (5 % of an echo server's samples).
+            // Base64: what the mapper's ByteArraySerializer writes, without creating a serializer provider per call.
             gen.writeBinary(bytes);
         } else {
             try {
-                mapper.writeValue(gen, value);
+                JSON_MAPPER.writeValue(gen, value);
             } catch (JacksonException e) {
                 throw cannotWrite(field, value, e);
             }
         }
     }
 
-    private static EncodingException cannotWrite(String field, Object value, Exception e) {
+    /** A payload value Jackson failed to write: where in the packet (with Jackson's path), its type, and why. */
+    static EncodingException cannotWrite(String field, Object value, Exception e) {
         Class<?> type = value.getClass();
         String where = field;
         String reason = e.getMessage();
