@@ -79,7 +79,22 @@ final class MsgpackPacketReader extends PacketReader {
             return END;
         }
         envelopeEntries--;
-        return readValue(2);
+        return key(2);
+    }
+
+    /** Reads a map key: a known name without building a string for it, anything else as a value. */
+    private @Nullable Object key(int depth) throws IOException, MalformedPacketException {
+        int at = offset + (int) unpacker.getTotalReadBytes();
+        int end = offset + length;
+        if (at < end && (input[at] & 0xE0) == 0xA0) { // a fixstr: 101xxxxx, its length in the low five bits
+            int size = input[at] & 0x1F;
+            String known = at + 1 + size <= end ? knownName(at + 1, size) : null;
+            if (known != null) {
+                unpacker.skipValue();
+                return known;
+            }
+        }
+        return readValue(depth);
     }
 
     @Override
@@ -129,7 +144,7 @@ final class MsgpackPacketReader extends PacketReader {
         int entries = mapHeader();
         Map<@Nullable Object, @Nullable Object> map = new LinkedHashMap<>(entries * 4 / 3 + 1);
         for (int i = 0; i < entries; i++) {
-            Object key = readValue(depth + 1);
+            Object key = key(depth + 1);
             map.put(key, readValue(depth + 1));
         }
         return map;
