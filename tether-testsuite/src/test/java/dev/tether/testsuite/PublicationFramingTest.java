@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Publications reach subscribers as prepared frames (header and payload made once per publication) unless the
- * session may compress or the message is over 64 KiB. Every length form of the frame header (7-bit, 16-bit and
+ * Publications reach subscribers as prepared frames (header and payload made once per publication), and a
+ * session's own sends get their header written in place in front of the encoding, unless the session may compress
+ * or the message is over 64 KiB. Every length form of the frame header (7-bit, 16-bit and
  * 64-bit lengths, and their edges at 125/126 and 65,535/65,536 bytes) arrives whole and valid, in both formats
  * and beside a permessage-deflate subscriber, checked by the test client's strict frame parser.
  */
@@ -68,6 +69,61 @@ class PublicationFramingTest {
             }
             for (String data : published) {
                 assertThat(server.server().publish(CHANNEL, data)).isEqualTo(3);
+            }
+
+            for (TestWebSocketClient client : List.of(json, msgpack, compressed)) {
+                WireFormat format = client == msgpack ? WireFormat.MSGPACK : WireFormat.JSON;
+                for (String data : published) {
+                    Message message = client.awaitMessage();
+                    Packet packet = TestWebSocketClient.decode(format, message.payload());
+                    assertThat(packet.source()).isEqualTo(PacketSource.CHANNEL);
+                    assertThat(packet.channel()).isEqualTo(CHANNEL);
+                    assertThat(packet.data()).isEqualTo(data);
+                }
+                assertThat(client.protocolViolations()).isEmpty();
+                assertThat(client.receivedFrames())
+                        .extracting(Frame::opcode)
+                        .containsOnly(client == msgpack ? Frame.BINARY : Frame.TEXT, Frame.CONTINUATION);
+            }
+            for (TestWebSocketClient client : List.of(json, msgpack)) {
+                assertThat(client.receivedFrames())
+                        .extracting(f -> f.payload().length)
+                        .contains(125, 126, 65_535, 65_536);
+            }
+        }
+    }
+
+    @Test
+    void everyHeaderLengthFormOfASessionSendArrivesWhole() throws Exception {
+        try (TestWebSocketClient json = TestWebSocketClient.connect(server.uri());
+                TestWebSocketClient msgpack = TestWebSocketClient.builder(server.uri())
+                        .subprotocols(WireFormat.SUBPROTOCOL)
+                        .connect();
+                TestWebSocketClient compressed = TestWebSocketClient.builder(server.uri())
+                        .perMessageDeflate()
+                        .connect()) {
+            List<Session> sessions = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                Session session = connected.poll(5, TimeUnit.SECONDS);
+                assertThat(session).as("session %d connected", i).isNotNull();
+                sessions.add(session);
+            }
+            assertThat(compressed.isCompressed()).isTrue();
+
+            List<String> published = new ArrayList<>();
+            // Data lengths whose encoded packets land on and around each edge, in each format.
+            for (WireFormat format : WireFormat.values()) {
+                int envelope = TestWebSocketClient.encode(format, Packet.channel(CHANNEL, "")).length;
+                for (int edge : new int[] {125, 126, 65_535, 65_536}) {
+                    for (int d = -3; d <= 3; d++) {
+                        published.add("x".repeat(edge - envelope + d));
+                    }
+                }
+            }
+            for (String data : published) {
+                for (Session session : sessions) {
+                    assertThat(session.send(Packet.channel(CHANNEL, data))).isTrue();
+                }
             }
 
             for (TestWebSocketClient client : List.of(json, msgpack, compressed)) {

@@ -79,6 +79,9 @@ final class DefaultSession implements Session {
     /** A close the application (or the server) asked for, queued behind the packets sent before it. */
     private record CloseRequest(int code, String reason) {}
 
+    /** A view of bytes other sessions share (a broadcast): written as it is, never framed in place. */
+    private record SharedBytes(ByteBuf bytes) {}
+
     /**
      * A publication for this session, with the slow-consumer policy of the subscription that matched; {@code framed}
      * when {@code bytes} is a whole {@link PreparedFrame} rather than a packet to put in a frame.
@@ -222,9 +225,13 @@ final class DefaultSession implements Session {
         return sendEncoded(encode(codec, Packet.wrap(data), channel.alloc()));
     }
 
-    /** Encodes {@code packet} into a new pooled buffer; the caller owns the buffer. */
+    /**
+     * Encodes {@code packet} into a new pooled buffer; the caller owns the buffer. The encoding starts after
+     * {@link PreparedFrame#MAX_HEADER_BYTES} free bytes, where a session can later put the frame header in place.
+     */
     static ByteBuf encode(PacketCodec codec, Packet packet, ByteBufAllocator alloc) {
         ByteBuf buf = alloc.buffer(256);
+        buf.writerIndex(PreparedFrame.MAX_HEADER_BYTES).readerIndex(PreparedFrame.MAX_HEADER_BYTES);
         try {
             codec.encode(packet, new ByteBufOutputStream(buf));
             return buf;
@@ -235,11 +242,47 @@ final class DefaultSession implements Session {
     }
 
     /**
-     * Queues an encoded packet, taking ownership of {@code buf} whatever the outcome.
+     * Queues a packet {@link #encode}d for this session alone, taking ownership of {@code buf} whatever the
+     * outcome; its frame header goes in front of it in place.
      *
      * @return whether it was queued
      */
     boolean sendEncoded(ByteBuf buf) {
+        if (!admit(buf)) {
+            return false;
+        }
+        if (loop.inEventLoop() && outbound.isEmpty() && closeStatus == null && channel.isActive()) {
+            // On the I/O thread with nothing queued ahead of it (a @NonBlocking handler answering): write it now
+            // and leave the flush to the drain, which still flushes once for the whole burst.
+            writeOwned(buf);
+            flushPending = true;
+            scheduleDrain();
+            return true;
+        }
+        outboundQueueBytes.addAndGet(buf.readableBytes());
+        outbound.add(buf);
+        scheduleDrain();
+        return true;
+    }
+
+    /**
+     * Queues a view of bytes other sessions share (a broadcast), taking ownership of the view whatever the
+     * outcome.
+     *
+     * @return whether it was queued
+     */
+    boolean sendShared(ByteBuf view) {
+        if (!admit(view)) {
+            return false;
+        }
+        outboundQueueBytes.addAndGet(view.readableBytes());
+        outbound.add(new SharedBytes(view));
+        scheduleDrain();
+        return true;
+    }
+
+    /** Whether {@code buf} may be queued: the session is open and has room; releases it if not. */
+    private boolean admit(ByteBuf buf) {
         int size = buf.readableBytes();
         if (state != SessionState.OPEN) {
             buf.release();
@@ -258,17 +301,6 @@ final class DefaultSession implements Session {
             }
             return false;
         }
-        if (loop.inEventLoop() && outbound.isEmpty() && closeStatus == null && channel.isActive()) {
-            // On the I/O thread with nothing queued ahead of it (a @NonBlocking handler answering): write it now
-            // and leave the flush to the drain, which still flushes once for the whole burst.
-            writeMessage(buf);
-            flushPending = true;
-            scheduleDrain();
-            return true;
-        }
-        outboundQueueBytes.addAndGet(size);
-        outbound.add(buf);
-        scheduleDrain();
         return true;
     }
 
@@ -297,7 +329,15 @@ final class DefaultSession implements Session {
                 if (closeStatus != null || !channel.isActive()) {
                     buf.release();
                 } else {
-                    writeMessage(buf);
+                    writeOwned(buf);
+                    wrote = true;
+                }
+            } else if (item instanceof SharedBytes shared) {
+                outboundQueueBytes.addAndGet(-shared.bytes().readableBytes());
+                if (closeStatus != null || !channel.isActive()) {
+                    shared.bytes().release();
+                } else {
+                    writeMessage(shared.bytes());
                     wrote = true;
                 }
             } else if (item instanceof ChannelMessage message) {
@@ -323,6 +363,23 @@ final class DefaultSession implements Session {
         if (dropLogged.get() && queuedBytes() < engine.config().writeBufferLowWaterMarkBytes()) {
             dropLogged.set(false);
         }
+    }
+
+    /**
+     * Writes a packet encoded for this session alone: as one frame whose header is put in the free bytes in front
+     * of it, when no extension may transform the frame and it needs no fragments; else as {@link #writeMessage}
+     * does. Takes ownership of {@code buf}.
+     */
+    private void writeOwned(ByteBuf buf) {
+        int length = buf.readableBytes();
+        if (mayCompress || length > FRAGMENT_BYTES || buf.readerIndex() < PreparedFrame.headerBytes(length)) {
+            writeMessage(buf);
+            return;
+        }
+        int start = buf.readerIndex() - PreparedFrame.headerBytes(length);
+        PreparedFrame.setHeader(buf, start, length, textFrames);
+        buf.readerIndex(start);
+        channel.write(buf, channel.voidPromise()); // passes Netty's frame encoder untouched
     }
 
     /** Writes a publication. Takes ownership of its bytes. */

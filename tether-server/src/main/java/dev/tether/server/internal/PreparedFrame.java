@@ -8,6 +8,9 @@ import io.netty.buffer.ByteBufAllocator;
  * every subscriber as it is (gorilla/websocket's {@code PreparedMessage} does the same): a fan-out to 10,000
  * sessions then makes no frame object, no header buffer and one outbound-buffer entry per session instead of two.
  *
+ * <p>A packet a session sends alone gets the same header written in place, in free bytes its encoding left in front
+ * of it ({@link DefaultSession#encode}).
+ *
  * <p>The header is the one RFC 6455 §5.2 prescribes for a server: FIN set, no RSV bits, the opcode, no mask, and
  * the payload length in the shortest of its three forms. Only sessions without an extension take prepared frames
  * (permessage-deflate must compress per connection), and only whole messages up to
@@ -18,6 +21,9 @@ final class PreparedFrame {
     private static final int OPCODE_TEXT = 0x1;
     private static final int OPCODE_BINARY = 0x2;
 
+    /** The longest header a server frame has: 2 bytes and a 64-bit length. */
+    static final int MAX_HEADER_BYTES = 10;
+
     private PreparedFrame() {}
 
     /** A new buffer holding the frame of {@code payload}'s readable bytes; the caller owns it. */
@@ -27,16 +33,28 @@ final class PreparedFrame {
             throw new IllegalArgumentException(
                     "payload: " + length + " bytes (expected: at most " + DefaultSession.FRAGMENT_BYTES + ")");
         }
-        ByteBuf frame = alloc.buffer(length + 4);
-        frame.writeByte(FIN | (text ? OPCODE_TEXT : OPCODE_BINARY));
-        if (length < 126) {
-            frame.writeByte(length);
-        } else if (length <= 0xFFFF) {
-            frame.writeByte(126).writeShort(length);
-        } else {
-            frame.writeByte(127).writeLong(length);
-        }
+        int header = headerBytes(length);
+        ByteBuf frame = alloc.buffer(header + length);
+        setHeader(frame, 0, length, text);
+        frame.writerIndex(header);
         frame.writeBytes(payload, payload.readerIndex(), length);
         return frame;
+    }
+
+    /** The size of the header of a frame with {@code length} payload bytes. */
+    static int headerBytes(int length) {
+        return length < 126 ? 2 : length <= 0xFFFF ? 4 : MAX_HEADER_BYTES;
+    }
+
+    /** Writes the header of a final data frame of {@code length} payload bytes at {@code index} of {@code buf}. */
+    static void setHeader(ByteBuf buf, int index, int length, boolean text) {
+        buf.setByte(index, FIN | (text ? OPCODE_TEXT : OPCODE_BINARY));
+        if (length < 126) {
+            buf.setByte(index + 1, length);
+        } else if (length <= 0xFFFF) {
+            buf.setByte(index + 1, 126).setShort(index + 2, length);
+        } else {
+            buf.setByte(index + 1, 127).setLong(index + 2, length);
+        }
     }
 }

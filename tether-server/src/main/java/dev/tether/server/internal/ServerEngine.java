@@ -462,7 +462,7 @@ public final class ServerEngine {
                     bytes = DefaultSession.encode(session.codec(), packet, ByteBufAllocator.DEFAULT);
                     encoded[format] = bytes;
                 }
-                if (session.sendEncoded(bytes.retainedDuplicate())) {
+                if (session.sendShared(bytes.retainedDuplicate())) {
                     queued++;
                 }
             }
