@@ -93,9 +93,9 @@ public final class RpcOptions {
     }
 
     /**
-     * Declares that the function never blocks, like {@link NonBlocking}: when it returns a
-     * {@link java.util.concurrent.CompletionStage} or a {@link java.util.concurrent.Flow.Publisher} it may be called
-     * on the session's I/O thread.
+     * Declares that the function never blocks, like {@link NonBlocking} on a method: it is called where the call's
+     * checks ran (the session's I/O thread for a {@code @NonBlocking} handler) instead of on a worker thread,
+     * whatever it returns.
      */
     public RpcOptions nonBlocking() {
         return new RpcOptions(name, requiresName, requires, fixedWindow, tokenBucket, streaming, true);

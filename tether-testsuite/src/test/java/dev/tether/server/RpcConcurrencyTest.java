@@ -117,6 +117,19 @@ class RpcConcurrencyTest {
             thread = Thread.currentThread().getName();
             return CompletableFuture.completedFuture("here");
         }
+
+        /** A plain method: the class's annotation does not cover it. */
+        @Rpc
+        public String plain() {
+            return Thread.currentThread().getName();
+        }
+
+        /** A plain method that declares itself non-blocking. */
+        @Rpc
+        @NonBlocking
+        public String declared() {
+            return Thread.currentThread().getName();
+        }
     }
 
     @Test
@@ -131,6 +144,20 @@ class RpcConcurrencyTest {
                 WsClient client = WsClient.json(onLoop)) {
             assertThat(client.callAndWait("where").response()).isEqualTo("here");
             assertThat(loop.thread).startsWith("tether-io-");
+        }
+    }
+
+    @Test
+    void aPlainMethodRunsOnTheIoThreadOnlyWhenItIsItselfNonBlocking() throws Exception {
+        try (TetherServer onLoop = TetherServer.builder()
+                        .host("127.0.0.1")
+                        .port(0)
+                        .handler(new LoopHandler())
+                        .build()
+                        .start();
+                WsClient client = WsClient.json(onLoop)) {
+            assertThat((String) client.callAndWait("declared").response()).startsWith("tether-io-");
+            assertThat((String) client.callAndWait("plain").response()).doesNotStartWith("tether-io-");
         }
     }
 

@@ -119,11 +119,14 @@ final class RpcEndpoint {
         }
         Class<?> returns = method.getReturnType();
         boolean streaming = isStreamType(returns);
-        boolean nonBlocking = method.isAnnotationPresent(NonBlocking.class)
-                || method.getDeclaringClass().isAnnotationPresent(NonBlocking.class)
+        // @NonBlocking on the method promises that this method never blocks, whatever it returns; on the class it
+        // covers the handler's callbacks, and of its methods only those whose work goes on after they return.
+        boolean classNonBlocking = method.getDeclaringClass().isAnnotationPresent(NonBlocking.class)
                 || (target != null && target.getClass().isAnnotationPresent(NonBlocking.class));
-        boolean inline = nonBlocking
-                && (CompletionStage.class.isAssignableFrom(returns) || Flow.Publisher.class.isAssignableFrom(returns));
+        boolean inline = method.isAnnotationPresent(NonBlocking.class)
+                || (classNonBlocking
+                        && (CompletionStage.class.isAssignableFrom(returns)
+                                || Flow.Publisher.class.isAssignableFrom(returns)));
         ArgumentBinder binder = ArgumentBinder.of(method, name);
         if (!method.trySetAccessible()) {
             throw new IllegalArgumentException(where + " cannot be accessed (expected: a public method of a public"
