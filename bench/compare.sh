@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every `tether bench` scenario in one go: `echo` against three echo servers in turn — raw Netty (no
 # framework, the upper bound), Tether, and node's `ws` — then, against Tether, `rpc` closed-loop (its maximum) and
-# at half that rate (open-loop, latency from the schedule), `fanout` from one publisher to each count in
+# at half that rate (open-loop, latency from the schedule), for a method on the I/O thread and one on a worker, `fanout` from one publisher to each count in
 # SUBSCRIBERS, and `connections` (IDLE idle connections and the server's memory per connection). It writes one
 # JSON file per run to bench/results/, rewrites the tables between the compare markers in docs/benchmarks.md and
 # redraws the charts in docs/img.
@@ -118,9 +118,13 @@ for ROUND in $(seq "$ROUNDS"); do
 
   start_server tether $((BASE_PORT + 1)) java $JAVA_OPTS -cp "$JAR" dev.tether.bench.load.EchoServers tether $((BASE_PORT + 1)) 1
   bench echo-tether $((BASE_PORT + 1)) echo
-  bench rpc-add-tether $((BASE_PORT + 1)) rpc --method add
-  # Half the maximum just measured, on a schedule: the latency a service sees when it is not saturated.
-  bench rpc-add-half-tether $((BASE_PORT + 1)) rpc --method add --rate "$(half_rate_of "$RESULTS/rpc-add-tether-r$ROUND.json")"
+  # add and echo are @NonBlocking (they answer on the I/O thread); addOnWorker is the same add as a plain method.
+  # Each maximum is followed by half of it on a schedule: the latency a service sees when it is not saturated.
+  for method in add addOnWorker; do
+    bench "rpc-$method-tether" $((BASE_PORT + 1)) rpc --method "$method"
+    bench "rpc-$method-half-tether" $((BASE_PORT + 1)) rpc --method "$method" \
+      --rate "$(half_rate_of "$RESULTS/rpc-$method-tether-r$ROUND.json")"
+  done
   bench rpc-echo-tether $((BASE_PORT + 1)) rpc --method echo
   for subscribers in $SUBSCRIBERS; do
     CONNECTIONS=$subscribers DEPTH=$FANOUT_DEPTH bench "fanout-$subscribers-tether" $((BASE_PORT + 1)) fanout

@@ -17,9 +17,11 @@ ROWS = [
     ("echo-raw-netty", "raw Netty echo (upper bound)", "echo"),
     ("echo-tether", "Tether, `@NonBlocking` packet echo", "echo"),
     ("echo-node-ws", "node `ws` 8", "echo"),
-    ("rpc-add-tether", "Tether, `add(a, b)`, closed loop (its maximum)", "rpc"),
-    ("rpc-add-half-tether", "Tether, `add(a, b)` at RATE calls/s, half that maximum (open loop)", "rpc"),
-    ("rpc-echo-tether", "Tether, `echo(payload)`, closed loop", "rpc"),
+    ("rpc-add-tether", "Tether, `@NonBlocking add(a, b)`, closed loop (its maximum)", "rpc"),
+    ("rpc-add-half-tether", "Tether, `@NonBlocking add(a, b)` at RATE calls/s, half that maximum (open loop)", "rpc"),
+    ("rpc-addOnWorker-tether", "Tether, `add(a, b)` on a worker thread, closed loop (its maximum)", "rpc"),
+    ("rpc-addOnWorker-half-tether", "Tether, `add(a, b)` on a worker at RATE calls/s, half that maximum (open loop)", "rpc"),
+    ("rpc-echo-tether", "Tether, `@NonBlocking echo(payload)`, closed loop", "rpc"),
 ]
 
 

@@ -96,7 +96,8 @@ final class BenchCommand implements Callable<Integer> {
             names = "--method",
             paramLabel = "NAME",
             defaultValue = "echo",
-            description = "rpc only: echo or add (default: ${DEFAULT-VALUE}).")
+            description = "rpc only: echo, add (both on the server's I/O thread) or addOnWorker (add on a worker"
+                    + " thread) (default: ${DEFAULT-VALUE}).")
     String method = "echo";
 
     @Option(

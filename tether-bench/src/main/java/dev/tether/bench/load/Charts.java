@@ -38,6 +38,8 @@ public final class Charts {
         cases.put("echo-node-ws", "node ws echo");
         cases.put("rpc-add-tether", "Tether rpc add");
         cases.put("rpc-add-half-tether", "Tether rpc add, half rate");
+        cases.put("rpc-addOnWorker-tether", "Tether rpc add (worker)");
+        cases.put("rpc-addOnWorker-half-tether", "Tether rpc add (worker), half rate");
         cases.put("rpc-echo-tether", "Tether rpc echo");
         cases.put("fanout-1000-tether", "Tether fan-out 1k");
         cases.put("fanout-10000-tether", "Tether fan-out 10k");

@@ -14,8 +14,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The Tether side of the echo benchmark: every packet that is not RPC comes back as a {@code CUSTOM} packet with
  * the same data, sent from the session's I/O thread ({@link NonBlocking}), which is the work a raw echo server
- * does plus Tether's decode, dispatch and encode. {@code echo(value)} and {@code add(a, b)} serve {@code tether
- * bench rpc} the way the demo server does; {@code publish(channel, data)} publishes for {@code tether bench fanout},
+ * does plus Tether's decode, dispatch and encode. {@code echo(value)}, {@code add(a, b)} and
+ * {@code addOnWorker(a, b)} serve {@code tether bench rpc}; {@code publish(channel, data)} publishes for
+ * {@code tether bench fanout},
  * whose subscribers use the built-in {@code subscribe} method ({@code clientSubscriptions}).
  */
 @NonBlocking
@@ -34,13 +35,23 @@ public final class EchoHandler implements TetherHandler {
         }
     }
 
+    /** Declared {@link NonBlocking} itself, so it answers on the session's I/O thread. */
     @Rpc
+    @NonBlocking
     public @Nullable Object echo(@Nullable Object value) {
         return value;
     }
 
+    /** Declared {@link NonBlocking} itself, so it answers on the session's I/O thread. */
     @Rpc
+    @NonBlocking
     public long add(long a, long b) {
+        return a + b;
+    }
+
+    /** {@link #add} as a plain method, which runs on a worker thread: the hop there and back is what it measures. */
+    @Rpc
+    public long addOnWorker(long a, long b) {
         return a + b;
     }
 

@@ -1,7 +1,9 @@
 package dev.tether.bench.load;
 
+import dev.tether.server.HttpResponse;
 import dev.tether.server.TetherServer;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -30,6 +32,15 @@ public final class EchoServers {
                 .handler(handler)
                 .clientSubscriptions((session, name) -> true)
                 .idleTimeout(Duration.ZERO)
+                // For `tether bench connections`: the heap right after a full collection, so that memory per
+                // connection is what the connections keep, not garbage. A bench server only: it stops the world.
+                .httpEndpoint("/bench/gc", request -> {
+                    System.gc();
+                    Runtime runtime = Runtime.getRuntime();
+                    long used = runtime.totalMemory() - runtime.freeMemory();
+                    return CompletableFuture.completedFuture(
+                            HttpResponse.json(200, "{\"heapUsedBytes\":" + used + "}"));
+                })
                 .build();
         handler.serveOn(server);
         return server;

@@ -134,6 +134,8 @@ public final class LoadGenerator {
                 }
             }
             long baseHeap = health.minHeap();
+            // Exact when the server offers it (the bench server does): its heap after a full collection.
+            long baseLive = idle && hasHealth ? health.heapAfterGc() : -1;
             long baseDirect = health.direct();
             long connectStart = System.nanoTime();
             connect(group, epoll);
@@ -174,10 +176,13 @@ public final class LoadGenerator {
             double generatorWait = RunQueue.fraction(
                     waitStart, RunQueue.waitNanos(ProcessHandle.current().pid()), seconds);
             int open = connections.size();
+            long heldLive = baseLive >= 0 ? health.heapAfterGc() : -1; // while the connections are still held
             drain();
             LoadReport.Idle idleReport = null;
             if (idle) {
-                long heapPer = baseHeap < 0 || held.minHeap() < 0 ? -1 : (held.minHeap() - baseHeap) / open;
+                long heapPer = heldLive >= 0
+                        ? (heldLive - baseLive) / open
+                        : baseHeap < 0 || held.minHeap() < 0 ? -1 : (held.minHeap() - baseHeap) / open;
                 long directPer = baseDirect < 0 || held.direct() < 0 ? -1 : (held.direct() - baseDirect) / open;
                 idleReport = new LoadReport.Idle(open, connectSeconds, heapPer, directPer);
             }
@@ -376,9 +381,9 @@ public final class LoadGenerator {
             } else {
                 messages = new byte[options.depth()][];
                 for (int slot = 0; slot < messages.length; slot++) {
-                    RpcRequest request = options.method().equals("add")
-                            ? RpcRequest.of("add", Integer.toString(slot), index, slot)
-                            : RpcRequest.of("echo", Integer.toString(slot), (Object) payload);
+                    RpcRequest request = options.method().equals("echo")
+                            ? RpcRequest.of("echo", Integer.toString(slot), (Object) payload)
+                            : RpcRequest.of(options.method(), Integer.toString(slot), index, slot);
                     messages[slot] = codec.encode(Packet.rpc(request));
                 }
             }

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * One run of the load generator: where, what, how much and for how long.
@@ -14,7 +15,7 @@ import java.time.Duration;
  * @param depth how many messages each connection keeps in flight (the pipeline depth)
  * @param duration how long the measurement runs, after the warm-up
  * @param warmup how long the load runs before counting starts
- * @param method the RPC method for {@link Scenario#RPC}: {@code echo} or {@code add}
+ * @param method the RPC method for {@link Scenario#RPC}: one of {@link #METHODS}
  * @param ioThreads the generator's Netty threads
  * @param serverPid the server's process id, whose CPU use the report shows; {@code 0} when unknown
  * @param rate messages per second in all (FANOUT: publications), sent on a fixed schedule with latency measured
@@ -37,6 +38,12 @@ public record LoadOptions(
     /** The channel {@link Scenario#FANOUT} publishes to. */
     public static final String FANOUT_CHANNEL = "bench.fanout";
 
+    /**
+     * The RPC methods of the bench server ({@link EchoHandler}): {@code echo(payload)} and {@code add(a, b)} never
+     * block and run on the I/O thread; {@code addOnWorker(a, b)} is {@code add} as a plain method, on a worker.
+     */
+    public static final List<String> METHODS = List.of("echo", "add", "addOnWorker");
+
     /** The longest run the generator accepts: every run stops by itself. */
     public static final Duration MAX_DURATION = Duration.ofHours(1);
 
@@ -55,8 +62,8 @@ public record LoadOptions(
         if (warmup.isNegative() || warmup.compareTo(MAX_DURATION) > 0) {
             throw new IllegalArgumentException("warmup: " + warmup + " (expected: >= 0 and <= 1 hour)");
         }
-        if (!method.equals("echo") && !method.equals("add")) {
-            throw new IllegalArgumentException("method: " + method + " (expected: echo or add)");
+        if (!METHODS.contains(method)) {
+            throw new IllegalArgumentException("method: " + method + " (expected: one of " + METHODS + ")");
         }
         String scheme = url.getScheme();
         if (!"ws".equals(scheme)) {
