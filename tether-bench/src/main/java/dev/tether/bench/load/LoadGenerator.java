@@ -31,6 +31,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.Inet4Address;
@@ -40,8 +41,10 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -71,6 +74,8 @@ public final class LoadGenerator {
     private static final long CONNECT_TIMEOUT_MILLIS = 60_000;
     private static final long DRAIN_MILLIS = 2_000;
     private static final int MAX_FRAME_BYTES = 64 * 1024 * 1024;
+    /** How often a pacer sends the messages due with {@code --rate}. */
+    private static final long PACING_NANOS = 100_000;
 
     /** The phases a run goes through; connections read the current one on every message. */
     private static final int WARMUP = 0;
@@ -208,6 +213,9 @@ public final class LoadGenerator {
             for (Connection c : connections) {
                 c.start();
             }
+            if (options.rate() > 0) {
+                startPacers();
+            }
             return;
         }
         Connection pub = connections.get(connections.size() - 1);
@@ -226,6 +234,32 @@ public final class LoadGenerator {
         }
         publisher = pub;
         pub.start();
+    }
+
+    /**
+     * With a rate: one pacer per event loop, every {@value #PACING_NANOS} ns, sends what each of its connections
+     * has due. One timer per loop rather than per connection or per message keeps the generator's own cost down;
+     * the price is that a message goes out up to one tick after its time, which its latency includes (latency runs
+     * from the scheduled time).
+     */
+    private void startPacers() {
+        Map<EventExecutor, List<Connection>> byLoop = new IdentityHashMap<>();
+        for (Connection c : connections) {
+            ChannelHandlerContext ctx = c.ctx;
+            if (ctx != null) {
+                byLoop.computeIfAbsent(ctx.executor(), loop -> new ArrayList<>())
+                        .add(c);
+            }
+        }
+        byLoop.forEach((loop, those) -> loop.scheduleAtFixedRate(
+                () -> {
+                    for (Connection c : those) {
+                        c.pacedNow();
+                    }
+                },
+                PACING_NANOS,
+                PACING_NANOS,
+                TimeUnit.NANOSECONDS));
     }
 
     /** How many connections {@link #connect} opens: FANOUT adds its publisher to the subscribers. */
@@ -345,6 +379,7 @@ public final class LoadGenerator {
         private long scheduleStart;
 
         private long issued;
+
         private boolean isSubscribed;
         private long published;
         private long publishStart;
@@ -429,7 +464,6 @@ public final class LoadGenerator {
             c.executor().execute(() -> {
                 if (options.scenario() != Scenario.FANOUT && options.rate() > 0) {
                     scheduleStart = System.nanoTime();
-                    c.executor().scheduleAtFixedRate(() -> paced(c), 1, 1, TimeUnit.MILLISECONDS);
                     paced(c);
                 } else if (options.scenario() != Scenario.FANOUT) {
                     for (int slot = 0; slot < options.depth(); slot++) {
@@ -484,9 +518,18 @@ public final class LoadGenerator {
             }
         }
 
+        /** {@link #paced} from its pacer, on the connection's event loop. */
+        void pacedNow() {
+            ChannelHandlerContext c = ctx;
+            if (c != null && scheduleStart != 0) {
+                paced(c);
+            }
+        }
+
         /**
          * With a rate: sends every message the schedule has due, while fewer than {@code depth} are in flight. A
-         * message's send time is the time the schedule meant, so a wait for room counts in its latency.
+         * message's send time is the time the schedule meant, so a wait for room or for the pacer's next tick
+         * counts in its latency.
          */
         void paced(ChannelHandlerContext c) {
             double interval = 1e9 * options.connections() / options.rate();
