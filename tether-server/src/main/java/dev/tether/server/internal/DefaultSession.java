@@ -79,8 +79,11 @@ final class DefaultSession implements Session {
     /** A close the application (or the server) asked for, queued behind the packets sent before it. */
     private record CloseRequest(int code, String reason) {}
 
-    /** A view of bytes other sessions share (a broadcast): written as it is, never framed in place. */
-    private record SharedBytes(ByteBuf bytes) {}
+    /**
+     * A view of bytes other sessions share (a broadcast), never framed in place: a whole {@link PreparedFrame} when
+     * {@code framed}, else a packet to put in a frame.
+     */
+    private record SharedBytes(ByteBuf bytes, boolean framed) {}
 
     /**
      * A publication for this session, with the slow-consumer policy of the subscription that matched; {@code framed}
@@ -96,6 +99,7 @@ final class DefaultSession implements Session {
     private final PacketCodec codec;
     private final boolean textFrames;
     private volatile boolean mayCompress;
+    private volatile boolean handshakeDone;
     private final InetSocketAddress remoteAddress;
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
 
@@ -203,7 +207,7 @@ final class DefaultSession implements Session {
      * transform its frames. Set before the handshake completes, read by publishers afterwards.
      */
     boolean takesPreparedFrames() {
-        return !mayCompress;
+        return !mayCompress && handshakeDone;
     }
 
     /** Records that permessage-deflate was offered and enabled, so it may be in use; before the handshake. */
@@ -267,16 +271,16 @@ final class DefaultSession implements Session {
 
     /**
      * Queues a view of bytes other sessions share (a broadcast), taking ownership of the view whatever the
-     * outcome.
+     * outcome; {@code framed} when it is a whole {@link PreparedFrame}.
      *
      * @return whether it was queued
      */
-    boolean sendShared(ByteBuf view) {
+    boolean sendShared(ByteBuf view, boolean framed) {
         if (!admit(view)) {
             return false;
         }
         outboundQueueBytes.addAndGet(view.readableBytes());
-        outbound.add(new SharedBytes(view));
+        outbound.add(new SharedBytes(view, framed));
         scheduleDrain();
         return true;
     }
@@ -306,14 +310,15 @@ final class DefaultSession implements Session {
 
     private void scheduleDrain() {
         if (drainScheduled.compareAndSet(false, true)) {
-            try {
-                drainer.schedule(this);
-            } catch (java.util.concurrent.RejectedExecutionException loopGone) {
-                // The server is past shutdown: nothing can be written any more, so free what waits.
-                synchronized (outbound) {
-                    releaseOutbound();
-                }
-            }
+            drainer.schedule(this); // frees the queue instead when the loop has shut down
+        }
+    }
+
+    /** The server is past shutdown and the loop takes no more tasks: nothing can be written, so free what waits. */
+    void loopGone() {
+        drainScheduled.set(false); // a later send tries again, and frees its packet the same way
+        synchronized (outbound) {
+            releaseOutbound();
         }
     }
 
@@ -336,6 +341,9 @@ final class DefaultSession implements Session {
                 outboundQueueBytes.addAndGet(-shared.bytes().readableBytes());
                 if (closeStatus != null || !channel.isActive()) {
                     shared.bytes().release();
+                } else if (shared.framed()) {
+                    channel.write(shared.bytes(), channel.voidPromise()); // passes Netty's frame encoder untouched
+                    wrote = true;
                 } else {
                     writeMessage(shared.bytes());
                     wrote = true;
@@ -372,7 +380,9 @@ final class DefaultSession implements Session {
      */
     private void writeOwned(ByteBuf buf) {
         int length = buf.readableBytes();
-        if (mayCompress || length > FRAGMENT_BYTES || buf.readerIndex() < PreparedFrame.headerBytes(length)) {
+        if (!takesPreparedFrames()
+                || length > FRAGMENT_BYTES
+                || buf.readerIndex() < PreparedFrame.headerBytes(length)) {
             writeMessage(buf);
             return;
         }
@@ -423,14 +433,26 @@ final class DefaultSession implements Session {
     private void releaseOutbound() {
         Object item;
         while ((item = outbound.poll()) != null) {
-            if (item instanceof ByteBuf buf) {
-                outboundQueueBytes.addAndGet(-buf.readableBytes());
-                buf.release();
-            } else if (item instanceof ChannelMessage message) {
-                outboundQueueBytes.addAndGet(-message.bytes().readableBytes());
-                message.bytes().release();
+            ByteBuf bytes = bytesOf(item);
+            if (bytes != null) {
+                outboundQueueBytes.addAndGet(-bytes.readableBytes());
+                bytes.release();
             }
         }
+    }
+
+    /** The buffer an outbound queue item holds, or {@code null} for a close request. */
+    private static @Nullable ByteBuf bytesOf(Object item) {
+        if (item instanceof ByteBuf buf) {
+            return buf;
+        }
+        if (item instanceof SharedBytes shared) {
+            return shared.bytes();
+        }
+        if (item instanceof ChannelMessage message) {
+            return message.bytes();
+        }
+        return null;
     }
 
     /** Releases every held channel message. Event loop only. */
@@ -832,6 +854,7 @@ final class DefaultSession implements Session {
 
     /** The handshake completed and the session is registered. Event loop only. */
     void opened() {
+        handshakeDone = true; // Netty's HTTP encoder is gone from the pipeline: raw frames may pass from now on
         if (handler != null) {
             runCallback(() -> handler.onConnect(this), false);
         }

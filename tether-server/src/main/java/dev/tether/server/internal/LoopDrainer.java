@@ -3,7 +3,10 @@ package dev.tether.server.internal;
 import io.netty.channel.EventLoop;
 import io.netty.util.internal.PlatformDependent;
 import java.util.Queue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the outbound drains of the sessions of one event loop, so that a burst of sends to many sessions (a publish
@@ -15,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * again if more wait.
  */
 final class LoopDrainer implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(LoopDrainer.class);
     private static final int MAX_DRAINS_PER_RUN = 4096;
 
     private final EventLoop loop;
@@ -26,18 +30,23 @@ final class LoopDrainer implements Runnable {
     }
 
     /**
-     * Queues {@code session}'s drain; from any thread.
-     *
-     * @throws java.util.concurrent.RejectedExecutionException if the loop has shut down
+     * Queues {@code session}'s drain; from any thread. When the loop has shut down and takes no more tasks, the
+     * waiting sessions' queues are freed instead, since nothing can be written any more.
      */
     void schedule(DefaultSession session) {
         pending.add(session);
         if (scheduled.compareAndSet(false, true)) {
-            try {
-                loop.execute(this);
-            } catch (RuntimeException loopGone) {
-                scheduled.set(false);
-                throw loopGone;
+            execute();
+        }
+    }
+
+    private void execute() {
+        try {
+            loop.execute(this);
+        } catch (RejectedExecutionException loopGone) {
+            scheduled.set(false);
+            for (DefaultSession waiting; (waiting = pending.poll()) != null; ) {
+                waiting.loopGone();
             }
         }
     }
@@ -50,10 +59,16 @@ final class LoopDrainer implements Runnable {
             if (session == null) {
                 return;
             }
-            session.drain();
+            try {
+                session.drain();
+            } catch (RuntimeException | Error e) {
+                // A drain runs application code (a stream's publisher asked for more); the sessions behind it must
+                // still be drained.
+                log.warn("Session {}: draining its outbound queue failed", session.id(), e);
+            }
         }
         if (!pending.isEmpty() && scheduled.compareAndSet(false, true)) {
-            loop.execute(this);
+            execute();
         }
     }
 }

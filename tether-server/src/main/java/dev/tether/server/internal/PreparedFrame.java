@@ -4,7 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
 /**
- * A whole server-to-client data frame, header and payload in one buffer, made once per publication and written to
+ * A whole server-to-client data frame, header and payload in one buffer, made once per publication or broadcast and
+ * written to
  * every subscriber as it is (gorilla/websocket's {@code PreparedMessage} does the same): a fan-out to 10,000
  * sessions then makes no frame object, no header buffer and one outbound-buffer entry per session instead of two.
  *

@@ -449,7 +449,9 @@ public final class ServerEngine {
     public int broadcast(
             @Nullable Object data, Collection<? extends Session> exclude, Predicate<? super Session> filter) {
         Packet packet = data instanceof Packet p ? p : Packet.broadcast(data);
-        ByteBuf[] encoded = new ByteBuf[2]; // [MessagePack, JSON]: each encoded at most once
+        // [MessagePack, JSON], each encoded at most once, and the same as whole frames for sessions that take them.
+        ByteBuf[] encoded = new ByteBuf[2];
+        ByteBuf[] frames = new ByteBuf[2];
         int queued = 0;
         try {
             for (DefaultSession session : sessions.values()) {
@@ -462,7 +464,18 @@ public final class ServerEngine {
                     bytes = DefaultSession.encode(session.codec(), packet, ByteBufAllocator.DEFAULT);
                     encoded[format] = bytes;
                 }
-                if (session.sendShared(bytes.retainedDuplicate())) {
+                ByteBuf frame = null;
+                if (session.takesPreparedFrames() && bytes.readableBytes() <= DefaultSession.FRAGMENT_BYTES) {
+                    frame = frames[format];
+                    if (frame == null) {
+                        frame = PreparedFrame.of(bytes, session.textFrames(), ByteBufAllocator.DEFAULT);
+                        frames[format] = frame;
+                    }
+                }
+                boolean sent = frame != null
+                        ? session.sendShared(frame.retainedDuplicate(), true)
+                        : session.sendShared(bytes.retainedDuplicate(), false);
+                if (sent) {
                     queued++;
                 }
             }
@@ -470,6 +483,11 @@ public final class ServerEngine {
             for (ByteBuf bytes : encoded) {
                 if (bytes != null) {
                     bytes.release();
+                }
+            }
+            for (ByteBuf frame : frames) {
+                if (frame != null) {
+                    frame.release();
                 }
             }
         }
