@@ -61,7 +61,7 @@ import org.jspecify.annotations.Nullable;
  * connection keeps its send times in a ring; RPC calls carry their slot in {@code call_id}.
  *
  * <p>With a rate ({@code echo} and {@code rpc}) the load is open-loop: each connection sends on a fixed schedule
- * of {@code rate / connections} messages a second, checked every millisecond, and a message's latency runs from
+ * of {@code rate / connections} messages a second, sent by a pacer every 100 µs, and a message's latency runs from
  * the time the schedule meant to send it. A server that stalls therefore shows its stall in the latency of every
  * message that should have gone meanwhile, instead of silently slowing the generator down (coordinated omission).
  * {@code depth} still caps the messages in flight per connection; a message due while the cap is reached waits,
@@ -254,7 +254,12 @@ public final class LoadGenerator {
         byLoop.forEach((loop, those) -> loop.scheduleAtFixedRate(
                 () -> {
                     for (Connection c : those) {
-                        c.pacedNow();
+                        try {
+                            c.pacedNow();
+                        } catch (RuntimeException e) {
+                            // One connection's failure must not cancel the pacer of the others on its loop.
+                            c.fail(e);
+                        }
                     }
                 },
                 PACING_NANOS,
@@ -518,10 +523,10 @@ public final class LoadGenerator {
             }
         }
 
-        /** {@link #paced} from its pacer, on the connection's event loop. */
+        /** {@link #paced} from its pacer, on the connection's event loop; nothing once the connection closed. */
         void pacedNow() {
             ChannelHandlerContext c = ctx;
-            if (c != null && scheduleStart != 0) {
+            if (c != null && scheduleStart != 0 && open && !closing) {
                 paced(c);
             }
         }
@@ -532,7 +537,7 @@ public final class LoadGenerator {
          * counts in its latency.
          */
         void paced(ChannelHandlerContext c) {
-            double interval = 1e9 * options.connections() / options.rate();
+            double interval = 1e9 * connections.size() / options.rate(); // the rate is shared by those that opened
             boolean wrote = false;
             while (phase != DRAIN && inFlight < options.depth()) {
                 long intended = scheduleStart + (long) (issued * interval);
