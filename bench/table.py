@@ -112,8 +112,8 @@ def main():
             f" | {idle['errors']} |",
             "",
             f"The connections row is the median of {count} runs by connect rate"
-            " (`tether bench connections`, held 5 s after 1 s); memory is the growth of the server's `/health`"
-            " figures over the connections held.",
+            " (`tether bench connections`, held 5 s after 1 s); heap is the growth of the server's heap after a"
+            " full collection (`/bench/gc`) over the connections held, direct memory the growth of Netty's.",
         ]
     cpu, java, node, load = machine()
     any_run = next(iter(runs.values()), None)
