@@ -70,7 +70,7 @@ public final class JacksonPacketCodec implements PacketCodec {
                 MsgpackPacketWriter.write(packet, out);
             } else {
                 JsonGenerator gen = JSON_FACTORY.createGenerator(out, JsonEncoding.UTF8);
-                writePacket(gen, packet);
+                writePacket(gen, packet, JSON_MAPPER);
                 // Only on success: closing writes what the generator holds. The stream stays open
                 // (AUTO_CLOSE_TARGET is off); after a failure the generator is dropped, its buffers are garbage.
                 gen.close();
@@ -132,14 +132,19 @@ public final class JacksonPacketCodec implements PacketCodec {
         }
     }
 
-    private static void writePacket(JsonGenerator gen, Packet packet) throws IOException {
+    /**
+     * Writes the envelope with any Jackson generator, handing payload values to {@code mapper}: the JSON encoding,
+     * and with a MessagePack generator and mapper the encoding MessagePack had before {@link MsgpackPacketWriter}
+     * (which the tests compare it with).
+     */
+    static void writePacket(JsonGenerator gen, Packet packet, ObjectMapper mapper) throws IOException {
         gen.writeStartObject();
         gen.writeFieldName("source");
         gen.writeNumber(packet.source().code());
         gen.writeFieldName("data");
-        writeValue(gen, "data", packet.data());
+        writeValue(gen, "data", packet.data(), mapper);
         gen.writeFieldName("rpc");
-        writeRpc(gen, packet.rpc());
+        writeRpc(gen, packet.rpc(), mapper);
         gen.writeFieldName("channel");
         writeString(gen, packet.channel());
         gen.writeFieldName("timestamp");
@@ -154,15 +159,15 @@ public final class JacksonPacketCodec implements PacketCodec {
         gen.writeEndObject();
     }
 
-    private static void writeRpc(JsonGenerator gen, @Nullable RpcMessage rpc) throws IOException {
+    private static void writeRpc(JsonGenerator gen, @Nullable RpcMessage rpc, ObjectMapper mapper) throws IOException {
         if (rpc instanceof RpcRequest request) {
             gen.writeStartObject();
             gen.writeStringField("type", "request");
             gen.writeStringField("method", request.method());
             gen.writeFieldName("args");
-            writeValue(gen, "args", request.args());
+            writeValue(gen, "args", request.args(), mapper);
             gen.writeFieldName("kwargs");
-            writeValue(gen, "kwargs", request.kwargs());
+            writeValue(gen, "kwargs", request.kwargs(), mapper);
             gen.writeStringField("call_id", request.callId());
             gen.writeEndObject();
         } else if (rpc instanceof RpcResponse response) {
@@ -170,7 +175,7 @@ public final class JacksonPacketCodec implements PacketCodec {
             gen.writeStringField("type", "response");
             gen.writeStringField("call_id", response.callId());
             gen.writeFieldName("response");
-            writeValue(gen, "response", response.response());
+            writeValue(gen, "response", response.response(), mapper);
             gen.writeFieldName("error");
             Integer error = response.error();
             if (error == null) {
@@ -194,7 +199,8 @@ public final class JacksonPacketCodec implements PacketCodec {
         }
     }
 
-    private static void writeValue(JsonGenerator gen, String field, @Nullable Object value) throws IOException {
+    private static void writeValue(JsonGenerator gen, String field, @Nullable Object value, ObjectMapper mapper)
+            throws IOException {
         // The common payloads skip the mapper's per-call setup; they come out exactly as the mapper writes them.
         if (value == null) {
             gen.writeNull();
@@ -211,7 +217,7 @@ public final class JacksonPacketCodec implements PacketCodec {
             gen.writeBinary(bytes);
         } else {
             try {
-                JSON_MAPPER.writeValue(gen, value);
+                mapper.writeValue(gen, value);
             } catch (JacksonException e) {
                 throw cannotWrite(field, value, e);
             }
