@@ -203,8 +203,9 @@ final class DefaultSession implements Session {
     }
 
     /**
-     * Whether publications may reach this session as {@link PreparedFrame}s: no extension was offered that could
-     * transform its frames. Set before the handshake completes, read by publishers afterwards.
+     * Whether whole frames ({@link PreparedFrame}s, or a send framed in place) may be written to this session: its
+     * handshake is done, so Netty's HTTP encoder has left the pipeline, and no extension was offered that could
+     * transform its frames. Read by any thread.
      */
     boolean takesPreparedFrames() {
         return !mayCompress && handshakeDone;
