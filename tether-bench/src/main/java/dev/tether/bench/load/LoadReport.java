@@ -90,6 +90,14 @@ public record LoadReport(
         return delivered / seconds;
     }
 
+    /**
+     * Whether a run with a rate sent less than 95 % of it: the generator (or the server, through the in-flight
+     * cap) could not keep to the schedule, so the offered load was lower than asked for.
+     */
+    public boolean behindSchedule() {
+        return options.rate() > 0 && sentPerSecond() < 0.95 * options.rate();
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One JSON object, on one line, with snake_case keys. */
@@ -104,6 +112,7 @@ public record LoadReport(
             json.put("method", options.method());
         }
         json.put("rate", options.rate());
+        json.put("behind_schedule", behindSchedule());
         json.put("generator_threads", options.ioThreads());
         json.put("seconds", round(seconds, 3));
         json.put("sent", sent);
@@ -161,6 +170,16 @@ public record LoadReport(
                 String.format(Locale.ROOT, "%,.0f msg/s  (%,d)", sentPerSecond(), sent));
         row(out, "delivered", String.format(Locale.ROOT, "%,.0f msg/s  (%,d)", deliveredPerSecond(), delivered));
         row(out, "errors", String.valueOf(errors));
+        if (behindSchedule()) {
+            row(
+                    out,
+                    "schedule",
+                    String.format(
+                            Locale.ROOT,
+                            "BEHIND: sent %,.0f/s of the %,d/s asked for; the latencies count the wait",
+                            sentPerSecond(),
+                            options.rate()));
+        }
         row(
                 out,
                 "latency",

@@ -67,6 +67,7 @@ class LoadGeneratorTest {
             assertThat(report.sent()).isLessThanOrEqualTo(Math.round(400 * report.seconds()) + 8);
             assertThat(JSON.readTree(report.toJson()).get("rate").asInt()).isEqualTo(400);
             assertThat(report.toTable()).contains("rate=400/s");
+            assertThat(JSON.readTree(report.toJson()).has("behind_schedule")).isTrue();
         }
     }
 
@@ -79,6 +80,28 @@ class LoadGeneratorTest {
             assertDeliveredWithoutErrors(report);
             assertThat(report.sent()).isLessThanOrEqualTo(Math.round(400 * report.seconds()) + 8);
         }
+    }
+
+    @Test
+    void aRunThatSentLessThanItsRateSaysSo() throws Exception {
+        LoadOptions asked = withRate(options(Scenario.RPC, 1, "add"), 1000);
+
+        LoadReport behind = report(asked, 900);
+        LoadReport onTime = report(asked, 990);
+        LoadReport closedLoop = report(options(Scenario.RPC, 1, "add"), 10);
+
+        assertThat(behind.behindSchedule()).isTrue();
+        assertThat(behind.toTable()).contains("BEHIND: sent 900/s of the 1,000/s asked for");
+        assertThat(JSON.readTree(behind.toJson()).get("behind_schedule").asBoolean())
+                .isTrue();
+        assertThat(onTime.behindSchedule()).isFalse();
+        assertThat(onTime.toTable()).doesNotContain("BEHIND");
+        assertThat(closedLoop.behindSchedule()).isFalse();
+    }
+
+    /** A one-second report of {@code sent} messages, all delivered. */
+    private static LoadReport report(LoadOptions options, long sent) {
+        return new LoadReport(options, 1.0, sent, sent, 0, 100, 200, 300, 400, 500, 150.0, 0.5, 0.5, 0, 0, null);
     }
 
     @Test
