@@ -129,7 +129,8 @@ final class DefaultSession implements Session {
     private final @Nullable LinkedBlockingQueue<Packet> pulled;
     private final AtomicInteger inboundWaiting = new AtomicInteger();
     private final int maxInboundWaiting;
-    private volatile boolean readPaused;
+    private volatile boolean readPaused; // written on the event loop only
+    private final AtomicBoolean readingCheck = new AtomicBoolean(); // a resume check is on its way to the loop
     private volatile boolean handlerFailed;
     private final @Nullable SessionCalls rpc;
 
@@ -903,15 +904,32 @@ final class DefaultSession implements Session {
     /** Counts packets waiting for the application and pauses or resumes reading around the limit. */
     private void waiting(int delta) {
         int now = inboundWaiting.addAndGet(delta);
-        if (delta > 0 && now > maxInboundWaiting && !readPaused) {
-            readPaused = true;
-            loop.execute(() -> channel.config().setAutoRead(false));
-        } else if (delta < 0 && readPaused && now <= maxInboundWaiting / 2) {
-            readPaused = false;
+        if (delta > 0) {
+            if (now > maxInboundWaiting && !readPaused) {
+                updateReading(); // packets arrive on the I/O thread
+            }
+        } else if (readPaused && now <= maxInboundWaiting / 2 && readingCheck.compareAndSet(false, true)) {
             loop.execute(() -> {
-                channel.config().setAutoRead(true);
-                channel.read();
+                readingCheck.set(false);
+                updateReading();
             });
+        }
+    }
+
+    /**
+     * Pauses or resumes reading from the count of waiting packets as it is now. Event loop only: the flag and the
+     * channel's auto-read change together here, so a consumer's resume can never be overtaken by an older pause
+     * (which, with both decided on different threads, could leave reading paused and nothing waiting to resume it).
+     */
+    private void updateReading() {
+        int now = inboundWaiting.get();
+        if (!readPaused && now > maxInboundWaiting) {
+            readPaused = true;
+            channel.config().setAutoRead(false);
+        } else if (readPaused && now <= maxInboundWaiting / 2) {
+            readPaused = false;
+            channel.config().setAutoRead(true);
+            channel.read();
         }
     }
 
