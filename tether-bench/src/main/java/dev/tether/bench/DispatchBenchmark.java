@@ -8,6 +8,7 @@ import dev.tether.core.RpcRequest;
 import dev.tether.core.RpcResponse;
 import dev.tether.server.Rpc;
 import dev.tether.server.internal.RpcDispatcher;
+import dev.tether.testing.InertSession;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -37,7 +38,7 @@ public class DispatchBenchmark {
 
     private final PacketCodec json = PacketCodecs.json();
     private final PacketCodec msgpack = PacketCodecs.msgpack();
-    private final BenchSession session = new BenchSession();
+    private final InertSession session = new InertSession();
     private RpcDispatcher dispatcher;
     private byte[] jsonRequest;
     private byte[] msgpackRequest;

@@ -4,26 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tether.core.Packet;
-import dev.tether.server.ClientType;
 import dev.tether.server.CloseStatus;
 import dev.tether.server.Session;
-import dev.tether.server.SessionState;
-import dev.tether.server.SlowConsumerPolicy;
-import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Collection;
-import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 class RecordingHandlerTest {
     private final RecordingHandler handler =
             new RecordingHandler(new dev.tether.server.TetherHandler() {}, Duration.ofMillis(200), 10);
-    private final Session session = new FixedSession();
+    private final Session session = new InertSession();
 
     @Test
     void recordsCallbacksInOrder() {
@@ -94,89 +83,5 @@ class RecordingHandlerTest {
         }
 
         assertThatThrownBy(handler::awaitPacket).hasMessageContaining("More than 10 onPackets");
-    }
-
-    /** A session that does nothing: enough to call the handler directly. */
-    private static final class FixedSession implements Session {
-        private final UUID id = UUID.randomUUID();
-        private final Map<String, Object> attributes = new ConcurrentHashMap<>();
-
-        @Override
-        public UUID id() {
-            return id;
-        }
-
-        @Override
-        public ClientType clientType() {
-            return ClientType.GENERIC;
-        }
-
-        @Override
-        public InetSocketAddress remoteAddress() {
-            return new InetSocketAddress("127.0.0.1", 1);
-        }
-
-        @Override
-        public SessionState state() {
-            return SessionState.OPEN;
-        }
-
-        @Override
-        public Map<String, Object> attributes() {
-            return attributes;
-        }
-
-        @Override
-        public boolean send(Object data) {
-            return false;
-        }
-
-        @Override
-        public boolean subscribe(String... names) {
-            return false;
-        }
-
-        @Override
-        public boolean subscribe(Collection<String> names, SlowConsumerPolicy policy) {
-            return false;
-        }
-
-        @Override
-        public boolean unsubscribe(String... names) {
-            return false;
-        }
-
-        @Override
-        public Set<String> subscriptions() {
-            return Set.of();
-        }
-
-        @Override
-        public long queuedBytes() {
-            return 0;
-        }
-
-        @Override
-        public boolean isWritable() {
-            return true;
-        }
-
-        @Override
-        public long droppedPackets() {
-            return 0;
-        }
-
-        @Override
-        public void close(int code, String reason) {}
-
-        @Override
-        public CompletionStage<CloseStatus> closeFuture() {
-            return new CompletableFuture<>();
-        }
-
-        @Override
-        public Packet recv(Duration timeout) {
-            throw new IllegalStateException("not in pull mode");
-        }
     }
 }

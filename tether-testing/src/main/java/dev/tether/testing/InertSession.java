@@ -1,23 +1,43 @@
-package dev.tether.bench;
+package dev.tether.testing;
 
 import dev.tether.core.Packet;
 import dev.tether.server.ClientType;
 import dev.tether.server.CloseStatus;
 import dev.tether.server.Session;
 import dev.tether.server.SessionState;
+import dev.tether.server.SlowConsumerPolicy;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
-/** A session without a connection: the dispatch benchmark needs a caller, not a socket. */
-final class BenchSession implements Session {
+/**
+ * A session without a connection, for calling a handler, a predicate or a dispatcher directly: it is open, has a
+ * fresh id, a loopback address and working {@link #attributes()}, and refuses everything that would need a socket
+ * ({@code send} and {@code subscribe} return {@code false}, {@code recv} throws).
+ */
+public final class InertSession implements Session {
     private final UUID id = UUID.randomUUID();
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
-    private final InetSocketAddress address = new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 40000);
+    private final InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000);
+    private final ClientType clientType;
+
+    /** A session of a generic (JSON) client. */
+    public InertSession() {
+        this(ClientType.GENERIC);
+    }
+
+    /** A session of a client of {@code clientType}. */
+    public InertSession(ClientType clientType) {
+        this.clientType = clientType;
+    }
 
     @Override
     public UUID id() {
@@ -26,7 +46,7 @@ final class BenchSession implements Session {
 
     @Override
     public ClientType clientType() {
-        return ClientType.GENERIC;
+        return clientType;
     }
 
     @Override
@@ -45,28 +65,28 @@ final class BenchSession implements Session {
     }
 
     @Override
-    public boolean subscribe(String... names) {
-        throw new UnsupportedOperationException("not part of the dispatch benchmark");
+    public boolean send(@Nullable Object data) {
+        return false;
     }
 
     @Override
-    public boolean subscribe(java.util.Collection<String> names, dev.tether.server.SlowConsumerPolicy policy) {
-        throw new UnsupportedOperationException("not part of the dispatch benchmark");
+    public boolean subscribe(String... names) {
+        return false;
+    }
+
+    @Override
+    public boolean subscribe(Collection<String> names, SlowConsumerPolicy policy) {
+        return false;
     }
 
     @Override
     public boolean unsubscribe(String... names) {
-        throw new UnsupportedOperationException("not part of the dispatch benchmark");
+        return false;
     }
 
     @Override
-    public java.util.Set<String> subscriptions() {
-        return java.util.Set.of();
-    }
-
-    @Override
-    public boolean send(Object data) {
-        return true;
+    public Set<String> subscriptions() {
+        return Set.of();
     }
 
     @Override
@@ -94,6 +114,6 @@ final class BenchSession implements Session {
 
     @Override
     public Packet recv(Duration timeout) {
-        throw new UnsupportedOperationException("recv: a benchmark session has no socket");
+        throw new IllegalStateException("recv: an InertSession has no connection (expected: a session in pull mode)");
     }
 }
