@@ -6,13 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.tether.core.Packet;
 import dev.tether.core.PacketCodecs;
-import dev.tether.core.internal.JacksonMappers;
 import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
 /** JSON on the command line: arguments in, results and packets out, one line each. */
 final class Json {
-    private static final ObjectMapper MAPPER = JacksonMappers.json();
+    private static final ObjectMapper MAPPER = PacketCodecs.jsonMapper();
     private static final ObjectReader ARGUMENT =
             MAPPER.readerFor(Object.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 

@@ -1,8 +1,8 @@
 package dev.tether.client;
 
 import dev.tether.core.Backoff;
+import dev.tether.core.Checks;
 import dev.tether.core.Clock;
-import dev.tether.core.internal.Checks;
 import io.netty.channel.EventLoopGroup;
 import java.net.URI;
 import java.security.GeneralSecurityException;

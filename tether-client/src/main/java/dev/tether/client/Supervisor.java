@@ -2,10 +2,10 @@ package dev.tether.client;
 
 import dev.tether.core.Backoff;
 import dev.tether.core.Cancellable;
+import dev.tether.core.Checks;
 import dev.tether.core.Clock;
+import dev.tether.core.Durations;
 import dev.tether.core.TetherException;
-import dev.tether.core.internal.Checks;
-import dev.tether.core.internal.DurationMath;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.LinkedHashSet;
@@ -231,7 +231,7 @@ public final class Supervisor {
         Supervised current = service;
         life++; // this life's later end is no news
         TetherException failure =
-                new TetherException("not ready within the startup timeout of " + DurationMath.format(startupTimeout));
+                new TetherException("not ready within the startup timeout of " + Durations.format(startupTimeout));
         if (current != null) {
             current.stop();
         }
@@ -265,7 +265,7 @@ public final class Supervisor {
     /** A life failed (or a PERMANENT one ended): restart within the budget, else the restart type decides. */
     private void failed(@Nullable Throwable cause) {
         long now = clock.nanoTime();
-        long windowNanos = DurationMath.saturatedNanos(restartWindow);
+        long windowNanos = Durations.saturatedNanos(restartWindow);
         while (!restartTimes.isEmpty() && now - restartTimes.peekFirst() > windowNanos) {
             restartTimes.pollFirst();
         }
@@ -277,13 +277,13 @@ public final class Supervisor {
                     "supervisor: restart {} of {} in {}: {}",
                     restart,
                     maxRestarts,
-                    DurationMath.format(delay),
+                    Durations.format(delay),
                     cause == null ? "ended" : cause.toString());
             timer = clock.schedule(delay, () -> submit(this::startLife));
             listener.onRestartScheduled(restart, delay, cause);
             return;
         }
-        String exhausted = "gave up: " + maxRestarts + " restarts within " + DurationMath.format(restartWindow)
+        String exhausted = "gave up: " + maxRestarts + " restarts within " + Durations.format(restartWindow)
                 + "; last failure: " + (cause == null ? "ended" : describe(cause));
         switch (restartType) {
             case PERMANENT -> finish(new SupervisorException(exhausted, cause));
@@ -294,7 +294,7 @@ public final class Supervisor {
                     return;
                 }
                 int cycle = ++cooldownCycles;
-                log.warn("supervisor: restart budget exhausted; cooling down for {}", DurationMath.format(cooldown));
+                log.warn("supervisor: restart budget exhausted; cooling down for {}", Durations.format(cooldown));
                 timer = clock.schedule(
                         cooldown,
                         () -> submit(() -> {

@@ -202,8 +202,7 @@ class WireCompatibilityTest {
         assertThat(client.join("news").get(10, TimeUnit.SECONDS)).isEqualTo(List.of("news"));
 
         assertThat(news.poll(10, TimeUnit.SECONDS).data()).isEqualTo("hi generic");
-        Map<?, ?> sent =
-                (Map<?, ?>) dev.tether.core.internal.JacksonMappers.json().readValue(server.takeText(), Map.class);
+        Map<?, ?> sent = (Map<?, ?>) dev.tether.core.PacketCodecs.jsonMapper().readValue(server.takeText(), Map.class);
         assertThat(sent.get("source")).isEqualTo(5);
         assertThat(((Map<?, ?>) sent.get("rpc")).get("method")).isEqualTo("join");
     }

@@ -1,6 +1,5 @@
 package dev.tether.core;
 
-import dev.tether.core.internal.DurationMath;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
@@ -103,11 +102,11 @@ public final class Backoff {
         if (failures < 1) {
             throw new IllegalArgumentException("failures: " + failures + " (expected: >= 1)");
         }
-        double max = DurationMath.saturatedNanos(maxDelay);
-        double base = DurationMath.saturatedNanos(initialDelay) * Math.pow(multiplier, failures - 1);
-        double spread = jitter.isZero() ? 0 : random.nextDouble() * DurationMath.saturatedNanos(jitter);
+        double max = Durations.saturatedNanos(maxDelay);
+        double base = Durations.saturatedNanos(initialDelay) * Math.pow(multiplier, failures - 1);
+        double spread = jitter.isZero() ? 0 : random.nextDouble() * Durations.saturatedNanos(jitter);
         double nanos = jitterAfterCap ? Math.min(base, max) + spread : Math.min(base + spread, max);
-        nanos = Math.max(nanos, DurationMath.saturatedNanos(minDelay));
+        nanos = Math.max(nanos, Durations.saturatedNanos(minDelay));
         return Duration.ofNanos(nanos >= (double) Long.MAX_VALUE ? Long.MAX_VALUE : Math.round(nanos));
     }
 

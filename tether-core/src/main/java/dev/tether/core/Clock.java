@@ -1,7 +1,10 @@
 package dev.tether.core;
 
+import dev.tether.core.internal.HandedOverTask;
 import dev.tether.core.internal.SystemClock;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The source of time for every delay and timeout in Tether: backoff waits, connect and handshake timeouts,
@@ -23,6 +26,27 @@ public interface Clock {
      * never on the calling thread.
      */
     Cancellable schedule(Duration delay, Runnable task);
+
+    /**
+     * Runs {@code task} once on {@code executor}, {@code delay} from now: the timer of a connection, whose work
+     * belongs on its event loop. Once {@code cancel()} has returned on the executor's thread, the task does not run,
+     * even if it was already on its way there.
+     *
+     * <p>The system clock uses the executor's own timer (a Netty event loop's), so production pays no hand-over;
+     * other clocks, such as a {@link ManualClock}, fire at their own time and hand the task to the executor. A
+     * task the executor refuses (it shut down) is dropped.
+     */
+    default Cancellable schedule(Duration delay, Runnable task, ScheduledExecutorService executor) {
+        HandedOverTask handedOver = new HandedOverTask(task);
+        handedOver.clockTask(schedule(delay, () -> {
+            try {
+                executor.execute(handedOver);
+            } catch (RejectedExecutionException shutDown) {
+                handedOver.cancel();
+            }
+        }));
+        return handedOver;
+    }
 
     /**
      * The clock of the real world: {@link System#nanoTime()}, and one shared daemon thread

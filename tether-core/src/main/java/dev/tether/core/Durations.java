@@ -3,9 +3,13 @@ package dev.tether.core;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** Parses the duration strings of webshocket.v1, such as the {@code period} of a rate limit. */
+/**
+ * Durations as Tether reads and writes them: the period strings of webshocket.v1 (such as a rate limit's
+ * {@code "10s"}), saturated nanoseconds for timers, and a short form for messages.
+ */
 public final class Durations {
     private static final Pattern NUMBER = Pattern.compile("[0-9]+(\\.[0-9]*)?|\\.[0-9]+");
     private static final BigDecimal NANOS_PER_SECOND = BigDecimal.valueOf(1_000_000_000L);
@@ -57,5 +61,26 @@ public final class Durations {
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("period: '" + period + "' (expected: at most " + Long.MAX_VALUE + "s)");
         }
+    }
+
+    /** {@code duration} in nanoseconds, saturated at {@link Long#MAX_VALUE} instead of overflowing. */
+    public static long saturatedNanos(Duration duration) {
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException e) {
+            return duration.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+    }
+
+    /** A short human form for messages: {@code 5 s}, {@code 1.5 s}, {@code 250 ms}. */
+    public static String format(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis % 1000 == 0) {
+            return millis / 1000 + " s";
+        }
+        if (millis >= 1000) {
+            return String.format(Locale.ROOT, "%.3f s", millis / 1000.0).replaceAll("0+ s$", " s");
+        }
+        return millis + " ms";
     }
 }

@@ -1,6 +1,5 @@
 package dev.tether.core;
 
-import dev.tether.core.internal.DurationMath;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +38,7 @@ public final class ManualClock implements Clock {
 
     @Override
     public synchronized Cancellable schedule(Duration delay, Runnable task) {
-        long nanos = Math.max(0, DurationMath.saturatedNanos(delay));
+        long nanos = Math.max(0, Durations.saturatedNanos(delay));
         long due = now + nanos < now ? Long.MAX_VALUE : now + nanos;
         Task scheduled = new Task(due, sequence++, task);
         tasks.add(scheduled);
@@ -62,7 +61,7 @@ public final class ManualClock implements Clock {
         }
         long target;
         synchronized (this) {
-            long nanos = DurationMath.saturatedNanos(duration);
+            long nanos = Durations.saturatedNanos(duration);
             target = now + nanos < now ? Long.MAX_VALUE : now + nanos;
         }
         while (true) {
@@ -109,7 +108,7 @@ public final class ManualClock implements Clock {
      * @return whether the count was reached within {@code timeout}
      */
     public synchronized boolean awaitPendingTasks(int count, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + DurationMath.saturatedNanos(timeout);
+        long deadline = System.nanoTime() + Durations.saturatedNanos(timeout);
         while (tasks.size() < count) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {

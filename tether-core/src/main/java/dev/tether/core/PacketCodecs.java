@@ -1,5 +1,7 @@
 package dev.tether.core;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.core.internal.JacksonMappers;
 import dev.tether.core.internal.JacksonPacketCodec;
 
 /**
@@ -30,6 +32,14 @@ public final class PacketCodecs {
     /** Returns the JSON codec, for generic clients; it writes compact UTF-8 JSON. */
     public static PacketCodec json() {
         return JacksonPacketCodec.json();
+    }
+
+    /**
+     * Returns the Jackson mapper configured as the JSON codec writes and reads values (bytes as base64, instants as
+     * ISO-8601 text, non-finite doubles as {@code null}), for tools that print or parse single values as JSON.
+     */
+    public static ObjectMapper jsonMapper() {
+        return JacksonMappers.json();
     }
 
     /** Returns the codec of {@code format}. */

@@ -40,6 +40,14 @@ public final class ValueMapper {
     }
 
     /**
+     * Returns the Jackson mapper behind this one, for code that converts with Jackson directly (its own
+     * {@code JavaType}s, fast paths) and must agree with {@link #convert} on every other value.
+     */
+    public ObjectMapper objectMapper() {
+        return mapper;
+    }
+
+    /**
      * Returns {@code value} converted to {@code type}; {@code null} stays {@code null} unless {@code type} is
      * primitive. The result is cast to {@code T} unchecked: the caller picks {@code T} to match {@code type}.
      *

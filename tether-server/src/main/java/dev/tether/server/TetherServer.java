@@ -1,10 +1,10 @@
 package dev.tether.server;
 
+import dev.tether.core.Checks;
 import dev.tether.core.Clock;
 import dev.tether.core.PacketCodec;
 import dev.tether.core.PacketCodecs;
 import dev.tether.core.WireFormat;
-import dev.tether.core.internal.Checks;
 import dev.tether.server.internal.ServerEngine;
 import dev.tether.server.spi.ClusterBroker;
 import java.nio.file.Path;

@@ -16,8 +16,8 @@ import dev.tether.core.Backoff;
 import dev.tether.core.Cancellable;
 import dev.tether.core.Clock;
 import dev.tether.core.CloseCodes;
+import dev.tether.core.Durations;
 import dev.tether.core.TetherException;
-import dev.tether.core.internal.DurationMath;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -46,7 +46,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.FastThreadLocalThread;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -375,14 +374,14 @@ public final class DefaultClientConnection implements ClientConnection {
                 () -> attemptFailed(
                         session,
                         new ConnectionException(
-                                "handshake did not complete within " + DurationMath.format(handshakeTimeout))));
+                                "handshake did not complete within " + Durations.format(handshakeTimeout))));
         Duration connectTimeout = config.connectTimeout();
         session.connectTimer = schedule(
                 connectTimeout,
                 () -> attemptFailed(
                         session,
                         new ConnectionException("could not connect to " + host + ":" + port + " within "
-                                + DurationMath.format(connectTimeout))));
+                                + Durations.format(connectTimeout))));
 
         WebSocketClientHandshaker handshaker = new ClientHandshaker(
                 uri,
@@ -518,7 +517,7 @@ public final class DefaultClientConnection implements ClientConnection {
         Backoff backoff = est.backoff;
         if (backoff.allowsAttempt(est.failures)) {
             Duration delay = backoff.delay(est.failures, config.random());
-            log.info("{}; next attempt in {}", error.getMessage(), DurationMath.format(delay));
+            log.info("{}; next attempt in {}", error.getMessage(), Durations.format(delay));
             est.wait = schedule(delay, () -> attempt(est));
             listeners.attemptFailed(est.failures, error);
             return;
@@ -526,7 +525,7 @@ public final class DefaultClientConnection implements ClientConnection {
         ConnectionException finalError = giveUpError(est, cause);
         if (backoff.delayAfterLastFailure()) {
             Duration delay = backoff.delay(est.failures, config.random());
-            log.info("{}; giving up in {}", error.getMessage(), DurationMath.format(delay));
+            log.info("{}; giving up in {}", error.getMessage(), Durations.format(delay));
             est.wait = schedule(delay, () -> giveUp(est, finalError));
             listeners.attemptFailed(est.failures, error);
         } else {
@@ -617,7 +616,7 @@ public final class DefaultClientConnection implements ClientConnection {
             stop(new Disconnection(code, reason, cause, lifetime, false), null);
             return;
         }
-        log.info("{}: connection lost after {}: {} {}", uri, DurationMath.format(lifetime), code, reason);
+        log.info("{}: connection lost after {}: {} {}", uri, Durations.format(lifetime), code, reason);
 
         int maxQuick = config.maxQuickFailures();
         if (maxQuick > 0) {
@@ -651,11 +650,11 @@ public final class DefaultClientConnection implements ClientConnection {
                         new Disconnection(code, reason, cause, lifetime, false),
                         new ConnectionException(
                                 "connection dropped " + earlyDrops + " times within "
-                                        + DurationMath.format(window) + " of becoming ready (early-drop budget: "
+                                        + Durations.format(window) + " of becoming ready (early-drop budget: "
                                         + (backoff.maxAttempts() == Integer.MAX_VALUE
                                                 ? "unlimited"
                                                 : String.valueOf(backoff.maxAttempts()))
-                                        + " retries within " + DurationMath.format(config.earlyDropBudget()) + ")",
+                                        + " retries within " + Durations.format(config.earlyDropBudget()) + ")",
                                 cause));
                 return;
             }
@@ -814,8 +813,7 @@ public final class DefaultClientConnection implements ClientConnection {
         if (session.retired || !session.awaitingPong || channel == null) {
             return;
         }
-        String message =
-                "no pong within " + DurationMath.format(config.pongTimeout()) + "; the connection is half-open";
+        String message = "no pong within " + Durations.format(config.pongTimeout()) + "; the connection is half-open";
         log.warn("{}: {}, dropping it", uri, message);
         session.dropCause = new ConnectionException(message);
         channel.close();
@@ -1062,7 +1060,7 @@ public final class DefaultClientConnection implements ClientConnection {
                 log.warn(
                         "{}: the server did not answer our close frame within {}; dropping the socket",
                         uri,
-                        DurationMath.format(timeout));
+                        Durations.format(timeout));
                 channel.close();
             }
         });
@@ -1087,45 +1085,7 @@ public final class DefaultClientConnection implements ClientConnection {
 
     /** Runs {@code task} on the event loop after {@code delay} of the configured clock. */
     private Cancellable schedule(Duration delay, Runnable task) {
-        if (clock == Clock.system()) {
-            ScheduledFuture<?> future = loop.schedule(task, DurationMath.saturatedNanos(delay), TimeUnit.NANOSECONDS);
-            return () -> future.cancel(false);
-        }
-        LoopTimer timer = new LoopTimer(task);
-        timer.clockTask = clock.schedule(delay, () -> runOnLoop(timer));
-        return timer;
-    }
-
-    /** A clock task that re-checks on the loop that it was not cancelled while it was on its way. */
-    private static final class LoopTimer implements Runnable, Cancellable {
-        private final Runnable task;
-        private volatile boolean cancelled;
-
-        @Nullable
-        Cancellable clockTask;
-
-        LoopTimer(Runnable task) {
-            this.task = task;
-        }
-
-        @Override
-        public void run() {
-            if (!cancelled) {
-                cancelled = true;
-                task.run();
-            }
-        }
-
-        @Override
-        public boolean cancel() {
-            boolean wasPending = !cancelled;
-            cancelled = true;
-            Cancellable inner = clockTask;
-            if (inner != null) {
-                inner.cancel();
-            }
-            return wasPending;
-        }
+        return clock.schedule(delay, task, loop);
     }
 
     /**

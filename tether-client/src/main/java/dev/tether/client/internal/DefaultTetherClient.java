@@ -17,6 +17,7 @@ import dev.tether.core.Cancellable;
 import dev.tether.core.ChannelPattern;
 import dev.tether.core.Clock;
 import dev.tether.core.ConversionException;
+import dev.tether.core.Durations;
 import dev.tether.core.EncodingException;
 import dev.tether.core.Packet;
 import dev.tether.core.PacketCodec;
@@ -27,7 +28,6 @@ import dev.tether.core.RpcResponse;
 import dev.tether.core.TetherException;
 import dev.tether.core.ValueMapper;
 import dev.tether.core.WireFormat;
-import dev.tether.core.internal.DurationMath;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -284,7 +284,7 @@ public final class DefaultTetherClient implements TetherClient {
             if (release(unary)) {
                 unary.fail(new RpcTimeoutException(
                         "RPC request timed out: no answer to '" + unary.method + "' within "
-                                + DurationMath.format(timeout),
+                                + Durations.format(timeout),
                         unary.method,
                         unary.callId));
             }

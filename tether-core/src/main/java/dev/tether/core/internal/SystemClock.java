@@ -2,7 +2,9 @@ package dev.tether.core.internal;
 
 import dev.tether.core.Cancellable;
 import dev.tether.core.Clock;
+import dev.tether.core.Durations;
 import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -37,8 +39,15 @@ public final class SystemClock implements Clock {
 
     @Override
     public Cancellable schedule(Duration delay, Runnable task) {
-        long nanos = DurationMath.saturatedNanos(delay);
+        long nanos = Durations.saturatedNanos(delay);
         ScheduledFuture<?> future = Timer.EXECUTOR.schedule(task, Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        return () -> future.cancel(false);
+    }
+
+    @Override
+    public Cancellable schedule(Duration delay, Runnable task, ScheduledExecutorService executor) {
+        long nanos = Durations.saturatedNanos(delay);
+        ScheduledFuture<?> future = executor.schedule(task, Math.max(0, nanos), TimeUnit.NANOSECONDS);
         return () -> future.cancel(false);
     }
 

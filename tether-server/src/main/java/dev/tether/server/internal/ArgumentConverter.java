@@ -3,18 +3,18 @@ package dev.tether.server.internal;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tether.core.internal.JacksonMappers;
+import dev.tether.core.ValueMapper;
 import java.lang.reflect.Type;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Converts one decoded argument to a parameter's type with the codecs' value mapper
- * ({@link JacksonMappers#values()}), so {@code int} refuses {@code "12"} and {@code 1.5} as the wire model promises.
+ * ({@link ValueMapper#objectMapper()}), so {@code int} refuses {@code "12"} and {@code 1.5} as the wire model promises.
  * The common cases skip Jackson: a value that already has the wanted type, and whole numbers for {@code int},
  * {@code long} and {@code double}.
  */
 final class ArgumentConverter {
-    private static final ObjectMapper VALUES = JacksonMappers.values();
+    private static final ObjectMapper VALUES = ValueMapper.standard().objectMapper();
 
     final JavaType type;
     final String typeName;

@@ -1,10 +1,10 @@
-package dev.tether.core.internal;
+package dev.tether.core;
 
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Argument checks for builders, with Tether's message form {@code name: value (expected: …)}. Each returns the value
+ * Argument checks for builders and settings, shared by Tether's modules, with Tether's message form {@code name: value (expected: …)}. Each returns the value
  * so a setter can assign it in one line.
  */
 public final class Checks {
