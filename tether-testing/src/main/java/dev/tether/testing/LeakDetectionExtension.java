@@ -1,6 +1,7 @@
 package dev.tether.testing;
 
 import dev.tether.testing.internal.RecordingLeakDetectorFactory;
+import io.netty.util.ResourceLeakDetectorFactory;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -32,6 +33,15 @@ public final class LeakDetectionExtension implements BeforeEachCallback, AfterEa
 
     static {
         RecordingLeakDetectorFactory.install();
+    }
+
+    /**
+     * Whether the check is on in this JVM: Netty's leak detectors are this extension's, so every buffer created
+     * from now on is tracked and its leak reported to the test.
+     */
+    public static boolean isActive() {
+        return RecordingLeakDetectorFactory.tracksBuffers()
+                && ResourceLeakDetectorFactory.instance() instanceof RecordingLeakDetectorFactory;
     }
 
     @Override

@@ -2,9 +2,8 @@ package dev.tether.testsuite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tether.testing.internal.RecordingLeakDetectorFactory;
+import dev.tether.testing.LeakDetectionExtension;
 import io.netty.util.ResourceLeakDetector;
-import io.netty.util.ResourceLeakDetectorFactory;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,7 +14,6 @@ class LeakDetectionTest {
     @Test
     void everyBufferIsTrackedAndLeaksAreRecorded() {
         assertThat(ResourceLeakDetector.getLevel()).isEqualTo(ResourceLeakDetector.Level.PARANOID);
-        assertThat(ResourceLeakDetectorFactory.instance()).isInstanceOf(RecordingLeakDetectorFactory.class);
-        assertThat(RecordingLeakDetectorFactory.tracksBuffers()).isTrue();
+        assertThat(LeakDetectionExtension.isActive()).isTrue();
     }
 }
