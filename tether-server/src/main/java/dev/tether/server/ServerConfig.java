@@ -46,6 +46,7 @@ public final class ServerConfig {
     final @Nullable String staticResources;
     final @Nullable Path staticDirectory;
     final Map<String, HttpEndpoint> httpEndpoints;
+    final Map<String, WebSocketEndpoint> webSocketEndpoints;
     final int maxSubscribedChannels;
     final SlowConsumerPolicy slowConsumerPolicy;
     final ClusterBroker clusterBroker;
@@ -87,6 +88,7 @@ public final class ServerConfig {
         staticResources = b.staticResources;
         staticDirectory = b.staticDirectory;
         httpEndpoints = Map.copyOf(b.httpEndpoints);
+        webSocketEndpoints = Map.copyOf(b.webSocketEndpoints);
         maxSubscribedChannels = b.maxSubscribedChannels;
         slowConsumerPolicy = b.slowConsumerPolicy;
         clusterBroker = b.clusterBroker;
@@ -285,6 +287,11 @@ public final class ServerConfig {
     /** The codec of {@code format}. */
     public PacketCodec codec(WireFormat format) {
         return format == WireFormat.MSGPACK ? msgpackCodec : jsonCodec;
+    }
+
+    /** The raw WebSocket endpoints by path; see {@link WebSocketEndpoint}. */
+    public Map<String, WebSocketEndpoint> webSocketEndpoints() {
+        return webSocketEndpoints;
     }
 
     /** The HTTP endpoints by exact path. */

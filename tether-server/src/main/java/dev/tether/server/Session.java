@@ -19,8 +19,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The outbound queue is bounded. Past {@link ServerConfig#writeBufferHighWaterMarkBytes()} the session
  * reports {@link #isWritable()} {@code false} until the queue drains below the low water mark; a send that
- * would take the queue past {@link ServerConfig#maxQueuedBytes()} is refused: {@code send} returns
- * {@code false}, the packet is dropped and counted in {@link #droppedPackets()}, and the session stays open.
+ * would take the queue past {@link ServerConfig#maxQueuedBytes()} while other packets wait is refused:
+ * {@code send} returns {@code false}, the packet is dropped and counted in {@link #droppedPackets()}, a warning is
+ * logged, and the session stays open. The bound limits what waits, not one packet: a packet is always taken when
+ * nothing waits, however large.
  *
  * <pre>{@code
  * public void onPacket(Session session, Packet packet) {

@@ -231,6 +231,7 @@ public final class TetherServer implements AutoCloseable {
         Path staticDirectory;
 
         Map<String, HttpEndpoint> httpEndpoints = new LinkedHashMap<>();
+        Map<String, WebSocketEndpoint> webSocketEndpoints = new LinkedHashMap<>();
         int maxSubscribedChannels = 5;
         SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.DISCONNECT;
         ClusterBroker clusterBroker = ClusterBroker.local();
@@ -277,6 +278,7 @@ public final class TetherServer implements AutoCloseable {
             staticResources = c.staticResources;
             staticDirectory = c.staticDirectory;
             httpEndpoints = new LinkedHashMap<>(c.httpEndpoints);
+            webSocketEndpoints = new LinkedHashMap<>(c.webSocketEndpoints);
             maxSubscribedChannels = c.maxSubscribedChannels;
             slowConsumerPolicy = c.slowConsumerPolicy;
             clusterBroker = c.clusterBroker;
@@ -471,6 +473,16 @@ public final class TetherServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Mounts a raw WebSocket endpoint on its path, beside the webshocket endpoint on {@link #path(String)};
+         * mounting another on the same path replaces it. Paths must differ from the webshocket path, or
+         * {@link #build()} fails.
+         */
+        public Builder webSocket(WebSocketEndpoint endpoint) {
+            webSocketEndpoints.put(endpoint.path(), endpoint);
+            return this;
+        }
+
         /** The most channels and patterns one session may subscribe to (default 5); 0 or less means no limit. */
         public Builder maxSubscribedChannels(int maxSubscribedChannels) {
             this.maxSubscribedChannels = maxSubscribedChannels;
@@ -538,7 +550,11 @@ public final class TetherServer implements AutoCloseable {
             return this;
         }
 
-        /** The clock that rate limits read (default {@link Clock#system()}); tests pass a {@code ManualClock}. */
+        /**
+         * The clock every server timer reads: the handshake deadline, keepalive pings and idle timeouts, the close
+         * timeout, rate limits (default {@link Clock#system()}, whose timers run on the connection's event loop);
+         * tests pass a {@code ManualClock} and move time themselves.
+         */
         public Builder clock(Clock clock) {
             this.clock = java.util.Objects.requireNonNull(clock, "clock");
             return this;

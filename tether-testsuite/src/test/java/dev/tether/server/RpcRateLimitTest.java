@@ -64,6 +64,8 @@ class RpcRateLimitTest {
                 .host("127.0.0.1")
                 .port(0)
                 .clock(clock)
+                .pingInterval(Duration.ZERO) // time jumps by hours here; IdleTimeoutTest covers the keepalive
+                .idleTimeout(Duration.ZERO)
                 .predicate("user", Predicates.has("user"))
                 .handler(new Handler())
                 .build()

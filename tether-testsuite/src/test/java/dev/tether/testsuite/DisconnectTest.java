@@ -2,6 +2,7 @@ package dev.tether.testsuite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tether.core.ManualClock;
 import dev.tether.core.Packet;
 import dev.tether.server.CloseStatus;
 import dev.tether.server.Session;
@@ -21,6 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * test ends by closing the server, which waits for every session, before counting the callbacks.
  */
 class DisconnectTest {
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
+
     final RecordingHandler handler = new RecordingHandler(new TetherHandler() {
         @Override
         public void onPacket(Session session, Packet packet) {
@@ -30,9 +33,15 @@ class DisconnectTest {
         }
     });
 
+    // Time moves only when a test moves it: no keepalive timers, and the close timeout passes on request.
+    final ManualClock clock = new ManualClock();
+
     @RegisterExtension
-    final TetherServerExtension server =
-            TetherServerExtension.of(b -> b.handler(handler).closeTimeout(Duration.ofMillis(500)));
+    final TetherServerExtension server = TetherServerExtension.of(b -> b.handler(handler)
+            .clock(clock)
+            .pingInterval(Duration.ZERO)
+            .idleTimeout(Duration.ZERO)
+            .closeTimeout(CLOSE_TIMEOUT));
 
     @Test
     void clientCloseEndsTheSessionOnce() {
@@ -63,13 +72,18 @@ class DisconnectTest {
     }
 
     @Test
-    void serverCloseWithoutAnAnswerDropsTheConnectionAfterTheCloseTimeout() {
+    void serverCloseWithoutAnAnswerDropsTheConnectionAfterTheCloseTimeout() throws InterruptedException {
         try (TestWebSocketClient mute =
                 TestWebSocketClient.builder(server.uri()).autoCloseReply(false).connect()) {
             Session session = handler.awaitConnect();
             session.close(1000, "");
 
             mute.awaitClose();
+            assertThat(clock.awaitPendingTasks(1, Duration.ofSeconds(5)))
+                    .as("close timer armed")
+                    .isTrue();
+            assertThat(clock.pendingDelays()).containsExactly(CLOSE_TIMEOUT);
+            clock.advance(CLOSE_TIMEOUT);
             mute.awaitDisconnect();
             handler.assertDisconnected(session, 1000);
             assertEndedOnce(session);

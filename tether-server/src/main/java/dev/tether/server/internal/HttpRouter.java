@@ -1,8 +1,7 @@
 package dev.tether.server.internal;
 
+import dev.tether.core.Cancellable;
 import dev.tether.core.CloseCodes;
-import dev.tether.core.WireFormat;
-import dev.tether.server.ClientType;
 import dev.tether.server.HttpEndpoint;
 import dev.tether.server.HttpRequest;
 import dev.tether.server.HttpResponse;
@@ -30,21 +29,21 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Handles every HTTP request of a connection until it upgrades: the WebSocket handshake with its checks (path,
- * Origin, capacity, version), {@code GET /health}, the application's endpoints and static files.
+ * Handles every HTTP request of a connection until it upgrades: the WebSocket handshake to the endpoint mounted on
+ * the request's path, with its checks (Origin, capacity, version, subprotocol, permessage-deflate),
+ * {@code GET /health}, the application's HTTP endpoints and static files.
  *
  * <p>A connection must finish a request within the handshake timeout, counted from when it connected or from
  * its previous response, or it is closed: slow or idle clients cannot hold connections open.
@@ -53,7 +52,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
 
     private final ServerEngine engine;
-    private @Nullable ScheduledFuture<?> deadline;
+    private @Nullable Cancellable deadline;
 
     HttpRouter(ServerEngine engine) {
         this.engine = engine;
@@ -73,23 +72,20 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private void armDeadline(ChannelHandlerContext ctx) {
         cancelDeadline();
-        long nanos = engine.config().handshakeTimeout().toNanos();
-        deadline = ctx.executor()
+        Duration timeout = engine.config().handshakeTimeout();
+        deadline = engine.clock()
                 .schedule(
+                        timeout,
                         () -> {
-                            log.debug(
-                                    "{}: no complete request within {}; closing",
-                                    ctx.channel(),
-                                    engine.config().handshakeTimeout());
+                            log.debug("{}: no complete request within {}; closing", ctx.channel(), timeout);
                             ctx.close();
                         },
-                        nanos,
-                        TimeUnit.NANOSECONDS);
+                        ctx.executor());
     }
 
     private void cancelDeadline() {
         if (deadline != null) {
-            deadline.cancel(false);
+            deadline.cancel();
             deadline = null;
         }
     }
@@ -122,8 +118,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     // ---- WebSocket upgrade ---------------------------------------------------------------------------------
 
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request) {
-        String path = new QueryStringDecoder(request.uri()).path();
-        if (!path.equals(engine.config().path())) {
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String path = uri.path();
+        MountedEndpoint endpoint = engine.endpoint(path);
+        if (endpoint == null) {
             respond(ctx, request, HttpResponse.text(404, "No WebSocket endpoint at " + path), true);
             return;
         }
@@ -135,39 +133,50 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                     true);
             return;
         }
+        ConnectionSettings settings = endpoint.settings();
         String origin = request.headers().get(HttpHeaderNames.ORIGIN);
         if (origin != null
-                && !engine.config().allowedOrigins().isEmpty()
-                && !engine.config().allowedOrigins().contains(origin)) {
+                && !settings.allowedOrigins().isEmpty()
+                && !settings.allowedOrigins().contains(origin)) {
             log.debug("{}: refused Origin {}", ctx.channel(), origin);
             respond(ctx, request, HttpResponse.text(403, "Origin not allowed: " + origin), true);
             return;
         }
-        boolean deflate = engine.config().perMessageDeflate() && offersPerMessageDeflate(request);
-        WebSocketServerHandshaker handshaker = engine.handshakerFactory(deflate).newHandshaker(request);
+        boolean deflate = settings.perMessageDeflate() && offersPerMessageDeflate(request);
+        WebSocketServerHandshaker handshaker = endpoint.handshakers(deflate).newHandshaker(request);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel())
                     .addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        if (!engine.tryReserve()) {
+        SessionRegistry registry = engine.registry();
+        if (!registry.tryReserve()) {
             respond(ctx, request, HttpResponse.text(503, CloseCodes.SERVER_FULL), true);
             return;
         }
-        ClientType type = offersFrameworkProtocol(request) ? ClientType.FRAMEWORK : ClientType.GENERIC;
-        DefaultSession session = engine.newSession(ctx.channel(), type);
-        session.mayCompress(deflate);
-        // Registered before the 101 goes out, so that a shutdown or an accept() from now on sees it; anything
-        // they queue for it is written after the 101.
-        if (!engine.register(session)) {
-            engine.release();
+        String subprotocol = endpoint.selectSubprotocol(request);
+        WsConnection connection = engine.newConnection(
+                ctx.channel(),
+                settings,
+                copyOf(ctx, request, uri, false),
+                subprotocol,
+                endpoint.protocol().textByDefault(subprotocol),
+                deflate);
+        ConnectionHandler handler = endpoint.protocol().open(connection, subprotocol);
+        if (handler == null) {
+            registry.release();
             respond(ctx, request, HttpResponse.text(503, CloseCodes.SERVER_FULL), true);
             return;
         }
+        connection.handler(handler);
+        // Registered before the 101 goes out, so that a shutdown or an accept() from now on sees it; anything they
+        // queue for it is written after the 101.
+        registry.add(connection);
+        EndpointDeflateHandler.allow(ctx.channel(), deflate);
         try {
             handshaker.handshake(ctx.channel(), request).addListener(done -> {
                 if (done.isSuccess()) {
-                    session.opened();
+                    connection.opened();
                 } else {
                     log.debug(
                             "{}: handshake failed: {}",
@@ -177,30 +186,21 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 }
             });
         } catch (WebSocketHandshakeException e) {
-            engine.abandon(session);
+            registry.abandon(connection);
             respond(ctx, request, HttpResponse.text(400, "Bad WebSocket handshake: " + e.getMessage()), true);
             return;
         }
-        // The handshaker put the frame codec in front of us; frames now go to the session's handler.
+        // The handshaker put the frame codec in front of us; frames now go to the connection's handler.
         ChannelPipeline pipeline = ctx.pipeline();
         if (deflate) {
             // Compressed fragments are joined before inflating: Netty's inflater refuses a fragment that inflates
             // to nothing, which valid compressed data can do.
             pipeline.addAfter("wsdecoder", "tether-rsv", new ReservedBitsValidator());
             pipeline.addAfter(
-                    "tether-rsv",
-                    "tether-fragments",
-                    new WebSocketFrameAggregator(engine.config().maxMessageBytes()));
+                    "tether-rsv", "tether-fragments", new WebSocketFrameAggregator(settings.maxMessageBytes()));
         }
         pipeline.addAfter(ctx.name(), "tether-utf8", new Utf8FrameValidator(false))
-                .addAfter(
-                        "tether-utf8",
-                        "tether-frames",
-                        new FrameHandler(
-                                session,
-                                engine.config().maxMessageBytes(),
-                                engine.config().pingInterval().toNanos(),
-                                engine.config().idleTimeout().toNanos()))
+                .addAfter("tether-utf8", "tether-frames", new FrameHandler(connection))
                 .remove(this);
     }
 
@@ -208,21 +208,6 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         for (String header : request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS)) {
             if (header.toLowerCase(Locale.ROOT).contains("permessage-deflate")) {
                 return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean offersFrameworkProtocol(FullHttpRequest request) {
-        for (String header : request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL)) {
-            int start = 0;
-            while (start <= header.length()) {
-                int comma = header.indexOf(',', start);
-                int end = comma < 0 ? header.length() : comma;
-                if (header.substring(start, end).trim().equals(WireFormat.SUBPROTOCOL)) {
-                    return true;
-                }
-                start = end + 1;
             }
         }
         return false;
@@ -244,7 +229,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         // Application code and file reads may block: run them on a worker, one request at a time per connection.
         ctx.channel().config().setAutoRead(false);
-        HttpRequest copy = endpoint == null ? null : copyOf(ctx, request, uri);
+        HttpRequest copy = endpoint == null ? null : copyOf(ctx, request, uri, true);
         HttpMethod method = request.method();
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         boolean head = HttpMethod.HEAD.equals(method);
@@ -295,7 +280,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
     }
 
-    private static HttpRequest copyOf(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
+    /** The application's view of {@code request}; with its body or, for an upgrade, without. */
+    private static HttpRequest copyOf(
+            ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri, boolean withBody) {
         Map<String, String> headers = new TreeMap<>();
         for (Map.Entry<String, String> h : request.headers()) {
             headers.merge(h.getKey().toLowerCase(Locale.ROOT), h.getValue(), (a, b) -> a + ", " + b);
@@ -305,7 +292,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 uri.path(),
                 uri.parameters(),
                 headers,
-                ByteBufUtil.getBytes(request.content()),
+                withBody ? ByteBufUtil.getBytes(request.content()) : new byte[0],
                 (InetSocketAddress) ctx.channel().remoteAddress());
     }
 

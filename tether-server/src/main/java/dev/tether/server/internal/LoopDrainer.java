@@ -22,7 +22,7 @@ final class LoopDrainer implements Runnable {
     private static final int MAX_DRAINS_PER_RUN = 4096;
 
     private final EventLoop loop;
-    private final Queue<DefaultSession> pending = PlatformDependent.newMpscQueue();
+    private final Queue<SessionWriter> pending = PlatformDependent.newMpscQueue();
     private final AtomicBoolean scheduled = new AtomicBoolean();
 
     LoopDrainer(EventLoop loop) {
@@ -33,7 +33,7 @@ final class LoopDrainer implements Runnable {
      * Queues {@code session}'s drain; from any thread. When the loop has shut down and takes no more tasks, the
      * waiting sessions' queues are freed instead, since nothing can be written any more.
      */
-    void schedule(DefaultSession session) {
+    void schedule(SessionWriter session) {
         pending.add(session);
         if (scheduled.compareAndSet(false, true)) {
             execute();
@@ -45,7 +45,7 @@ final class LoopDrainer implements Runnable {
             loop.execute(this);
         } catch (RejectedExecutionException loopGone) {
             scheduled.set(false);
-            for (DefaultSession waiting; (waiting = pending.poll()) != null; ) {
+            for (SessionWriter waiting; (waiting = pending.poll()) != null; ) {
                 waiting.loopGone();
             }
         }
@@ -55,7 +55,7 @@ final class LoopDrainer implements Runnable {
     public void run() {
         scheduled.set(false);
         for (int i = 0; i < MAX_DRAINS_PER_RUN; i++) {
-            DefaultSession session = pending.poll();
+            SessionWriter session = pending.poll();
             if (session == null) {
                 return;
             }

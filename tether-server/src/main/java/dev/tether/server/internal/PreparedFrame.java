@@ -15,7 +15,7 @@ import io.netty.buffer.ByteBufAllocator;
  * <p>The header is the one RFC 6455 §5.2 prescribes for a server: FIN set, no RSV bits, the opcode, no mask, and
  * the payload length in the shortest of its three forms. Only sessions without an extension take prepared frames
  * (permessage-deflate must compress per connection), and only whole messages up to
- * {@link DefaultSession#FRAGMENT_BYTES}; Netty's encoder writes everything else.
+ * {@link SessionWriter.FRAGMENT_BYTES}; Netty's encoder writes everything else.
  */
 final class PreparedFrame {
     private static final int FIN = 0x80;
@@ -30,9 +30,9 @@ final class PreparedFrame {
     /** A new buffer holding the frame of {@code payload}'s readable bytes; the caller owns it. */
     static ByteBuf of(ByteBuf payload, boolean text, ByteBufAllocator alloc) {
         int length = payload.readableBytes();
-        if (length > DefaultSession.FRAGMENT_BYTES) {
+        if (length > SessionWriter.FRAGMENT_BYTES) {
             throw new IllegalArgumentException(
-                    "payload: " + length + " bytes (expected: at most " + DefaultSession.FRAGMENT_BYTES + ")");
+                    "payload: " + length + " bytes (expected: at most " + SessionWriter.FRAGMENT_BYTES + ")");
         }
         int header = headerBytes(length);
         ByteBuf frame = alloc.buffer(header + length);

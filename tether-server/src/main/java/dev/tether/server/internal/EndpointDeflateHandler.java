@@ -1,0 +1,34 @@
+package dev.tether.server.internal;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
+import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
+import io.netty.util.AttributeKey;
+
+/**
+ * permessage-deflate for the endpoints that allow it. Netty's extension handler sits in front of the router and
+ * sees every upgrade; it agrees the extension only where the router, having found the endpoint, said so for this
+ * connection. Only permessage-deflate: Netty's compression handler would also accept the obsolete
+ * x-webkit-deflate-frame when a client offers it first.
+ */
+final class EndpointDeflateHandler extends WebSocketServerExtensionHandler {
+    private static final AttributeKey<Boolean> ALLOWED = AttributeKey.valueOf("tether.deflate");
+
+    /** {@code maxInflatedBytes}: the largest message any endpoint accepts; each endpoint checks its own after. */
+    EndpointDeflateHandler(int maxInflatedBytes) {
+        super(new PerMessageDeflateServerExtensionHandshaker(maxInflatedBytes));
+    }
+
+    /** Whether this connection's upgrade response may agree permessage-deflate; set before the handshake. */
+    static void allow(Channel channel, boolean allowed) {
+        channel.attr(ALLOWED).set(allowed);
+    }
+
+    @Override
+    protected boolean isExtensionNegotiationEnabled(ChannelHandlerContext ctx, HttpResponse response) {
+        return Boolean.TRUE.equals(ctx.channel().attr(ALLOWED).get())
+                && super.isExtensionNegotiationEnabled(ctx, response);
+    }
+}

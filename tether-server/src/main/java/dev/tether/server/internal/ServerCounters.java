@@ -1,0 +1,48 @@
+package dev.tether.server.internal;
+
+import dev.tether.server.ServerStats;
+import dev.tether.server.SlowConsumerPolicy;
+import java.util.concurrent.atomic.LongAdder;
+
+/** The server's event counters, written from any thread without contention, read as {@link ServerStats}. */
+final class ServerCounters {
+    private final LongAdder published = new LongAdder();
+    private final LongAdder delivered = new LongAdder();
+    private final LongAdder slowDisconnects = new LongAdder();
+    private final LongAdder droppedNewest = new LongAdder();
+    private final LongAdder droppedOldest = new LongAdder();
+    private final LongAdder conflated = new LongAdder();
+    private final LongAdder refusedSends = new LongAdder();
+
+    /** A publication reached this node's subscribers, queued for {@code deliveries} of them. */
+    void published(int deliveries) {
+        published.increment();
+        delivered.add(deliveries);
+    }
+
+    void slowConsumer(SlowConsumerPolicy action) {
+        switch (action) {
+            case DISCONNECT -> slowDisconnects.increment();
+            case DROP_NEWEST -> droppedNewest.increment();
+            case DROP_OLDEST -> droppedOldest.increment();
+            case CONFLATE -> conflated.increment();
+        }
+    }
+
+    void refusedSend() {
+        refusedSends.increment();
+    }
+
+    ServerStats stats(int connections, int subscribedChannels) {
+        return new ServerStats(
+                connections,
+                subscribedChannels,
+                published.sum(),
+                delivered.sum(),
+                slowDisconnects.sum(),
+                droppedNewest.sum(),
+                droppedOldest.sum(),
+                conflated.sum(),
+                refusedSends.sum());
+    }
+}
