@@ -2,6 +2,9 @@ package dev.tether.cli.demo;
 
 import dev.tether.server.Predicates;
 import dev.tether.server.TetherServer;
+import dev.tether.server.WebSocketEndpoint;
+import dev.tether.server.WebSocketListener;
+import dev.tether.server.WebSocketSession;
 
 /** The demo server, as {@code tether serve} and the tests run it. */
 public final class DemoServer {
@@ -11,11 +14,18 @@ public final class DemoServer {
     /** How many channels and patterns one session of the chat may join. */
     public static final int MAX_SUBSCRIBED_CHANNELS = 20;
 
+    /** The path of the raw echo endpoint. */
+    public static final String ECHO_PATH = "/echo";
+
+    /** The largest message the echo endpoint takes: Autobahn's largest cases (9.x) send 16 MiB. */
+    public static final int ECHO_MAX_MESSAGE_BYTES = 16 << 20;
+
     private DemoServer() {}
 
     /**
      * A demo server on {@code host} and {@code port}, built and not started: the page at {@code /} over plain
-     * HTTP, WebSocket upgrades on the same path, and {@link DemoHandler}'s methods.
+     * HTTP, webshocket.v1 upgrades on the same path with {@link DemoHandler}'s methods, and a raw echo endpoint at
+     * {@value #ECHO_PATH} that sends every text and binary message back unchanged.
      *
      * @throws IllegalArgumentException if the host or port is not acceptable
      */
@@ -28,9 +38,29 @@ public final class DemoServer {
                 .predicate(DemoHandler.LOGGED_IN, Predicates.has(DemoHandler.USERNAME))
                 .maxSubscribedChannels(MAX_SUBSCRIBED_CHANNELS)
                 .staticResources(PAGE_RESOURCES)
+                .webSocket(echoEndpoint())
                 .build();
         // say() publishes on the server, which exists only now.
         handler.serveOn(server);
         return server;
+    }
+
+    /** A raw endpoint that sends every message back as it came, on the I/O thread. */
+    static WebSocketEndpoint echoEndpoint() {
+        return WebSocketEndpoint.builder(ECHO_PATH, new WebSocketListener() {
+                    @Override
+                    public void onText(WebSocketSession session, String text) {
+                        session.sendText(text);
+                    }
+
+                    @Override
+                    public void onBinary(WebSocketSession session, byte[] data) {
+                        session.sendBinary(data);
+                    }
+                })
+                .maxFrameBytes(ECHO_MAX_MESSAGE_BYTES)
+                .maxMessageBytes(ECHO_MAX_MESSAGE_BYTES)
+                .perMessageDeflate(true)
+                .build();
     }
 }
