@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,6 +38,7 @@ public final class Setting<T> {
     private final @Nullable Function<String, T> parser;
     private final Function<T, String> formatter;
     private final boolean bytes;
+    private final UnaryOperator<T> copy;
     final int index;
 
     private Setting(Builder<T> b, int index) {
@@ -52,6 +54,7 @@ public final class Setting<T> {
         this.parser = b.parser;
         this.formatter = b.formatter;
         this.bytes = b.bytes;
+        this.copy = b.copy;
         this.index = index;
         if (doc.isEmpty()) {
             throw new IllegalArgumentException(name + ".doc: '' (expected: one line of documentation)");
@@ -160,7 +163,7 @@ public final class Setting<T> {
     }
 
     /**
-     * {@code value}, if this setting allows it.
+     * {@code value}, if this setting allows it; for a setting declared with {@link Builder#copy}, an immutable copy.
      *
      * @throws IllegalArgumentException naming the setting, the value and what it allows, e.g.
      *     {@code maxFrameBytes: 0 (expected: 126..2147483647)}
@@ -176,7 +179,7 @@ public final class Setting<T> {
         if (!valid.test(value)) {
             throw new IllegalArgumentException(name + ": " + show(value) + " (expected: " + expected + ")");
         }
-        return value;
+        return copy.apply(value);
     }
 
     /**
@@ -295,6 +298,7 @@ public final class Setting<T> {
         private @Nullable String defaultText;
         private @Nullable String option;
         private boolean bytes;
+        private UnaryOperator<T> copy = UnaryOperator.identity();
 
         private Builder(
                 String name,
@@ -342,6 +346,15 @@ public final class Setting<T> {
         /** Allows {@code null}, meaning "none" (the documentation shows it so). */
         public Builder<T> nullable() {
             this.nullable = true;
+            return this;
+        }
+
+        /**
+         * Stores what {@code copy} makes of a value instead of the value, e.g. {@code Set::copyOf}, so that a
+         * collection the caller changes later does not change the configuration.
+         */
+        public Builder<T> copy(UnaryOperator<T> copy) {
+            this.copy = Objects.requireNonNull(copy, "copy");
             return this;
         }
 

@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The immutable settings of a {@link TetherServer}, made by {@link TetherServer#builder()} and copied with
- * {@link #toBuilder()}. {@code docs/configuration.md} describes every setting and its default.
+ * {@link #toBuilder()}. Each accessor reads the value of a setting declared in {@link ServerSettings}, which holds
+ * its default and allowed values; {@code docs/configuration.md} lists them. Thread-safe.
  */
 public final class ServerConfig {
     private final SettingValues values;

@@ -9,6 +9,8 @@ import dev.tether.core.SettingTable;
 import dev.tether.server.spi.ClusterBroker;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -115,6 +117,7 @@ public final class ServerSettings {
 
     public static final Setting<Set<String>> ALLOWED_ORIGINS = TABLE.add(Setting.<Set<String>>of(
                     "allowedOrigins", "Set<String>", Set.of())
+            .copy(Set::copyOf)
             .defaultText("all")
             .doc("Browser origins allowed to connect, e.g. `https://app.example.com`; another `Origin` gets 403."
                     + " Requests without `Origin` (non-browser clients) are allowed. Empty allows every origin."));
@@ -200,6 +203,7 @@ public final class ServerSettings {
 
     public static final Setting<Map<String, Predicate<? super Session>>> PREDICATES = TABLE.add(
             Setting.<Map<String, Predicate<? super Session>>>of("predicates", "Map<String, Predicate>", Map.of())
+                    .copy(ServerSettings::orderedCopy)
                     .defaultText("none")
                     .doc(
                             "Named permission predicates for `@Rpc(requires = \"name\")`, added one by one with"
@@ -216,6 +220,7 @@ public final class ServerSettings {
 
     public static final Setting<Map<String, HttpEndpoint>> HTTP_ENDPOINTS =
             TABLE.add(Setting.<Map<String, HttpEndpoint>>of("httpEndpoints", "Map<String, HttpEndpoint>", Map.of())
+                    .copy(ServerSettings::orderedCopy)
                     .defaultText("none")
                     .doc("Answers plain HTTP requests to exactly a path, added one by one with"
                             + " `httpEndpoint(path, endpoint)`."));
@@ -266,4 +271,9 @@ public final class ServerSettings {
             .build();
 
     private ServerSettings() {}
+
+    /** An immutable copy of {@code map} that keeps its order (which {@code Map.copyOf} does not). */
+    private static <V> Map<String, V> orderedCopy(Map<String, V> map) {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(map));
+    }
 }

@@ -13,7 +13,6 @@ import dev.tether.server.spi.ClusterBroker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -361,7 +360,9 @@ public final class TetherServer implements AutoCloseable {
             if (!path.startsWith("/")) {
                 throw new IllegalArgumentException("path: " + path + " (expected: starts with '/')");
             }
-            return set(HTTP_ENDPOINTS, with(values.get(HTTP_ENDPOINTS), path, endpoint));
+            return set(
+                    HTTP_ENDPOINTS,
+                    with(values.get(HTTP_ENDPOINTS), path, Objects.requireNonNull(endpoint, "endpoint")));
         }
 
         /** The most channels and patterns one session may subscribe to; 0 or less means no limit. */
@@ -456,11 +457,11 @@ public final class TetherServer implements AutoCloseable {
             return new TetherServer(config());
         }
 
-        /** {@code map} and {@code key} to {@code value}, in insertion order, immutable. */
+        /** {@code map} and {@code key} to {@code value}, in insertion order; the setting stores an immutable copy. */
         private static <V> Map<String, V> with(Map<String, V> map, String key, V value) {
             Map<String, V> copy = new LinkedHashMap<>(map);
             copy.put(key, value);
-            return Collections.unmodifiableMap(copy);
+            return copy;
         }
     }
 }
