@@ -23,7 +23,10 @@ public final class DemoServer {
         return create(settings().host(host).port(port));
     }
 
-    /** The demo's own settings, before {@link #create(TetherServer.Builder)} adds its handler: the page and the chat's limit. */
+    /**
+     * The demo's own settings, before {@link #create(TetherServer.Builder)} adds its handler: the page and the chat's
+     * subscription limit.
+     */
     public static TetherServer.Builder settings() {
         return TetherServer.builder()
                 .maxSubscribedChannels(MAX_SUBSCRIBED_CHANNELS)
