@@ -1,14 +1,15 @@
 package dev.tether.cli;
 
 import dev.tether.cli.demo.DemoServer;
+import dev.tether.server.ServerSettings;
 import dev.tether.server.TetherServer;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
@@ -20,6 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "serve",
         mixinStandardHelpOptions = true,
+        modelTransformer = ServeCommand.ServerOptions.class,
         description = {
             "Runs the demo server until Ctrl-C.",
             "",
@@ -34,20 +36,6 @@ final class ServeCommand implements Callable<Integer> {
     @Spec
     @SuppressWarnings("NullAway.Init") // injected by picocli before call()
     private CommandSpec spec;
-
-    @Option(
-            names = "--host",
-            paramLabel = "HOST",
-            defaultValue = "127.0.0.1",
-            description = "The address to bind (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
-    String host = "127.0.0.1";
-
-    @Option(
-            names = "--port",
-            paramLabel = "PORT",
-            defaultValue = "8765",
-            description = "The port to bind (default: ${DEFAULT-VALUE}; 0 picks a free port).")
-    int port = 8765;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -74,13 +62,37 @@ final class ServeCommand implements Callable<Integer> {
     TetherServer start() {
         TetherServer server;
         try {
-            server = DemoServer.create(host, port);
+            server = DemoServer.create(settings());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         server.start();
+        String host = server.config().host();
         log.info("Demo page: {}  (Ctrl-C stops the server)", pageUrl(host, server.port()));
         return server;
+    }
+
+    /** The settings of the options given, on top of {@link #defaults()}. */
+    TetherServer.Builder settings() {
+        TetherServer.Builder settings = defaults();
+        SettingOptions.applyTo(spec, settings.config().values(), settings::set);
+        return settings;
+    }
+
+    /** The settings {@code tether serve} runs with when no option changes them: the demo's, bound to loopback. */
+    static TetherServer.Builder defaults() {
+        return DemoServer.settings().host("127.0.0.1");
+    }
+
+    /**
+     * Adds an option for each server setting that declares one in {@link ServerSettings}, such as
+     * {@code --max-connections}, with {@code tether serve}'s default.
+     */
+    static final class ServerOptions implements CommandLine.IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            return SettingOptions.addTo(spec, defaults().config().values());
+        }
     }
 
     /** The address a browser on this machine opens for a server bound to {@code host}. */

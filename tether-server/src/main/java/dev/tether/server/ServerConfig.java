@@ -1,7 +1,11 @@
 package dev.tether.server;
 
+import static dev.tether.server.ServerSettings.*;
+
 import dev.tether.core.Clock;
 import dev.tether.core.PacketCodec;
+import dev.tether.core.Setting;
+import dev.tether.core.SettingValues;
 import dev.tether.core.WireFormat;
 import dev.tether.server.spi.ClusterBroker;
 import java.nio.file.Path;
@@ -15,302 +19,238 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The immutable settings of a {@link TetherServer}, made by {@link TetherServer#builder()} and copied with
- * {@link #toBuilder()}. {@code docs/configuration.md} describes every setting and its default.
+ * {@link #toBuilder()}. Each accessor reads the value of a setting declared in {@link ServerSettings}, which holds
+ * its default and allowed values; {@code docs/configuration.md} lists them. Thread-safe.
  */
 public final class ServerConfig {
-    final String host;
-    final int port;
-    final String path;
-    final @Nullable TlsConfig tls;
-    final int maxConnections;
-    final int maxFrameBytes;
-    final int maxMessageBytes;
-    final int maxHttpRequestBytes;
-    final Duration handshakeTimeout;
-    final Duration pingInterval;
-    final Duration idleTimeout;
-    final Duration closeTimeout;
-    final Duration shutdownGracePeriod;
-    final Set<String> allowedOrigins;
-    final boolean perMessageDeflate;
-    final boolean jsonInBinaryFrames;
-    final int writeBufferLowWaterMarkBytes;
-    final int writeBufferHighWaterMarkBytes;
-    final long maxQueuedBytes;
-    final int maxInboundQueuedPackets;
-    final int acceptQueueLimit;
-    final int ioThreads;
-    final boolean nativeTransport;
-    final @Nullable Executor workerExecutor;
-    final @Nullable TetherHandler handler;
-    final @Nullable String staticResources;
-    final @Nullable Path staticDirectory;
-    final Map<String, HttpEndpoint> httpEndpoints;
-    final Map<String, WebSocketEndpoint> webSocketEndpoints;
-    final int maxSubscribedChannels;
-    final SlowConsumerPolicy slowConsumerPolicy;
-    final ClusterBroker clusterBroker;
-    final boolean dispatchRpc;
-    final int socketSendBufferBytes;
-    final @Nullable BiPredicate<? super Session, String> clientSubscriptions;
-    final PacketCodec msgpackCodec;
-    final PacketCodec jsonCodec;
-    final Clock clock;
-    final int rpcTaskLimit;
-    final Map<String, Predicate<? super Session>> predicates;
+    private final SettingValues values;
 
-    ServerConfig(TetherServer.Builder b) {
-        host = b.host;
-        port = b.port;
-        path = b.path;
-        tls = b.tls;
-        maxConnections = b.maxConnections;
-        maxFrameBytes = b.maxFrameBytes;
-        maxMessageBytes = b.maxMessageBytes;
-        maxHttpRequestBytes = b.maxHttpRequestBytes;
-        handshakeTimeout = b.handshakeTimeout;
-        pingInterval = b.pingInterval;
-        idleTimeout = b.idleTimeout;
-        closeTimeout = b.closeTimeout;
-        shutdownGracePeriod = b.shutdownGracePeriod;
-        allowedOrigins = Set.copyOf(b.allowedOrigins);
-        perMessageDeflate = b.perMessageDeflate;
-        jsonInBinaryFrames = b.jsonInBinaryFrames;
-        writeBufferLowWaterMarkBytes = b.writeBufferLowWaterMarkBytes;
-        writeBufferHighWaterMarkBytes = b.writeBufferHighWaterMarkBytes;
-        maxQueuedBytes = b.maxQueuedBytes;
-        maxInboundQueuedPackets = b.maxInboundQueuedPackets;
-        acceptQueueLimit = b.acceptQueueLimit;
-        ioThreads = b.ioThreads;
-        nativeTransport = b.nativeTransport;
-        workerExecutor = b.workerExecutor;
-        handler = b.handler;
-        staticResources = b.staticResources;
-        staticDirectory = b.staticDirectory;
-        httpEndpoints = Map.copyOf(b.httpEndpoints);
-        webSocketEndpoints = Map.copyOf(b.webSocketEndpoints);
-        maxSubscribedChannels = b.maxSubscribedChannels;
-        slowConsumerPolicy = b.slowConsumerPolicy;
-        clusterBroker = b.clusterBroker;
-        dispatchRpc = b.dispatchRpc;
-        socketSendBufferBytes = b.socketSendBufferBytes;
-        clientSubscriptions = b.clientSubscriptions;
-        msgpackCodec = b.msgpackCodec;
-        jsonCodec = b.jsonCodec;
-        clock = b.clock;
-        rpcTaskLimit = b.rpcTaskLimit;
-        predicates = Map.copyOf(b.predicates);
-        if (writeBufferLowWaterMarkBytes > writeBufferHighWaterMarkBytes) {
-            throw new IllegalArgumentException("writeBufferLowWaterMarkBytes: " + writeBufferLowWaterMarkBytes
-                    + " (expected: <= writeBufferHighWaterMarkBytes " + writeBufferHighWaterMarkBytes + ")");
-        }
-        if (maxFrameBytes > maxMessageBytes) {
-            throw new IllegalArgumentException(
-                    "maxFrameBytes: " + maxFrameBytes + " (expected: <= maxMessageBytes " + maxMessageBytes + ")");
-        }
-        if (maxQueuedBytes < writeBufferHighWaterMarkBytes) {
-            throw new IllegalArgumentException("maxQueuedBytes: " + maxQueuedBytes
-                    + " (expected: >= writeBufferHighWaterMarkBytes " + writeBufferHighWaterMarkBytes + ")");
-        }
+    ServerConfig(SettingValues values) {
+        this.values = values;
+    }
+
+    /** The value of {@code setting}, one of {@link ServerSettings}; the accessors below read the same values. */
+    public <T> T get(Setting<T> setting) {
+        return values.get(setting);
+    }
+
+    /** All the values, by the settings of {@link ServerSettings#ALL}. */
+    public SettingValues values() {
+        return values;
     }
 
     /** A builder holding these settings. */
     public TetherServer.Builder toBuilder() {
-        return new TetherServer.Builder(this);
+        return new TetherServer.Builder(values.toBuilder());
     }
 
     /** The address to bind; {@code 0.0.0.0} binds every interface. */
     public String host() {
-        return host;
+        return values.get(HOST);
     }
 
     /** The port to bind; 0 picks a free one (see {@link TetherServer#port()}). */
     public int port() {
-        return port;
+        return values.get(PORT);
     }
 
     /** The WebSocket path; plain HTTP requests on the same port go to endpoints and static files. */
     public String path() {
-        return path;
+        return values.get(PATH);
     }
 
     /** TLS settings, or {@code null} for plain {@code ws://}. */
     public @Nullable TlsConfig tls() {
-        return tls;
+        return values.get(TLS);
     }
 
     /** The most sessions open at once; a handshake beyond it gets HTTP 503. */
     public int maxConnections() {
-        return maxConnections;
+        return values.get(MAX_CONNECTIONS);
     }
 
     /** The largest single frame accepted; a larger one closes the session with 1009. */
     public int maxFrameBytes() {
-        return maxFrameBytes;
+        return values.get(MAX_FRAME_BYTES);
     }
 
     /** The largest message (all fragments together) accepted; a larger one closes the session with 1009. */
     public int maxMessageBytes() {
-        return maxMessageBytes;
+        return values.get(MAX_MESSAGE_BYTES);
     }
 
     /** The largest plain HTTP request (headers and body) accepted; a larger one gets 413 or 431. */
     public int maxHttpRequestBytes() {
-        return maxHttpRequestBytes;
+        return values.get(MAX_HTTP_REQUEST_BYTES);
     }
 
     /** How long a new TCP connection may take to complete the WebSocket upgrade before it is dropped. */
     public Duration handshakeTimeout() {
-        return handshakeTimeout;
+        return values.get(HANDSHAKE_TIMEOUT);
     }
 
     /** After this long without an inbound frame the server sends a ping; zero disables pings. */
     public Duration pingInterval() {
-        return pingInterval;
+        return values.get(PING_INTERVAL);
     }
 
     /** After this long without an inbound frame the session is closed with 1011; zero disables it. */
     public Duration idleTimeout() {
-        return idleTimeout;
+        return values.get(IDLE_TIMEOUT);
     }
 
     /** How long a close waits for the client's close frame before dropping the connection. */
     public Duration closeTimeout() {
-        return closeTimeout;
+        return values.get(CLOSE_TIMEOUT);
     }
 
     /** How long {@link TetherServer#close()} waits for sessions to finish their closing handshakes. */
     public Duration shutdownGracePeriod() {
-        return shutdownGracePeriod;
+        return values.get(SHUTDOWN_GRACE_PERIOD);
     }
 
     /** The browser origins allowed to connect; empty allows every origin. */
     public Set<String> allowedOrigins() {
-        return allowedOrigins;
+        return values.get(ALLOWED_ORIGINS);
     }
 
     /** Whether permessage-deflate is negotiated with clients that offer it. */
     public boolean perMessageDeflate() {
-        return perMessageDeflate;
+        return values.get(PER_MESSAGE_DEFLATE);
     }
 
     /** Whether JSON packets go to generic clients in BINARY frames (the Python server's choice) instead of TEXT. */
     public boolean jsonInBinaryFrames() {
-        return jsonInBinaryFrames;
+        return values.get(JSON_IN_BINARY_FRAMES);
     }
 
     /** Below this many queued outbound bytes a session becomes writable again. */
     public int writeBufferLowWaterMarkBytes() {
-        return writeBufferLowWaterMarkBytes;
+        return values.get(WRITE_BUFFER_LOW_WATER_MARK_BYTES);
     }
 
     /** Above this many queued outbound bytes a session reports it is not writable. */
     public int writeBufferHighWaterMarkBytes() {
-        return writeBufferHighWaterMarkBytes;
+        return values.get(WRITE_BUFFER_HIGH_WATER_MARK_BYTES);
     }
 
     /** The hard bound on a session's queued outbound bytes; a send past it is refused. */
     public long maxQueuedBytes() {
-        return maxQueuedBytes;
+        return values.get(MAX_QUEUED_BYTES);
     }
 
     /** How many received packets may wait for the application per session before reading pauses. */
     public int maxInboundQueuedPackets() {
-        return maxInboundQueuedPackets;
+        return values.get(MAX_INBOUND_QUEUED_PACKETS);
     }
 
     /** In pull mode, how many new sessions may wait for {@link TetherServer#accept}; beyond it handshakes get 503. */
     public int acceptQueueLimit() {
-        return acceptQueueLimit;
+        return values.get(ACCEPT_QUEUE_LIMIT);
     }
 
     /** The number of I/O threads; 0 means one per available processor. */
     public int ioThreads() {
-        return ioThreads;
+        return values.get(IO_THREADS);
     }
 
     /** Whether the native epoll transport is used where available (NIO otherwise). */
     public boolean nativeTransport() {
-        return nativeTransport;
+        return values.get(NATIVE_TRANSPORT);
     }
 
     /** The executor for handler callbacks and HTTP endpoints, or {@code null} for Tether's own. */
     public @Nullable Executor workerExecutor() {
-        return workerExecutor;
+        return values.get(WORKER_EXECUTOR);
     }
 
     /** The application's handler, or {@code null} for pull mode. */
     public @Nullable TetherHandler handler() {
-        return handler;
+        return values.get(HANDLER);
     }
 
     /** The class path folder static files are served from, or {@code null}. */
     public @Nullable String staticResources() {
-        return staticResources;
+        return values.get(STATIC_RESOURCES);
     }
 
     /** The file system folder static files are served from, or {@code null}. */
     public @Nullable Path staticDirectory() {
-        return staticDirectory;
+        return values.get(STATIC_DIRECTORY);
     }
 
     /** The most channels and patterns one session may subscribe to; 0 or less means no limit. */
     public int maxSubscribedChannels() {
-        return maxSubscribedChannels;
+        return values.get(MAX_SUBSCRIBED_CHANNELS);
     }
 
     /** The slow-consumer policy of subscriptions that do not choose one. */
     public SlowConsumerPolicy slowConsumerPolicy() {
-        return slowConsumerPolicy;
+        return values.get(SLOW_CONSUMER_POLICY);
     }
 
     /** The broker that carries publications to the other nodes of a cluster. */
     public ClusterBroker clusterBroker() {
-        return clusterBroker;
+        return values.get(CLUSTER_BROKER);
     }
 
     /** Who may subscribe with the built-in {@code subscribe} RPC method, or {@code null} when it is off. */
     public @Nullable BiPredicate<? super Session, String> clientSubscriptions() {
-        return clientSubscriptions;
+        return values.get(CLIENT_SUBSCRIPTIONS);
     }
 
     /** Each connection's kernel send buffer (SO_SNDBUF) in bytes, or 0 for the system's default and autotuning. */
     public int socketSendBufferBytes() {
-        return socketSendBufferBytes;
+        return values.get(SOCKET_SEND_BUFFER_BYTES);
     }
 
     /** Whether Tether answers RPC requests with its dispatcher, or hands them to the handler as packets. */
     public boolean dispatchRpc() {
-        return dispatchRpc;
+        return values.get(DISPATCH_RPC);
     }
 
     /** The codec of {@code format}. */
     public PacketCodec codec(WireFormat format) {
-        return format == WireFormat.MSGPACK ? msgpackCodec : jsonCodec;
+        return values.get(format == WireFormat.MSGPACK ? MSGPACK_CODEC : JSON_CODEC);
     }
 
     /** The raw WebSocket endpoints by path; see {@link WebSocketEndpoint}. */
     public Map<String, WebSocketEndpoint> webSocketEndpoints() {
-        return webSocketEndpoints;
+        return values.get(WEB_SOCKET_ENDPOINTS);
     }
 
     /** The HTTP endpoints by exact path. */
     public Map<String, HttpEndpoint> httpEndpoints() {
-        return httpEndpoints;
+        return values.get(HTTP_ENDPOINTS);
     }
 
     /** The clock rate-limit windows and token buckets read. */
     public Clock clock() {
-        return clock;
+        return values.get(CLOCK);
     }
 
     /** How many RPC calls of one session may run at once; beyond it a call is refused with an error reply. */
     public int rpcTaskLimit() {
-        return rpcTaskLimit;
+        return values.get(RPC_TASK_LIMIT);
     }
 
     /** The permission predicates by name, for {@link Rpc#requires()}. */
     public Map<String, Predicate<? super Session>> predicates() {
-        return predicates;
+        return values.get(PREDICATES);
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+        return o instanceof ServerConfig other && other.values.equals(values);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "ServerConfig" + values;
     }
 }

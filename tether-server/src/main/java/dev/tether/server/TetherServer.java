@@ -1,19 +1,22 @@
 package dev.tether.server;
 
+import static dev.tether.server.ServerSettings.*;
+
 import dev.tether.core.Checks;
 import dev.tether.core.Clock;
 import dev.tether.core.PacketCodec;
-import dev.tether.core.PacketCodecs;
+import dev.tether.core.Setting;
+import dev.tether.core.SettingValues;
 import dev.tether.core.WireFormat;
 import dev.tether.server.internal.ServerEngine;
 import dev.tether.server.spi.ClusterBroker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -189,189 +192,96 @@ public final class TetherServer implements AutoCloseable {
                 + config.path() + ", sessions=" + connectionCount() + "}";
     }
 
-    /** Collects a server's settings; {@code docs/configuration.md} lists the defaults. Not thread-safe. */
+    /**
+     * Collects a server's settings, each checked as it is set against its declaration in {@link ServerSettings},
+     * which also holds its default and allowed values ({@code docs/configuration.md} lists them); the rules between
+     * settings are checked by {@link #config()} and {@link #build()}. Not thread-safe.
+     */
     public static final class Builder {
-        String host = "0.0.0.0";
-        int port = 8765;
-        String path = "/";
+        private final SettingValues.Builder values;
 
-        @Nullable
-        TlsConfig tls;
-
-        int maxConnections = Integer.MAX_VALUE;
-        int maxFrameBytes = 4 << 20;
-        int maxMessageBytes = 4 << 20;
-        int maxHttpRequestBytes = 64 << 10;
-        Duration handshakeTimeout = Duration.ofSeconds(10);
-        Duration pingInterval = Duration.ofSeconds(30);
-        Duration idleTimeout = Duration.ofSeconds(60);
-        Duration closeTimeout = Duration.ofSeconds(2);
-        Duration shutdownGracePeriod = Duration.ofSeconds(5);
-        Set<String> allowedOrigins = new HashSet<>();
-        boolean perMessageDeflate;
-        boolean jsonInBinaryFrames;
-        int writeBufferLowWaterMarkBytes = 512 << 10;
-        int writeBufferHighWaterMarkBytes = 1 << 20;
-        long maxQueuedBytes = 4 << 20;
-        int maxInboundQueuedPackets = 256;
-        int acceptQueueLimit = 1024;
-        int ioThreads;
-        boolean nativeTransport = true;
-
-        @Nullable
-        Executor workerExecutor;
-
-        @Nullable
-        TetherHandler handler;
-
-        @Nullable
-        String staticResources;
-
-        @Nullable
-        Path staticDirectory;
-
-        Map<String, HttpEndpoint> httpEndpoints = new LinkedHashMap<>();
-        Map<String, WebSocketEndpoint> webSocketEndpoints = new LinkedHashMap<>();
-        int maxSubscribedChannels = 5;
-        SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.DISCONNECT;
-        ClusterBroker clusterBroker = ClusterBroker.local();
-        boolean dispatchRpc = true;
-        int socketSendBufferBytes;
-
-        @Nullable
-        BiPredicate<? super Session, String> clientSubscriptions;
-
-        PacketCodec msgpackCodec = PacketCodecs.msgpack();
-        PacketCodec jsonCodec = PacketCodecs.json();
-        Clock clock = Clock.system();
-        int rpcTaskLimit = 1024;
-        Map<String, Predicate<? super Session>> predicates = new LinkedHashMap<>();
-
-        Builder() {}
-
-        Builder(ServerConfig c) {
-            host = c.host;
-            port = c.port;
-            path = c.path;
-            tls = c.tls;
-            maxConnections = c.maxConnections;
-            maxFrameBytes = c.maxFrameBytes;
-            maxMessageBytes = c.maxMessageBytes;
-            maxHttpRequestBytes = c.maxHttpRequestBytes;
-            handshakeTimeout = c.handshakeTimeout;
-            pingInterval = c.pingInterval;
-            idleTimeout = c.idleTimeout;
-            closeTimeout = c.closeTimeout;
-            shutdownGracePeriod = c.shutdownGracePeriod;
-            allowedOrigins = new HashSet<>(c.allowedOrigins);
-            perMessageDeflate = c.perMessageDeflate;
-            jsonInBinaryFrames = c.jsonInBinaryFrames;
-            writeBufferLowWaterMarkBytes = c.writeBufferLowWaterMarkBytes;
-            writeBufferHighWaterMarkBytes = c.writeBufferHighWaterMarkBytes;
-            maxQueuedBytes = c.maxQueuedBytes;
-            maxInboundQueuedPackets = c.maxInboundQueuedPackets;
-            acceptQueueLimit = c.acceptQueueLimit;
-            ioThreads = c.ioThreads;
-            nativeTransport = c.nativeTransport;
-            workerExecutor = c.workerExecutor;
-            handler = c.handler;
-            staticResources = c.staticResources;
-            staticDirectory = c.staticDirectory;
-            httpEndpoints = new LinkedHashMap<>(c.httpEndpoints);
-            webSocketEndpoints = new LinkedHashMap<>(c.webSocketEndpoints);
-            maxSubscribedChannels = c.maxSubscribedChannels;
-            slowConsumerPolicy = c.slowConsumerPolicy;
-            clusterBroker = c.clusterBroker;
-            dispatchRpc = c.dispatchRpc;
-            socketSendBufferBytes = c.socketSendBufferBytes;
-            clientSubscriptions = c.clientSubscriptions;
-            msgpackCodec = c.msgpackCodec;
-            jsonCodec = c.jsonCodec;
-            clock = c.clock;
-            rpcTaskLimit = c.rpcTaskLimit;
-            predicates = new LinkedHashMap<>(c.predicates);
+        Builder() {
+            this(ServerSettings.ALL.defaults());
         }
 
-        /** The address to bind (default {@code 0.0.0.0}). */
+        Builder(SettingValues.Builder values) {
+            this.values = values;
+        }
+
+        /**
+         * Sets {@code setting}, one of {@link ServerSettings}, to {@code value}: what the typed methods below do,
+         * for code that sets settings by their declaration, such as the {@code tether serve} options.
+         *
+         * @throws IllegalArgumentException naming the setting and what it allows, if it does not allow the value
+         */
+        public <T> Builder set(Setting<T> setting, @Nullable T value) {
+            values.set(setting, value);
+            return this;
+        }
+
+        /** The address to bind. */
         public Builder host(String host) {
-            this.host = Checks.notEmpty(host, "host");
-            return this;
+            return set(HOST, host);
         }
 
-        /** The port to bind (default 8765); 0 picks a free port. */
+        /** The port to bind; 0 picks a free port. */
         public Builder port(int port) {
-            this.port = Checks.inRange(port, 0, 65_535, "port");
-            return this;
+            return set(PORT, port);
         }
 
-        /** The WebSocket path (default {@code /}). */
+        /** The WebSocket path. */
         public Builder path(String path) {
-            if (!path.startsWith("/")) {
-                throw new IllegalArgumentException("path: " + path + " (expected: starts with '/')");
-            }
-            this.path = path;
-            return this;
+            return set(PATH, path);
         }
 
-        /** Serves {@code wss://} with these keys (default: plain {@code ws://}). */
+        /** Serves {@code wss://} with these keys. */
         public Builder tls(@Nullable TlsConfig tls) {
-            this.tls = tls;
-            return this;
+            return set(TLS, tls);
         }
 
-        /** The most sessions open at once (default: no limit). */
+        /** The most sessions open at once. */
         public Builder maxConnections(int maxConnections) {
-            this.maxConnections = Checks.inRange(maxConnections, 1, Integer.MAX_VALUE, "maxConnections");
-            return this;
+            return set(MAX_CONNECTIONS, maxConnections);
         }
 
-        /** The largest frame accepted (default 4 MiB). */
+        /** The largest frame accepted. */
         public Builder maxFrameBytes(int maxFrameBytes) {
-            this.maxFrameBytes = Checks.inRange(maxFrameBytes, 126, Integer.MAX_VALUE, "maxFrameBytes");
-            return this;
+            return set(MAX_FRAME_BYTES, maxFrameBytes);
         }
 
-        /** The largest message accepted, all fragments together (default 4 MiB). */
+        /** The largest message accepted, all fragments together. */
         public Builder maxMessageBytes(int maxMessageBytes) {
-            this.maxMessageBytes = Checks.inRange(maxMessageBytes, 126, Integer.MAX_VALUE, "maxMessageBytes");
-            return this;
+            return set(MAX_MESSAGE_BYTES, maxMessageBytes);
         }
 
-        /** The largest plain HTTP request accepted (default 64 KiB). */
+        /** The largest plain HTTP request accepted. */
         public Builder maxHttpRequestBytes(int maxHttpRequestBytes) {
-            this.maxHttpRequestBytes =
-                    Checks.inRange(maxHttpRequestBytes, 1024, Integer.MAX_VALUE, "maxHttpRequestBytes");
-            return this;
+            return set(MAX_HTTP_REQUEST_BYTES, maxHttpRequestBytes);
         }
 
-        /** How long a connection may take to finish the upgrade (default 10 s). */
+        /** How long a connection may take to finish the upgrade. */
         public Builder handshakeTimeout(Duration handshakeTimeout) {
-            this.handshakeTimeout = Checks.positive(handshakeTimeout, "handshakeTimeout");
-            return this;
+            return set(HANDSHAKE_TIMEOUT, handshakeTimeout);
         }
 
-        /** Idle time before the server pings (default 30 s); zero disables pings. */
+        /** Idle time before the server pings; zero disables pings. */
         public Builder pingInterval(Duration pingInterval) {
-            this.pingInterval = Checks.notNegative(pingInterval, "pingInterval");
-            return this;
+            return set(PING_INTERVAL, pingInterval);
         }
 
-        /** Idle time before the session is closed with 1011 (default 60 s); zero disables it. */
+        /** Idle time before the session is closed with 1011; zero disables it. */
         public Builder idleTimeout(Duration idleTimeout) {
-            this.idleTimeout = Checks.notNegative(idleTimeout, "idleTimeout");
-            return this;
+            return set(IDLE_TIMEOUT, idleTimeout);
         }
 
-        /** How long a close waits for the client's close frame (default 2 s). */
+        /** How long a close waits for the client's close frame. */
         public Builder closeTimeout(Duration closeTimeout) {
-            this.closeTimeout = Checks.positive(closeTimeout, "closeTimeout");
-            return this;
+            return set(CLOSE_TIMEOUT, closeTimeout);
         }
 
-        /** How long {@link TetherServer#close()} waits for sessions (default 5 s). */
+        /** How long {@link TetherServer#close()} waits for sessions. */
         public Builder shutdownGracePeriod(Duration shutdownGracePeriod) {
-            this.shutdownGracePeriod = Checks.notNegative(shutdownGracePeriod, "shutdownGracePeriod");
-            return this;
+            return set(SHUTDOWN_GRACE_PERIOD, shutdownGracePeriod);
         }
 
         /**
@@ -380,88 +290,77 @@ public final class TetherServer implements AutoCloseable {
          * Default: every origin.
          */
         public Builder allowedOrigins(Collection<String> origins) {
-            this.allowedOrigins = new HashSet<>(origins);
-            return this;
+            return set(ALLOWED_ORIGINS, Set.copyOf(origins));
         }
 
-        /** Negotiates permessage-deflate with clients that offer it (default off: it costs memory per session). */
+        /** Negotiates permessage-deflate with clients that offer it. */
         public Builder perMessageDeflate(boolean perMessageDeflate) {
-            this.perMessageDeflate = perMessageDeflate;
-            return this;
+            return set(PER_MESSAGE_DEFLATE, perMessageDeflate);
         }
 
-        /** Sends JSON to generic clients in BINARY frames, as the Python server does (default TEXT frames). */
+        /** Sends JSON to generic clients in BINARY frames, as the Python server does. */
         public Builder jsonInBinaryFrames(boolean jsonInBinaryFrames) {
-            this.jsonInBinaryFrames = jsonInBinaryFrames;
-            return this;
+            return set(JSON_IN_BINARY_FRAMES, jsonInBinaryFrames);
         }
 
-        /** The outbound water marks of every session (default 512 KiB and 1 MiB). */
+        /** The outbound water marks of every session. */
         public Builder writeBufferWaterMarks(int lowBytes, int highBytes) {
-            this.writeBufferLowWaterMarkBytes = Checks.inRange(lowBytes, 0, Integer.MAX_VALUE, "lowBytes");
-            this.writeBufferHighWaterMarkBytes = Checks.inRange(highBytes, 1, Integer.MAX_VALUE, "highBytes");
-            return this;
+            return set(WRITE_BUFFER_LOW_WATER_MARK_BYTES, lowBytes).set(WRITE_BUFFER_HIGH_WATER_MARK_BYTES, highBytes);
         }
 
-        /** The hard bound on a session's queued outbound bytes (default 4 MiB). */
+        /** The hard bound on a session's queued outbound bytes. */
         public Builder maxQueuedBytes(long maxQueuedBytes) {
-            if (maxQueuedBytes < 1) {
-                throw new IllegalArgumentException("maxQueuedBytes: " + maxQueuedBytes + " (expected: > 0)");
-            }
-            this.maxQueuedBytes = maxQueuedBytes;
-            return this;
+            return set(MAX_QUEUED_BYTES, maxQueuedBytes);
         }
 
-        /** Received packets that may wait for the application per session before reading pauses (default 256). */
+        /** Received packets that may wait for the application per session before reading pauses. */
         public Builder maxInboundQueuedPackets(int maxInboundQueuedPackets) {
-            this.maxInboundQueuedPackets =
-                    Checks.inRange(maxInboundQueuedPackets, 1, Integer.MAX_VALUE, "maxInboundQueuedPackets");
-            return this;
+            return set(MAX_INBOUND_QUEUED_PACKETS, maxInboundQueuedPackets);
         }
 
-        /** In pull mode, new sessions that may wait for {@link TetherServer#accept} (default 1024). */
+        /** In pull mode, new sessions that may wait for {@link TetherServer#accept}. */
         public Builder acceptQueueLimit(int acceptQueueLimit) {
-            this.acceptQueueLimit = Checks.inRange(acceptQueueLimit, 1, Integer.MAX_VALUE, "acceptQueueLimit");
-            return this;
+            return set(ACCEPT_QUEUE_LIMIT, acceptQueueLimit);
         }
 
-        /** The number of I/O threads (default 0: one per available processor). */
+        /** The number of I/O threads; 0 means one per available processor. */
         public Builder ioThreads(int ioThreads) {
-            this.ioThreads = Checks.inRange(ioThreads, 0, 1024, "ioThreads");
-            return this;
+            return set(IO_THREADS, ioThreads);
         }
 
-        /** Whether to use the native epoll transport where available (default true). */
+        /** Whether to use the native epoll transport where available. */
         public Builder nativeTransport(boolean nativeTransport) {
-            this.nativeTransport = nativeTransport;
-            return this;
+            return set(NATIVE_TRANSPORT, nativeTransport);
         }
 
         /**
-         * The executor for handler callbacks and HTTP endpoints (default: a virtual thread per task on Java 21+,
-         * else a bounded pool); the caller owns it and shuts it down.
+         * The executor for handler callbacks and HTTP endpoints; the caller owns it and shuts it down.
          */
         public Builder workerExecutor(@Nullable Executor workerExecutor) {
-            this.workerExecutor = workerExecutor;
-            return this;
+            return set(WORKER_EXECUTOR, workerExecutor);
         }
 
         /** The application's handler; {@code null} (the default) selects pull mode. */
         public Builder handler(@Nullable TetherHandler handler) {
-            this.handler = handler;
-            return this;
+            return set(HANDLER, handler);
         }
 
-        /** Serves static files from this class path folder, e.g. {@code tether/demo} (default: none). */
+        /** Serves static files from this class path folder, e.g. {@code tether/demo}. */
         public Builder staticResources(@Nullable String classpathFolder) {
-            this.staticResources = classpathFolder;
-            return this;
+            return set(STATIC_RESOURCES, classpathFolder);
         }
 
-        /** Serves static files from this folder (default: none); checked before the class path folder. */
+        /** Serves static files from this folder; checked before the class path folder. */
         public Builder staticDirectory(@Nullable Path directory) {
-            this.staticDirectory = directory;
-            return this;
+            return set(STATIC_DIRECTORY, directory);
+        }
+
+        /**
+         * Mounts a raw WebSocket endpoint on its path, beside the webshocket endpoint on {@link #path(String)};
+         * mounting another on the same path replaces it. A path equal to the webshocket path fails {@link #build()}.
+         */
+        public Builder webSocket(WebSocketEndpoint endpoint) {
+            return set(WEB_SOCKET_ENDPOINTS, with(values.get(WEB_SOCKET_ENDPOINTS), endpoint.path(), endpoint));
         }
 
         /** Serves plain HTTP requests for exactly {@code path} with {@code endpoint}. */
@@ -469,36 +368,24 @@ public final class TetherServer implements AutoCloseable {
             if (!path.startsWith("/")) {
                 throw new IllegalArgumentException("path: " + path + " (expected: starts with '/')");
             }
-            httpEndpoints.put(path, endpoint);
-            return this;
+            return set(
+                    HTTP_ENDPOINTS,
+                    with(values.get(HTTP_ENDPOINTS), path, Objects.requireNonNull(endpoint, "endpoint")));
         }
 
-        /**
-         * Mounts a raw WebSocket endpoint on its path, beside the webshocket endpoint on {@link #path(String)};
-         * mounting another on the same path replaces it. Paths must differ from the webshocket path, or
-         * {@link #build()} fails.
-         */
-        public Builder webSocket(WebSocketEndpoint endpoint) {
-            webSocketEndpoints.put(endpoint.path(), endpoint);
-            return this;
-        }
-
-        /** The most channels and patterns one session may subscribe to (default 5); 0 or less means no limit. */
+        /** The most channels and patterns one session may subscribe to; 0 or less means no limit. */
         public Builder maxSubscribedChannels(int maxSubscribedChannels) {
-            this.maxSubscribedChannels = maxSubscribedChannels;
-            return this;
+            return set(MAX_SUBSCRIBED_CHANNELS, maxSubscribedChannels);
         }
 
-        /** What happens to channel messages for a client that cannot keep up (default {@code DISCONNECT}). */
+        /** What happens to channel messages for a client that cannot keep up. */
         public Builder slowConsumerPolicy(SlowConsumerPolicy slowConsumerPolicy) {
-            this.slowConsumerPolicy = slowConsumerPolicy;
-            return this;
+            return set(SLOW_CONSUMER_POLICY, slowConsumerPolicy);
         }
 
-        /** The broker that carries publications between nodes (default {@link ClusterBroker#local()}: one node). */
+        /** The broker that carries publications between nodes. */
         public Builder clusterBroker(ClusterBroker clusterBroker) {
-            this.clusterBroker = clusterBroker;
-            return this;
+            return set(CLUSTER_BROKER, clusterBroker);
         }
 
         /**
@@ -508,20 +395,17 @@ public final class TetherServer implements AutoCloseable {
          * {@link SlowConsumerPolicy}); it also turns the kernel's autotuning off for those sockets.
          */
         public Builder socketSendBufferBytes(int socketSendBufferBytes) {
-            this.socketSendBufferBytes =
-                    Checks.inRange(socketSendBufferBytes, 0, Integer.MAX_VALUE, "socketSendBufferBytes");
-            return this;
+            return set(SOCKET_SEND_BUFFER_BYTES, socketSendBufferBytes);
         }
 
         /**
-         * Whether Tether answers RPC requests with its dispatcher (default {@code true}). Off, RPC request packets
+         * Whether Tether answers RPC requests with its dispatcher. Off, RPC request packets
          * reach {@link TetherHandler#onPacket} like any other packet and the application answers them itself with
          * {@code Packet.rpc(RpcResponse...)}: for gateways that forward calls elsewhere, and for scripted test peers.
          * {@link Rpc} methods of the handler are then refused at {@code build()}.
          */
         public Builder dispatchRpc(boolean dispatchRpc) {
-            this.dispatchRpc = dispatchRpc;
-            return this;
+            return set(DISPATCH_RPC, dispatchRpc);
         }
 
         /**
@@ -533,40 +417,32 @@ public final class TetherServer implements AutoCloseable {
          * Off by default; the method names must not be taken by the handler's own RPC methods.
          */
         public Builder clientSubscriptions(@Nullable BiPredicate<? super Session, String> allowed) {
-            this.clientSubscriptions = allowed;
-            return this;
+            return set(CLIENT_SUBSCRIPTIONS, allowed);
         }
 
         /**
          * Replaces the codec of {@code codec.format()}, for example one with extra Jackson modules for the
-         * application's types (default {@link PacketCodecs}).
+         * application's types.
          */
         public Builder packetCodec(PacketCodec codec) {
-            if (codec.format() == WireFormat.MSGPACK) {
-                this.msgpackCodec = codec;
-            } else {
-                this.jsonCodec = codec;
-            }
-            return this;
+            return set(codec.format() == WireFormat.MSGPACK ? MSGPACK_CODEC : JSON_CODEC, codec);
         }
 
         /**
          * The clock every server timer reads: the handshake deadline, keepalive pings and idle timeouts, the close
-         * timeout, rate limits (default {@link Clock#system()}, whose timers run on the connection's event loop);
-         * tests pass a {@code ManualClock} and move time themselves.
+         * timeout, rate limits (the system clock's timers run on the connection's event loop); tests pass a
+         * {@code ManualClock} and move time themselves.
          */
         public Builder clock(Clock clock) {
-            this.clock = java.util.Objects.requireNonNull(clock, "clock");
-            return this;
+            return set(CLOCK, clock);
         }
 
         /**
-         * How many RPC calls of one session may run at once (default 1024); a call beyond it is refused at once
+         * How many RPC calls of one session may run at once; a call beyond it is refused at once
          * with an INTERNAL_SERVER_ERROR reply. Streams count until they end.
          */
         public Builder rpcTaskLimit(int rpcTaskLimit) {
-            this.rpcTaskLimit = Checks.inRange(rpcTaskLimit, 1, Integer.MAX_VALUE, "rpcTaskLimit");
-            return this;
+            return set(RPC_TASK_LIMIT, rpcTaskLimit);
         }
 
         /**
@@ -575,13 +451,12 @@ public final class TetherServer implements AutoCloseable {
          */
         public Builder predicate(String name, Predicate<? super Session> predicate) {
             Checks.notEmpty(name, "name");
-            predicates.put(name, java.util.Objects.requireNonNull(predicate, "predicate"));
-            return this;
+            return set(PREDICATES, with(values.get(PREDICATES), name, Objects.requireNonNull(predicate, "predicate")));
         }
 
         /** The settings collected so far. */
         public ServerConfig config() {
-            return new ServerConfig(this);
+            return new ServerConfig(values.build());
         }
 
         /**
@@ -592,6 +467,13 @@ public final class TetherServer implements AutoCloseable {
          */
         public TetherServer build() {
             return new TetherServer(config());
+        }
+
+        /** {@code map} and {@code key} to {@code value}, in insertion order; the setting stores an immutable copy. */
+        private static <V> Map<String, V> with(Map<String, V> map, String key, V value) {
+            Map<String, V> copy = new LinkedHashMap<>(map);
+            copy.put(key, value);
+            return copy;
         }
     }
 }

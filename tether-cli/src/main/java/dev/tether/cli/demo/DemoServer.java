@@ -30,15 +30,30 @@ public final class DemoServer {
      * @throws IllegalArgumentException if the host or port is not acceptable
      */
     public static TetherServer create(String host, int port) {
-        DemoHandler handler = new DemoHandler();
-        TetherServer server = TetherServer.builder()
-                .host(host)
-                .port(port)
-                .handler(handler)
-                .predicate(DemoHandler.LOGGED_IN, Predicates.has(DemoHandler.USERNAME))
+        return create(settings().host(host).port(port));
+    }
+
+    /**
+     * The demo's own settings, before {@link #create(TetherServer.Builder)} adds its handler: the page, the chat's
+     * subscription limit and the raw echo endpoint.
+     */
+    public static TetherServer.Builder settings() {
+        return TetherServer.builder()
                 .maxSubscribedChannels(MAX_SUBSCRIBED_CHANNELS)
                 .staticResources(PAGE_RESOURCES)
-                .webSocket(echoEndpoint())
+                .webSocket(echoEndpoint());
+    }
+
+    /**
+     * A demo server with {@code settings} (usually {@link #settings()} with changes) and the demo's handler and
+     * permission predicate, built and not started.
+     *
+     * @throws IllegalArgumentException if the settings break a rule between them
+     */
+    public static TetherServer create(TetherServer.Builder settings) {
+        DemoHandler handler = new DemoHandler();
+        TetherServer server = settings.handler(handler)
+                .predicate(DemoHandler.LOGGED_IN, Predicates.has(DemoHandler.USERNAME))
                 .build();
         // say() publishes on the server, which exists only now.
         handler.serveOn(server);

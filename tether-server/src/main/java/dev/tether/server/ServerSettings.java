@@ -1,0 +1,289 @@
+package dev.tether.server;
+
+import dev.tether.core.Clock;
+import dev.tether.core.PacketCodec;
+import dev.tether.core.PacketCodecs;
+import dev.tether.core.Setting;
+import dev.tether.core.SettingRule;
+import dev.tether.core.SettingTable;
+import dev.tether.server.spi.ClusterBroker;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.function.BiPredicate;
+import java.util.function.Predicate;
+
+/**
+ * Every setting of a {@link TetherServer}, declared once: name, type, default, allowed values, documentation and
+ * command-line option. {@link TetherServer.Builder}'s setters and {@link ServerConfig}'s accessors are one-line
+ * methods over these; the {@code tether serve} options and the table in {@code docs/configuration.md} are made from
+ * {@link #ALL}. To add a setting, declare it here (in the order the reference lists it), then add its builder
+ * method and accessor.
+ */
+public final class ServerSettings {
+    private static final SettingTable.Builder TABLE = SettingTable.builder();
+
+    public static final Setting<String> HOST = TABLE.add(Setting.ofString("host", "0.0.0.0")
+            .notEmpty()
+            .option("--host")
+            .doc("The address to bind; `0.0.0.0` binds every interface."));
+
+    public static final Setting<Integer> PORT = TABLE.add(Setting.ofInt("port", 8765)
+            .range(0, 65_535)
+            .option("--port")
+            .doc("The port to bind; `0` picks a free port, readable with `server.port()` after `start()`."));
+
+    public static final Setting<String> PATH = TABLE.add(Setting.ofString("path", "/")
+            .check(p -> p.startsWith("/"), "starts with '/'")
+            .option()
+            .doc("The WebSocket path; an upgrade to another path gets 404, plain HTTP goes to endpoints and static"
+                    + " files."));
+
+    public static final Setting<TlsConfig> TLS = TABLE.add(Setting.<TlsConfig>of("tls", "TlsConfig", null)
+            .nullable()
+            .defaultText("none (`ws://`)")
+            .doc("Serves `wss://` with these keys: `TlsConfig.pem(certChain, privateKey[, password])` or"
+                    + " `TlsConfig.keyStore(keyStore, password)`."));
+
+    public static final Setting<TetherHandler> HANDLER =
+            TABLE.add(Setting.<TetherHandler>of("handler", "TetherHandler", null)
+                    .nullable()
+                    .doc("The application's callbacks; without one the server is in pull mode (`accept()`,"
+                            + " `session.recv(timeout)`)."));
+
+    public static final Setting<Integer> MAX_CONNECTIONS = TABLE.add(Setting.ofInt("maxConnections", Integer.MAX_VALUE)
+            .range(1, Integer.MAX_VALUE)
+            .defaultText("unlimited")
+            .option()
+            .doc("The most sessions open at once; a handshake beyond it gets HTTP 503 `Server is full, try again"
+                    + " later.`"));
+
+    public static final Setting<Integer> MAX_FRAME_BYTES = TABLE.add(Setting.ofInt("maxFrameBytes", 4 << 20)
+            .range(126, Integer.MAX_VALUE)
+            .bytes()
+            .option()
+            .doc("The largest single frame accepted; a larger one closes the session with 1009."));
+
+    public static final Setting<Integer> MAX_MESSAGE_BYTES = TABLE.add(Setting.ofInt("maxMessageBytes", 4 << 20)
+            .range(126, Integer.MAX_VALUE)
+            .bytes()
+            .option()
+            .doc("The largest message (all fragments together) accepted; a larger one closes the session with 1009."
+                    + " Also caps permessage-deflate inflation."));
+
+    public static final Setting<Integer> MAX_HTTP_REQUEST_BYTES = TABLE.add(Setting.ofInt(
+                    "maxHttpRequestBytes", 64 << 10)
+            .range(1024, Integer.MAX_VALUE)
+            .bytes()
+            .option()
+            .doc("The largest plain HTTP request (headers and body) accepted; a larger one gets 413 (body) or 431"
+                    + " (headers)."));
+
+    public static final Setting<Duration> HANDSHAKE_TIMEOUT = TABLE.add(Setting.ofDuration(
+                    "handshakeTimeout", Duration.ofSeconds(10))
+            .positive()
+            .option()
+            .doc("A new connection must complete an HTTP request or the upgrade within this, counted from connect or"
+                    + " from its previous response; otherwise it is closed."));
+
+    public static final Setting<Duration> PING_INTERVAL =
+            TABLE.add(Setting.ofDuration("pingInterval", Duration.ofSeconds(30))
+                    .notNegative()
+                    .option()
+                    .doc("After this long without an inbound frame the server sends a ping; `0` disables pings."));
+
+    public static final Setting<Duration> IDLE_TIMEOUT = TABLE.add(Setting.ofDuration(
+                    "idleTimeout", Duration.ofSeconds(60))
+            .notNegative()
+            .option()
+            .doc("After this long without an inbound frame (pongs count) the session is closed with 1011 `keepalive"
+                    + " ping timeout`; `0` disables it."));
+
+    public static final Setting<Duration> CLOSE_TIMEOUT =
+            TABLE.add(Setting.ofDuration("closeTimeout", Duration.ofSeconds(2))
+                    .positive()
+                    .option()
+                    .doc("How long a close waits for the client's close frame before dropping the TCP connection."));
+
+    public static final Setting<Duration> SHUTDOWN_GRACE_PERIOD =
+            TABLE.add(Setting.ofDuration("shutdownGracePeriod", Duration.ofSeconds(5))
+                    .notNegative()
+                    .option()
+                    .doc("How long `close()` waits for sessions to finish their closing handshakes."));
+
+    public static final Setting<Set<String>> ALLOWED_ORIGINS = TABLE.add(Setting.<Set<String>>of(
+                    "allowedOrigins", "Set<String>", Set.of())
+            .copy(Set::copyOf)
+            .defaultText("all")
+            .doc("Browser origins allowed to connect, e.g. `https://app.example.com`; another `Origin` gets 403."
+                    + " Requests without `Origin` (non-browser clients) are allowed. Empty allows every origin."));
+
+    public static final Setting<Boolean> PER_MESSAGE_DEFLATE = TABLE.add(Setting.ofBoolean("perMessageDeflate", false)
+            .option()
+            .doc("Negotiates permessage-deflate with clients that offer it; costs a zlib context (tens of KiB) per"
+                    + " session."));
+
+    public static final Setting<Boolean> JSON_IN_BINARY_FRAMES = TABLE.add(Setting.ofBoolean(
+                    "jsonInBinaryFrames", false)
+            .option()
+            .doc("Sends JSON to generic clients in BINARY frames, as the Python server does; TEXT frames otherwise."));
+
+    public static final Setting<Integer> WRITE_BUFFER_LOW_WATER_MARK_BYTES = TABLE.add(Setting.ofInt(
+                    "writeBufferLowWaterMarkBytes", 512 << 10)
+            .range(0, Integer.MAX_VALUE)
+            .bytes()
+            .option()
+            .doc("Below this many queued outbound bytes a session becomes writable again (`isWritable()`); set with"
+                    + " `writeBufferWaterMarks(low, high)`."));
+
+    public static final Setting<Integer> WRITE_BUFFER_HIGH_WATER_MARK_BYTES =
+            TABLE.add(Setting.ofInt("writeBufferHighWaterMarkBytes", 1 << 20)
+                    .range(1, Integer.MAX_VALUE)
+                    .bytes()
+                    .option()
+                    .doc("Above this many queued outbound bytes a session reports it is not writable; set with"
+                            + " `writeBufferWaterMarks(low, high)`."));
+
+    public static final Setting<Integer> SOCKET_SEND_BUFFER_BYTES = TABLE.add(Setting.ofInt("socketSendBufferBytes", 0)
+            .range(0, Integer.MAX_VALUE)
+            .bytes()
+            .defaultText("0 (system default, autotuned)")
+            .option()
+            .doc("Each connection's kernel send buffer (SO_SNDBUF); Linux otherwise grows it up to 4 MiB for a"
+                    + " client that does not read. A fixed size bounds that kernel memory and makes slow readers"
+                    + " count as slow sooner."));
+
+    public static final Setting<Long> MAX_QUEUED_BYTES = TABLE.add(Setting.ofLong("maxQueuedBytes", 4 << 20)
+            .range(1, Long.MAX_VALUE)
+            .bytes()
+            .option()
+            .doc("The bound on what waits for one session (queued sends and Netty's buffer): a send that would pass"
+                    + " it while others wait is refused (`send` returns `false`); a packet is always taken when nothing"
+                    + " waits, however large."));
+
+    public static final Setting<Integer> MAX_INBOUND_QUEUED_PACKETS =
+            TABLE.add(Setting.ofInt("maxInboundQueuedPackets", 256)
+                    .range(1, Integer.MAX_VALUE)
+                    .option()
+                    .doc("Packets of one session waiting for the application before reading pauses."));
+
+    public static final Setting<Integer> ACCEPT_QUEUE_LIMIT = TABLE.add(Setting.ofInt("acceptQueueLimit", 1024)
+            .range(1, Integer.MAX_VALUE)
+            .doc("Pull mode: new sessions waiting for `accept()` before handshakes get 503."));
+
+    public static final Setting<Integer> IO_THREADS = TABLE.add(Setting.ofInt("ioThreads", 0)
+            .range(0, 1024)
+            .defaultText("0 = one per core")
+            .option()
+            .doc("The number of I/O threads; `0` means one per available processor."));
+
+    public static final Setting<Boolean> NATIVE_TRANSPORT = TABLE.add(Setting.ofBoolean("nativeTransport", true)
+            .option()
+            .doc("Uses epoll on Linux when its native library loads, NIO otherwise."));
+
+    public static final Setting<Executor> WORKER_EXECUTOR = TABLE.add(Setting.<Executor>of(
+                    "workerExecutor", "Executor", null)
+            .nullable()
+            .defaultText("virtual threads (Java 21+) or a pool of `max(16, 8 × cores)`")
+            .doc("Where handler callbacks and HTTP endpoints run; an executor you pass is yours to shut down."));
+
+    public static final Setting<Clock> CLOCK = TABLE.add(Setting.of("clock", "Clock", Clock.system())
+            .defaultText("`Clock.system()`")
+            .doc("The time every server timer reads: the handshake deadline, keepalive pings and idle timeouts, the"
+                    + " close timeout, rate-limit windows and token buckets; tests pass a `ManualClock` to move time by"
+                    + " hand."));
+
+    public static final Setting<Integer> RPC_TASK_LIMIT = TABLE.add(Setting.ofInt("rpcTaskLimit", 1024)
+            .range(1, Integer.MAX_VALUE)
+            .option()
+            .doc("RPC calls of one session running at once (a stream counts until it ends); a call beyond is refused"
+                    + " at once with `-32603` `Too many concurrent RPC calls on this connection (limit N).`"));
+
+    public static final Setting<Map<String, Predicate<? super Session>>> PREDICATES = TABLE.add(
+            Setting.<Map<String, Predicate<? super Session>>>of("predicates", "Map<String, Predicate>", Map.of())
+                    .copy(ServerSettings::orderedCopy)
+                    .defaultText("none")
+                    .doc(
+                            "Named permission predicates for `@Rpc(requires = \"name\")`, added one by one with"
+                                    + " `predicate(name, predicate)`, e.g. `predicate(\"loggedIn\", Predicates.has(\"user\"))`."));
+
+    public static final Setting<String> STATIC_RESOURCES =
+            TABLE.add(Setting.<String>of("staticResources", "String", null)
+                    .nullable()
+                    .doc("Serves static files from this class path folder (e.g. `tether/demo`)."));
+
+    public static final Setting<Path> STATIC_DIRECTORY = TABLE.add(Setting.<Path>of("staticDirectory", "Path", null)
+            .nullable()
+            .doc("Serves static files from this folder (checked before the class path folder)."));
+
+    public static final Setting<Map<String, HttpEndpoint>> HTTP_ENDPOINTS =
+            TABLE.add(Setting.<Map<String, HttpEndpoint>>of("httpEndpoints", "Map<String, HttpEndpoint>", Map.of())
+                    .copy(ServerSettings::orderedCopy)
+                    .defaultText("none")
+                    .doc("Answers plain HTTP requests to exactly a path, added one by one with"
+                            + " `httpEndpoint(path, endpoint)`."));
+
+    public static final Setting<Map<String, WebSocketEndpoint>> WEB_SOCKET_ENDPOINTS = TABLE.add(
+            Setting.<Map<String, WebSocketEndpoint>>of("webSocketEndpoints", "Map<String, WebSocketEndpoint>", Map.of())
+                    .copy(ServerSettings::orderedCopy)
+                    .defaultText("none")
+                    .doc("Raw WebSocket endpoints beside webshocket.v1 on the same port, added one by one with"
+                            + " `webSocket(endpoint)`, each on its own path with its own limits (see"
+                            + " [endpoints.md](endpoints.md))."));
+
+    public static final Setting<Integer> MAX_SUBSCRIBED_CHANNELS = TABLE.add(Setting.ofInt("maxSubscribedChannels", 5)
+            .option()
+            .doc("Channel names and patterns one session may subscribe to; 0 or negative means no limit."));
+
+    public static final Setting<SlowConsumerPolicy> SLOW_CONSUMER_POLICY = TABLE.add(Setting.ofEnum(
+                    "slowConsumerPolicy", SlowConsumerPolicy.class, SlowConsumerPolicy.DISCONNECT)
+            .option()
+            .doc("What happens to channel messages for a client that cannot keep up, unless its subscription chose"
+                    + " otherwise ([channels](channels.md))."));
+
+    public static final Setting<BiPredicate<? super Session, String>> CLIENT_SUBSCRIPTIONS =
+            TABLE.add(Setting.<BiPredicate<? super Session, String>>of(
+                            "clientSubscriptions", "BiPredicate<Session, String>", null)
+                    .nullable()
+                    .defaultText("off")
+                    .doc("Registers the built-in RPC methods `subscribe(name)` and `unsubscribe(name)` for clients"
+                            + " that cannot run server code; the predicate decides per session and name (refusal:"
+                            + " application error `Access denied for channel 'NAME'.`) ([channels](channels.md))."));
+
+    public static final Setting<Boolean> DISPATCH_RPC = TABLE.add(Setting.ofBoolean("dispatchRpc", true)
+            .doc("Off, RPC request packets reach `onPacket` like any other packet and the application answers them"
+                    + " (gateways, scripted test peers); `@Rpc` methods are then refused at `build()`."));
+
+    public static final Setting<ClusterBroker> CLUSTER_BROKER =
+            TABLE.add(Setting.of("clusterBroker", "ClusterBroker", ClusterBroker.local())
+                    .defaultText("`ClusterBroker.local()`")
+                    .doc("Carries publications to the other nodes of a cluster."));
+
+    public static final Setting<PacketCodec> MSGPACK_CODEC =
+            TABLE.add(Setting.of("msgpackCodec", "PacketCodec", PacketCodecs.msgpack())
+                    .defaultText("`PacketCodecs.msgpack()`")
+                    .doc("The MessagePack codec, e.g. one with Jackson modules for the application's types; set with"
+                            + " `packetCodec(codec)`, read with `codec(WireFormat.MSGPACK)`."));
+
+    public static final Setting<PacketCodec> JSON_CODEC =
+            TABLE.add(Setting.of("jsonCodec", "PacketCodec", PacketCodecs.json())
+                    .defaultText("`PacketCodecs.json()`")
+                    .doc("The JSON codec; set with `packetCodec(codec)`, read with `codec(WireFormat.JSON)`."));
+
+    public static final SettingTable ALL = TABLE.rule(
+                    SettingRule.atMost(WRITE_BUFFER_LOW_WATER_MARK_BYTES, WRITE_BUFFER_HIGH_WATER_MARK_BYTES))
+            .rule(SettingRule.atMost(MAX_FRAME_BYTES, MAX_MESSAGE_BYTES))
+            .rule(SettingRule.atLeast(MAX_QUEUED_BYTES, WRITE_BUFFER_HIGH_WATER_MARK_BYTES))
+            .build();
+
+    private ServerSettings() {}
+
+    /** An immutable copy of {@code map} that keeps its order (which {@code Map.copyOf} does not). */
+    private static <V> Map<String, V> orderedCopy(Map<String, V> map) {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(map));
+    }
+}
