@@ -18,6 +18,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -95,6 +96,16 @@ public final class RpcDispatcher {
         return new SessionCalls(this, session);
     }
 
+    /**
+     * The RPC side of a session that has no connection, for tests and benchmarks: each request given to the returned
+     * consumer takes the road of a connection's request: the checks (lookup, permission, rate limit, slot) on the
+     * calling thread, the method on the worker executor unless it is non-blocking, the replies to
+     * {@code session.send}.
+     */
+    public Consumer<RpcRequest> calls(Session session) {
+        return new SessionCalls(this, session)::received;
+    }
+
     Bucket newBucket(RpcOptions.Bucket spec) {
         return Bucket.builder()
                 .addLimit(limit -> limit.capacity(spec.capacity()).refillGreedy(spec.refill(), spec.per()))
@@ -159,34 +170,6 @@ public final class RpcDispatcher {
             t = t.getCause();
         }
         return t;
-    }
-
-    /**
-     * Test and benchmark seam: the unary path (lookup, permission, bind, invoke) on the calling thread, with no rate
-     * limit, slot or I/O; a {@code CompletionStage} result is returned as it is.
-     */
-    public RpcResponse callNow(Session session, RpcRequest request) {
-        RpcEndpoint endpoint = table.lookup(request.method());
-        if (endpoint == null) {
-            return RpcResponse.error(
-                    request.callId(),
-                    RpcErrorCode.METHOD_NOT_FOUND,
-                    "RPC method '" + request.method() + "' not found.",
-                    false);
-        }
-        Predicate<? super Session> requires = endpoint.requires;
-        if (requires != null && !requires.test(session)) {
-            return RpcResponse.error(
-                    request.callId(),
-                    RpcErrorCode.ACCESS_DENIED,
-                    "Access denied for RPC method '" + request.method() + "'.",
-                    endpoint.streaming);
-        }
-        try {
-            return RpcResponse.result(request.callId(), endpoint.invoker.invoke(session, request));
-        } catch (Throwable t) { // user code
-            return failure(session, request, t, endpoint.streaming);
-        }
     }
 
     /** The token buckets of one remote address, shared by its sessions. */

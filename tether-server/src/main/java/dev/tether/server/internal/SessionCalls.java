@@ -6,6 +6,7 @@ import dev.tether.core.Packet;
 import dev.tether.core.RpcErrorCode;
 import dev.tether.core.RpcRequest;
 import dev.tether.core.RpcResponse;
+import dev.tether.server.Session;
 import io.github.bucket4j.Bucket;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,7 +30,7 @@ final class SessionCalls {
     private static final Logger log = LoggerFactory.getLogger(SessionCalls.class);
 
     private final RpcDispatcher dispatcher;
-    private final DefaultSession session;
+    private final Session session;
     private final AtomicInteger active = new AtomicInteger();
     private final Map<String, StreamCall> streams = new ConcurrentHashMap<>();
     private final Map<RpcEndpoint, FixedWindowCounter> windows = new ConcurrentHashMap<>();
@@ -37,12 +38,12 @@ final class SessionCalls {
     private RpcDispatcher.@Nullable AddressBuckets address; // guarded by this
     private volatile boolean closed;
 
-    SessionCalls(RpcDispatcher dispatcher, DefaultSession session) {
+    SessionCalls(RpcDispatcher dispatcher, Session session) {
         this.dispatcher = dispatcher;
         this.session = session;
     }
 
-    DefaultSession session() {
+    Session session() {
         return session;
     }
 
@@ -73,7 +74,7 @@ final class SessionCalls {
             return;
         }
         boolean stream = endpoint.streaming;
-        Predicate<? super dev.tether.server.Session> requires = endpoint.requires;
+        Predicate<? super Session> requires = endpoint.requires;
         if (requires != null) {
             boolean allowed;
             try {
