@@ -9,6 +9,7 @@ import dev.tether.core.RpcResponse;
 import dev.tether.server.ClientType;
 import dev.tether.server.Rpc;
 import dev.tether.server.internal.RpcDispatcher;
+import dev.tether.server.internal.WorkerTasks;
 import dev.tether.testing.InertSession;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +50,8 @@ public class DispatchBenchmark {
 
     @Setup
     public void setUp() {
-        dispatcher = new RpcDispatcher(Map.of(), Clock.system(), 1024, () -> Runnable::run);
+        WorkerTasks direct = new WorkerTasks(Runnable::run, 1024, Clock.system());
+        dispatcher = new RpcDispatcher(Map.of(), Clock.system(), 1024, () -> direct);
         dispatcher.registry().register(new Calc());
         Packet request = Packet.rpc(RpcRequest.of("add", "b7f3c2e0-1", 10, 20));
         jsonRequest = json.encode(request);

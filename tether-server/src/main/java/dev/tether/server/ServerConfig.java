@@ -56,6 +56,7 @@ public final class ServerConfig {
     final PacketCodec jsonCodec;
     final Clock clock;
     final int rpcTaskLimit;
+    final int maxPendingWorkerTasks;
     final Map<String, Predicate<? super Session>> predicates;
 
     ServerConfig(TetherServer.Builder b) {
@@ -97,6 +98,7 @@ public final class ServerConfig {
         jsonCodec = b.jsonCodec;
         clock = b.clock;
         rpcTaskLimit = b.rpcTaskLimit;
+        maxPendingWorkerTasks = b.maxPendingWorkerTasks;
         predicates = Map.copyOf(b.predicates);
         if (writeBufferLowWaterMarkBytes > writeBufferHighWaterMarkBytes) {
             throw new IllegalArgumentException("writeBufferLowWaterMarkBytes: " + writeBufferLowWaterMarkBytes
@@ -300,6 +302,11 @@ public final class ServerConfig {
     /** How many RPC calls of one session may run at once; beyond it a call is refused with an error reply. */
     public int rpcTaskLimit() {
         return rpcTaskLimit;
+    }
+
+    /** How many worker tasks may be queued or running across the server before refusable work is refused. */
+    public int maxPendingWorkerTasks() {
+        return maxPendingWorkerTasks;
     }
 
     /** The permission predicates by name, for {@link Rpc#requires()}. */

@@ -244,6 +244,7 @@ public final class TetherServer implements AutoCloseable {
         PacketCodec jsonCodec = PacketCodecs.json();
         Clock clock = Clock.system();
         int rpcTaskLimit = 1024;
+        int maxPendingWorkerTasks = 10_000;
         Map<String, Predicate<? super Session>> predicates = new LinkedHashMap<>();
 
         Builder() {}
@@ -287,6 +288,7 @@ public final class TetherServer implements AutoCloseable {
             jsonCodec = c.jsonCodec;
             clock = c.clock;
             rpcTaskLimit = c.rpcTaskLimit;
+            maxPendingWorkerTasks = c.maxPendingWorkerTasks;
             predicates = new LinkedHashMap<>(c.predicates);
         }
 
@@ -550,6 +552,18 @@ public final class TetherServer implements AutoCloseable {
          */
         public Builder rpcTaskLimit(int rpcTaskLimit) {
             this.rpcTaskLimit = Checks.inRange(rpcTaskLimit, 1, Integer.MAX_VALUE, "rpcTaskLimit");
+            return this;
+        }
+
+        /**
+         * How many tasks the worker executor may hold, queued or running, across the server (default 10,000), counted
+         * by Tether whichever executor runs them. Past it an RPC call for a worker is refused at once with an
+         * INTERNAL_SERVER_ERROR reply {@code Server busy: …; retry later.}, a stream that needs its next items pulled
+         * ends with that error, and an HTTP request gets 503. Session callbacks are never refused but count.
+         */
+        public Builder maxPendingWorkerTasks(int maxPendingWorkerTasks) {
+            this.maxPendingWorkerTasks =
+                    Checks.inRange(maxPendingWorkerTasks, 1, Integer.MAX_VALUE, "maxPendingWorkerTasks");
             return this;
         }
 

@@ -8,6 +8,7 @@ import dev.tether.core.RpcErrorCode;
 import dev.tether.core.RpcRequest;
 import dev.tether.core.RpcResponse;
 import dev.tether.server.internal.RpcDispatcher;
+import dev.tether.server.internal.WorkerTasks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +72,8 @@ class ArgumentBindingTest {
         }
     }
 
-    private final RpcDispatcher dispatcher = new RpcDispatcher(Map.of(), Clock.system(), 16, () -> Runnable::run);
+    private final WorkerTasks direct = new WorkerTasks(Runnable::run, 16, Clock.system());
+    private final RpcDispatcher dispatcher = new RpcDispatcher(Map.of(), Clock.system(), 16, () -> direct);
     private final FakeSession session = new FakeSession().with("name", "ada");
 
     {
@@ -302,8 +304,7 @@ class ArgumentBindingTest {
     @Test
     void predicatesResolveByName() {
         Predicate<Session> admin = s -> "admin".equals(s.attributes().get("role"));
-        RpcDispatcher withPredicates =
-                new RpcDispatcher(Map.of("admin", admin), Clock.system(), 16, () -> Runnable::run);
+        RpcDispatcher withPredicates = new RpcDispatcher(Map.of("admin", admin), Clock.system(), 16, () -> direct);
         withPredicates.registry().register(new UnknownPredicate());
         RpcRequest request = RpcRequest.of("bad", "1");
         FakeSession guest = new FakeSession();

@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -36,18 +35,18 @@ public final class RpcDispatcher {
     private final Clock clock;
     private final TimeMeter timeMeter;
     private final int taskLimit;
-    private final Supplier<Executor> workers;
+    private final Supplier<WorkerTasks> workers;
     private final Map<InetAddress, AddressBuckets> addresses = new ConcurrentHashMap<>();
 
     /**
      * A dispatcher with these named predicates, this clock for rate limits, this many concurrent calls per session,
-     * and the executor for calls that may block (asked for at the first call, so it may be created later).
+     * and the workers for calls that may block (asked for at the first call, so they may be created later).
      */
     public RpcDispatcher(
             Map<String, Predicate<? super Session>> predicates,
             Clock clock,
             int taskLimit,
-            Supplier<Executor> workers) {
+            Supplier<WorkerTasks> workers) {
         this.table = new MethodTable(predicates);
         this.clock = clock;
         this.taskLimit = taskLimit;
@@ -88,7 +87,7 @@ public final class RpcDispatcher {
         return taskLimit;
     }
 
-    Executor workers() {
+    WorkerTasks workers() {
         return workers.get();
     }
 

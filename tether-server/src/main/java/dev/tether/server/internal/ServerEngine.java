@@ -115,7 +115,7 @@ public final class ServerEngine {
     private @Nullable EventLoopGroup group;
     private @Nullable Channel serverChannel;
     private @Nullable ChannelGroup allChannels;
-    private @Nullable Executor workers;
+    private @Nullable WorkerTasks workers;
     private final Map<EventLoop, LoopDrainer> drainers = new ConcurrentHashMap<>();
     private @Nullable ExecutorService ownedWorkers;
 
@@ -183,13 +183,13 @@ public final class ServerEngine {
         EventLoopGroup loops = transport.newGroup(threads, Threads.ioThreads());
         group = loops;
         allChannels = new DefaultChannelGroup("tether", GlobalEventExecutor.INSTANCE);
-        if (config.workerExecutor() != null) {
-            workers = config.workerExecutor();
-        } else {
+        Executor executor = config.workerExecutor();
+        if (executor == null) {
             ExecutorService own = Threads.newWorkerExecutor();
             ownedWorkers = own;
-            workers = own;
+            executor = own;
         }
+        workers = new WorkerTasks(executor, config.maxPendingWorkerTasks(), config.clock());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
                 .channel(transport.serverChannelType())
@@ -712,7 +712,8 @@ public final class ServerEngine {
                 droppedNewest.sum(),
                 droppedOldest.sum(),
                 conflated.sum(),
-                refusedSends.sum());
+                refusedSends.sum(),
+                workers == null ? 0 : workers.refusedTasks());
     }
 
     // ---- shared pieces -------------------------------------------------------------------------------------
@@ -722,8 +723,8 @@ public final class ServerEngine {
         return drainers.computeIfAbsent(loop, LoopDrainer::new);
     }
 
-    Executor workers() {
-        Executor w = workers;
+    WorkerTasks workers() {
+        WorkerTasks w = workers;
         if (w == null) {
             throw new IllegalStateException("workers: the server is not started");
         }

@@ -10,7 +10,6 @@ import dev.tether.server.Session;
 import io.github.bucket4j.Bucket;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -24,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #received} runs where the session's handler callbacks run (in order with {@code onConnect} and
  * {@code onPacket}, so a permission set in {@code onConnect} is seen), makes the checks in the spec's order (lookup,
  * permission, rate limit) and launches the call, which then runs concurrently with the session's other calls. A
- * slot of {@code rpcTaskLimit} is taken per call until its last reply; over the limit a call is refused at once.
+ * slot of {@code rpcTaskLimit} is taken per call until its last reply; over the limit a call is refused at once. A
+ * call for a worker is refused at once too, with the same error code, when the server's workers have
+ * {@code maxPendingWorkerTasks} tasks pending ({@link WorkerTasks}): no call waits in an unbounded queue.
  */
 final class SessionCalls {
     private static final Logger log = LoggerFactory.getLogger(SessionCalls.class);
@@ -113,8 +114,11 @@ final class SessionCalls {
         }
         if (stream) {
             startStream(endpoint, request);
-        } else {
-            launch(endpoint, () -> runUnary(endpoint, request));
+            return;
+        }
+        String refused = launch(endpoint, () -> runUnary(endpoint, request));
+        if (refused != null) {
+            finishUnary(RpcResponse.error(callId, RpcErrorCode.INTERNAL_SERVER_ERROR, refused, false));
         }
     }
 
@@ -155,15 +159,23 @@ final class SessionCalls {
         return shared.bucket(endpoint, () -> dispatcher.newBucket(spec));
     }
 
-    private void launch(RpcEndpoint endpoint, Runnable task) {
+    /**
+     * Runs a call's task where its endpoint wants it: inline, or on a worker if the workers have room.
+     *
+     * @return {@code null}, or why the workers refused the task: they are full, or shutting down
+     */
+    private @Nullable String launch(RpcEndpoint endpoint, Runnable task) {
         if (endpoint.inline) {
             task.run();
-            return;
+            return null;
         }
         try {
-            dispatcher.workers().execute(task);
+            dispatcher.workers().executeIfRoom(task);
+            return null;
+        } catch (WorkerTasks.Full full) {
+            return dispatcher.workers().fullMessage();
         } catch (RejectedExecutionException shuttingDown) {
-            active.decrementAndGet();
+            return "Server is shutting down.";
         }
     }
 
@@ -206,8 +218,11 @@ final class SessionCalls {
             call.cancel();
             return;
         }
-        Executor workers = dispatcher.workers();
-        launch(endpoint, () -> call.start(endpoint, request, workers));
+        WorkerTasks workers = dispatcher.workers();
+        String refused = launch(endpoint, () -> call.start(endpoint, request, workers));
+        if (refused != null) {
+            call.abort(refused);
+        }
     }
 
     /** A stream ended, however; frees its slot. */
