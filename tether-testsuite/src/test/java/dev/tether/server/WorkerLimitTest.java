@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.core.RpcErrorCode;
 import dev.tether.core.RpcResponse;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,6 +66,7 @@ class WorkerLimitTest {
         TetherServer.Builder builder = TetherServer.builder().host("127.0.0.1").port(0);
         return builder.workerExecutor(workers)
                 .maxPendingWorkerTasks(2)
+                .httpEndpoint("/hello", request -> CompletableFuture.completedFuture(HttpResponse.text(200, "hello")))
                 .handler(handler)
                 .build()
                 .start();
@@ -132,5 +137,34 @@ class WorkerLimitTest {
             handler.release.countDown();
             twoWorkers.shutdownNow();
         }
+    }
+
+    @Test
+    void anHttpRequestPastTheLimitGets503() throws Exception {
+        try (WsClient a = WsClient.json(server);
+                WsClient b = WsClient.json(server)) {
+            a.call("block");
+            assertThat(handler.entered.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
+            b.call("block");
+            assertThat(b.callAndWait("ping").response()).isEqualTo("pong");
+
+            java.net.http.HttpResponse<String> refused = get("/hello");
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(refused.body()).isEqualTo(BUSY);
+
+            handler.release.countDown();
+            a.reply();
+            b.reply();
+            assertThat(get("/hello").body()).as("room again").isEqualTo("hello");
+        }
+    }
+
+    private java.net.http.HttpResponse<String> get(String path) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(WsClient.WAIT).build();
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                        .timeout(WsClient.WAIT)
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 }
