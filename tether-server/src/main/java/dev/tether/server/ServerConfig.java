@@ -234,6 +234,11 @@ public final class ServerConfig {
         return values.get(RPC_TASK_LIMIT);
     }
 
+    /** How many worker tasks may be queued or running across the server before refusable work is refused. */
+    public int maxPendingWorkerTasks() {
+        return values.get(MAX_PENDING_WORKER_TASKS);
+    }
+
     /** The permission predicates by name, for {@link Rpc#requires()}. */
     public Map<String, Predicate<? super Session>> predicates() {
         return values.get(PREDICATES);

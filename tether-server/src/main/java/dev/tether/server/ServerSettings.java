@@ -203,6 +203,15 @@ public final class ServerSettings {
             .doc("RPC calls of one session running at once (a stream counts until it ends); a call beyond is refused"
                     + " at once with `-32603` `Too many concurrent RPC calls on this connection (limit N).`"));
 
+    public static final Setting<Integer> MAX_PENDING_WORKER_TASKS = TABLE.add(Setting.ofInt(
+                    "maxPendingWorkerTasks", 10_000)
+            .range(1, Integer.MAX_VALUE)
+            .option()
+            .doc("Worker tasks queued or running across the server, counted whatever the executor; past it an RPC"
+                    + " call for a worker is refused at once with `-32603` `Server busy: too many pending worker tasks"
+                    + " (limit N); retry later.`, a stream needing more items ends with that error, and an HTTP"
+                    + " request gets 503 ([concurrency](concurrency.md#threads))."));
+
     public static final Setting<Map<String, Predicate<? super Session>>> PREDICATES = TABLE.add(
             Setting.<Map<String, Predicate<? super Session>>>of("predicates", "Map<String, Predicate>", Map.of())
                     .copy(ServerSettings::orderedCopy)

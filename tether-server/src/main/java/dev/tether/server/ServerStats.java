@@ -12,6 +12,8 @@ package dev.tether.server;
  * @param droppedOldest messages dropped by {@link SlowConsumerPolicy#DROP_OLDEST}
  * @param conflated messages replaced by a newer one by {@link SlowConsumerPolicy#CONFLATE}
  * @param refusedSends {@link Session#send} calls refused because the session's queue was full
+ * @param refusedWorkerTasks RPC calls, stream pulls and HTTP requests refused because the workers had
+ *     {@code maxPendingWorkerTasks} tasks pending
  */
 public record ServerStats(
         int connections,
@@ -22,4 +24,5 @@ public record ServerStats(
         long droppedNewest,
         long droppedOldest,
         long conflated,
-        long refusedSends) {}
+        long refusedSends,
+        long refusedWorkerTasks) {}

@@ -446,6 +446,16 @@ public final class TetherServer implements AutoCloseable {
         }
 
         /**
+         * How many tasks the worker executor may hold, queued or running, across the server (default 10,000), counted
+         * by Tether whichever executor runs them. Past it an RPC call for a worker is refused at once with an
+         * INTERNAL_SERVER_ERROR reply {@code Server busy: …; retry later.}, a stream that needs its next items pulled
+         * ends with that error, and an HTTP request gets 503. Session callbacks are never refused but count.
+         */
+        public Builder maxPendingWorkerTasks(int maxPendingWorkerTasks) {
+            return set(MAX_PENDING_WORKER_TASKS, maxPendingWorkerTasks);
+        }
+
+        /**
          * Names a permission predicate for {@link Rpc#requires()}, e.g.
          * {@code predicate("loggedIn", Predicates.has("user"))}. A name given again replaces the earlier predicate.
          */

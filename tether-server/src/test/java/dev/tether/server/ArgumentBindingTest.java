@@ -8,10 +8,12 @@ import dev.tether.core.RpcErrorCode;
 import dev.tether.core.RpcRequest;
 import dev.tether.core.RpcResponse;
 import dev.tether.server.internal.RpcDispatcher;
+import dev.tether.server.internal.WorkerTasks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
@@ -70,15 +72,20 @@ class ArgumentBindingTest {
         }
     }
 
-    private final RpcDispatcher dispatcher = new RpcDispatcher(Map.of(), Clock.system(), 16, () -> Runnable::run);
+    private final WorkerTasks direct = new WorkerTasks(Runnable::run, 16, Clock.system());
+    private final RpcDispatcher dispatcher = new RpcDispatcher(Map.of(), Clock.system(), 16, () -> direct);
     private final FakeSession session = new FakeSession().with("name", "ada");
 
     {
         dispatcher.registry().register(new Service());
     }
 
+    private final Consumer<RpcRequest> calls = dispatcher.calls(session);
+
+    /** A call on the connection's road; the direct worker executor runs it before {@code accept} returns. */
     private RpcResponse call(String method, List<Object> args, Map<String, Object> kwargs) {
-        return dispatcher.callNow(session, new RpcRequest(method, new ArrayList<>(args), kwargs, "1"));
+        calls.accept(new RpcRequest(method, new ArrayList<>(args), kwargs, "1"));
+        return session.takeReply();
     }
 
     private RpcResponse call(String method, Object... args) {
@@ -297,16 +304,15 @@ class ArgumentBindingTest {
     @Test
     void predicatesResolveByName() {
         Predicate<Session> admin = s -> "admin".equals(s.attributes().get("role"));
-        RpcDispatcher withPredicates =
-                new RpcDispatcher(Map.of("admin", admin), Clock.system(), 16, () -> Runnable::run);
+        RpcDispatcher withPredicates = new RpcDispatcher(Map.of("admin", admin), Clock.system(), 16, () -> direct);
         withPredicates.registry().register(new UnknownPredicate());
         RpcRequest request = RpcRequest.of("bad", "1");
-        assertThat(withPredicates.callNow(new FakeSession(), request).errorCode())
-                .isEqualTo(RpcErrorCode.ACCESS_DENIED);
-        assertThat(withPredicates
-                        .callNow(new FakeSession().with("role", "admin"), request)
-                        .error())
-                .isNull();
+        FakeSession guest = new FakeSession();
+        withPredicates.calls(guest).accept(request);
+        assertThat(guest.takeReply().errorCode()).isEqualTo(RpcErrorCode.ACCESS_DENIED);
+        FakeSession administrator = new FakeSession().with("role", "admin");
+        withPredicates.calls(administrator).accept(request);
+        assertThat(administrator.takeReply().error()).isNull();
     }
 
     @Test

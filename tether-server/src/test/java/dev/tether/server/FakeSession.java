@@ -1,22 +1,35 @@
 package dev.tether.server;
 
 import dev.tether.core.Packet;
+import dev.tether.core.RpcResponse;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
-/** A session without a connection, for tests of predicates and binding. */
+/** A session without a connection, for tests of predicates and binding; it keeps what is sent to it. */
 final class FakeSession implements Session {
     private final UUID id = UUID.randomUUID();
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
+    private final Queue<Object> sent = new ConcurrentLinkedQueue<>();
 
     FakeSession with(String key, Object value) {
         attributes.put(key, value);
         return this;
+    }
+
+    /** The oldest RPC reply sent to this session and not taken yet. */
+    RpcResponse takeReply() {
+        Object next = sent.poll();
+        if (!(next instanceof Packet packet) || packet.response() == null) {
+            throw new AssertionError("expected an RPC reply, was sent " + next);
+        }
+        return packet.response();
     }
 
     @Override
@@ -66,6 +79,7 @@ final class FakeSession implements Session {
 
     @Override
     public boolean send(Object data) {
+        sent.add(data);
         return true;
     }
 

@@ -153,6 +153,7 @@ class ServerSettingsTest {
                 .webSocket(WebSocketEndpoint.builder("/raw", new WebSocketListener() {})
                         .build())
                 .maxSubscribedChannels(11)
+                .maxPendingWorkerTasks(77)
                 .slowConsumerPolicy(SlowConsumerPolicy.DROP_OLDEST)
                 .clientSubscriptions((session, name) -> true)
                 .dispatchRpc(false)

@@ -16,18 +16,21 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A session without a connection, for calling a handler, a predicate or a dispatcher directly: it is open, has a
  * fresh id, a loopback address and working {@link #attributes()}, and refuses everything that would need a socket
- * ({@code send} and {@code subscribe} return {@code false}, {@code recv} throws).
+ * ({@code send} and {@code subscribe} return {@code false}, {@code recv} throws), unless it was given somewhere
+ * to send to.
  */
 public final class InertSession implements Session {
     private final UUID id = UUID.randomUUID();
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
     private final InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000);
     private final ClientType clientType;
+    private final Predicate<@Nullable Object> send;
 
     /** A session of a generic (JSON) client. */
     public InertSession() {
@@ -36,7 +39,16 @@ public final class InertSession implements Session {
 
     /** A session of a client of {@code clientType}. */
     public InertSession(ClientType clientType) {
+        this(clientType, data -> false);
+    }
+
+    /**
+     * A session of a client of {@code clientType} whose {@code send} hands the data to {@code send} and returns its
+     * answer, e.g. to read the replies of calls made through the server's dispatcher.
+     */
+    public InertSession(ClientType clientType, Predicate<@Nullable Object> send) {
         this.clientType = clientType;
+        this.send = send;
     }
 
     @Override
@@ -66,7 +78,7 @@ public final class InertSession implements Session {
 
     @Override
     public boolean send(@Nullable Object data) {
-        return false;
+        return send.test(data);
     }
 
     @Override

@@ -235,7 +235,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         boolean head = HttpMethod.HEAD.equals(method);
         CompletableFuture<HttpResponse> answer = new CompletableFuture<>();
         try {
-            engine.workers().execute(() -> {
+            engine.workers().executeIfRoom(() -> {
                 try {
                     CompletionStage<HttpResponse> stage = copy != null && endpoint != null
                             ? endpoint.handle(copy)
@@ -252,7 +252,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            answer.complete(HttpResponse.text(503, "Server is shutting down"));
+            answer.complete(HttpResponse.text(
+                    503, e instanceof WorkerTasks.Full ? engine.workers().fullMessage() : "Server is shutting down"));
         }
         answer.whenComplete((response, failure) -> ctx.executor().execute(() -> {
             HttpResponse out = response;

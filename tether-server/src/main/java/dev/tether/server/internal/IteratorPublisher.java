@@ -1,7 +1,6 @@
 package dev.tether.server.internal;
 
 import java.util.Iterator;
-import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -13,22 +12,26 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link Flow.Publisher} over an {@link Iterator} (or a {@code Stream}'s), for one subscriber: items are pulled on
- * {@code executor}, only as many as requested, so a blocking iterator never runs on an I/O thread and a slow
+ * the workers, only as many as requested, so a blocking iterator never runs on an I/O thread and a slow
  * reader stops the pulling. {@code resource} (a {@code Stream}) is closed once, when the iteration ends or is
  * cancelled, on the pulling thread.
+ *
+ * <p>A subscription has at most one task with the workers at a time. A pull is refusable work: when the workers are
+ * full the subscriber gets {@link WorkerTasks.Full} as its error. Closing the resource after a cancel or a refusal
+ * is not refusable (it frees what the application holds); an iterator without a resource needs no task to stop.
  */
 final class IteratorPublisher implements Flow.Publisher<Object> {
     private static final Logger log = LoggerFactory.getLogger(IteratorPublisher.class);
 
     private final Iterator<?> iterator;
     private final @Nullable AutoCloseable resource;
-    private final Executor executor;
+    private final WorkerTasks workers;
     private final AtomicBoolean subscribed = new AtomicBoolean();
 
-    IteratorPublisher(Iterator<?> iterator, @Nullable AutoCloseable resource, Executor executor) {
+    IteratorPublisher(Iterator<?> iterator, @Nullable AutoCloseable resource, WorkerTasks workers) {
         this.iterator = iterator;
         this.resource = resource;
-        this.executor = executor;
+        this.workers = workers;
     }
 
     @Override
@@ -61,29 +64,44 @@ final class IteratorPublisher implements Flow.Publisher<Object> {
         @Override
         public void request(long n) {
             if (n <= 0) {
-                cancelled = true;
-                schedule();
+                cancel();
                 subscriber.onError(new IllegalArgumentException("request: " + n + " (expected: > 0)"));
                 return;
             }
             demand.accumulateAndGet(n, (a, b) -> a + b < 0 ? Long.MAX_VALUE : a + b);
-            schedule();
+            if (wip.getAndIncrement() != 0) {
+                return; // the task with the workers sees the new demand
+            }
+            try {
+                workers.executeIfRoom(this);
+            } catch (WorkerTasks.Full full) {
+                // wip stays above zero: no pull is queued after this refusal
+                cancelled = true;
+                closeOnWorker();
+                subscriber.onError(full);
+            } catch (RejectedExecutionException shuttingDown) {
+                cancelled = true;
+                close();
+            }
         }
 
         @Override
         public void cancel() {
             cancelled = true;
-            schedule();
+            if (resource != null && wip.getAndIncrement() == 0) { // else nothing to close, or the task closes it
+                closeOnWorker();
+            }
         }
 
-        private void schedule() {
-            if (wip.getAndIncrement() == 0) {
-                try {
-                    executor.execute(this);
-                } catch (RejectedExecutionException shuttingDown) {
-                    cancelled = true;
-                    close();
-                }
+        /** Has {@link #run} close the resource, which it does once it sees {@code cancelled}; the caller holds wip. */
+        private void closeOnWorker() {
+            if (resource == null) {
+                return;
+            }
+            try {
+                workers.execute(this);
+            } catch (RejectedExecutionException shuttingDown) {
+                close();
             }
         }
 

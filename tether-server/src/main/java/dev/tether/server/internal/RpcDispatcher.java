@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -35,18 +35,18 @@ public final class RpcDispatcher {
     private final Clock clock;
     private final TimeMeter timeMeter;
     private final int taskLimit;
-    private final Supplier<Executor> workers;
+    private final Supplier<WorkerTasks> workers;
     private final Map<InetAddress, AddressBuckets> addresses = new ConcurrentHashMap<>();
 
     /**
      * A dispatcher with these named predicates, this clock for rate limits, this many concurrent calls per session,
-     * and the executor for calls that may block (asked for at the first call, so it may be created later).
+     * and the workers for calls that may block (asked for at the first call, so they may be created later).
      */
     public RpcDispatcher(
             Map<String, Predicate<? super Session>> predicates,
             Clock clock,
             int taskLimit,
-            Supplier<Executor> workers) {
+            Supplier<WorkerTasks> workers) {
         this.table = new MethodTable(predicates);
         this.clock = clock;
         this.taskLimit = taskLimit;
@@ -87,12 +87,22 @@ public final class RpcDispatcher {
         return taskLimit;
     }
 
-    Executor workers() {
+    WorkerTasks workers() {
         return workers.get();
     }
 
     SessionCalls newCalls(DefaultSession session) {
         return new SessionCalls(this, session);
+    }
+
+    /**
+     * The RPC side of a session that has no connection, for tests and benchmarks: each request given to the returned
+     * consumer takes the road of a connection's request: the checks (lookup, permission, rate limit, slot) on the
+     * calling thread, the method on the worker executor unless it is non-blocking, the replies to
+     * {@code session.send}.
+     */
+    public Consumer<RpcRequest> calls(Session session) {
+        return new SessionCalls(this, session)::received;
     }
 
     Bucket newBucket(RpcOptions.Bucket spec) {
@@ -159,34 +169,6 @@ public final class RpcDispatcher {
             t = t.getCause();
         }
         return t;
-    }
-
-    /**
-     * Test and benchmark seam: the unary path (lookup, permission, bind, invoke) on the calling thread, with no rate
-     * limit, slot or I/O; a {@code CompletionStage} result is returned as it is.
-     */
-    public RpcResponse callNow(Session session, RpcRequest request) {
-        RpcEndpoint endpoint = table.lookup(request.method());
-        if (endpoint == null) {
-            return RpcResponse.error(
-                    request.callId(),
-                    RpcErrorCode.METHOD_NOT_FOUND,
-                    "RPC method '" + request.method() + "' not found.",
-                    false);
-        }
-        Predicate<? super Session> requires = endpoint.requires;
-        if (requires != null && !requires.test(session)) {
-            return RpcResponse.error(
-                    request.callId(),
-                    RpcErrorCode.ACCESS_DENIED,
-                    "Access denied for RPC method '" + request.method() + "'.",
-                    endpoint.streaming);
-        }
-        try {
-            return RpcResponse.result(request.callId(), endpoint.invoker.invoke(session, request));
-        } catch (Throwable t) { // user code
-            return failure(session, request, t, endpoint.streaming);
-        }
     }
 
     /** The token buckets of one remote address, shared by its sessions. */

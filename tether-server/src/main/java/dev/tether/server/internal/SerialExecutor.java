@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * a batch so one busy session cannot starve the others on a bounded pool.
  *
  * <p>The queue is bounded by its callers: a session stops reading from its socket while too many of its
- * packets wait here (see {@code DefaultSession}).
+ * packets wait here (see {@code DefaultSession}). Its one task at a time counts in the server's {@link WorkerTasks}
+ * but is never refused: a session's callbacks, {@code onDisconnect} above all, must run.
  */
 final class SerialExecutor implements Executor {
     private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);

@@ -33,7 +33,7 @@ final class ServerCounters {
         refusedSends.increment();
     }
 
-    ServerStats stats(int connections, int subscribedChannels) {
+    ServerStats stats(int connections, int subscribedChannels, long refusedWorkerTasks) {
         return new ServerStats(
                 connections,
                 subscribedChannels,
@@ -43,6 +43,7 @@ final class ServerCounters {
                 droppedNewest.sum(),
                 droppedOldest.sum(),
                 conflated.sum(),
-                refusedSends.sum());
+                refusedSends.sum(),
+                refusedWorkerTasks);
     }
 }

@@ -61,7 +61,7 @@ public final class ServerEngine {
     private final NettyServer network;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile long startNanos;
-    private @Nullable Executor workers;
+    private @Nullable WorkerTasks workers;
     private @Nullable ExecutorService ownedWorkers;
 
     public ServerEngine(ServerConfig config) {
@@ -160,13 +160,13 @@ public final class ServerEngine {
             throw new IllegalStateException("start: the server is " + state.get() + " (expected: NEW)");
         }
         startNanos = config.clock().nanoTime();
-        if (config.workerExecutor() != null) {
-            workers = config.workerExecutor();
-        } else {
+        Executor executor = config.workerExecutor();
+        if (executor == null) {
             ExecutorService own = Threads.newWorkerExecutor();
             ownedWorkers = own;
-            workers = own;
+            executor = own;
         }
+        workers = new WorkerTasks(executor, config.maxPendingWorkerTasks(), config.clock());
         try {
             network.bind();
         } catch (RuntimeException e) {
@@ -277,8 +277,8 @@ public final class ServerEngine {
                 network.drainer(channel.eventLoop()));
     }
 
-    Executor workers() {
-        Executor w = workers;
+    WorkerTasks workers() {
+        WorkerTasks w = workers;
         if (w == null) {
             throw new IllegalStateException("workers: the server is not started");
         }
@@ -332,7 +332,8 @@ public final class ServerEngine {
     }
 
     public ServerStats stats() {
-        return counters.stats(connectionCount(), hub.subscribedChannels());
+        WorkerTasks w = workers;
+        return counters.stats(connectionCount(), hub.subscribedChannels(), w == null ? 0 : w.refusedTasks());
     }
 
     // ---- RPC setup -----------------------------------------------------------------------------------------

@@ -6,10 +6,10 @@ import dev.tether.core.Packet;
 import dev.tether.core.RpcErrorCode;
 import dev.tether.core.RpcRequest;
 import dev.tether.core.RpcResponse;
+import dev.tether.server.Session;
 import io.github.bucket4j.Bucket;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -23,13 +23,15 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #received} runs where the session's handler callbacks run (in order with {@code onConnect} and
  * {@code onPacket}, so a permission set in {@code onConnect} is seen), makes the checks in the spec's order (lookup,
  * permission, rate limit) and launches the call, which then runs concurrently with the session's other calls. A
- * slot of {@code rpcTaskLimit} is taken per call until its last reply; over the limit a call is refused at once.
+ * slot of {@code rpcTaskLimit} is taken per call until its last reply; over the limit a call is refused at once. A
+ * call for a worker is refused at once too, with the same error code, when the server's workers have
+ * {@code maxPendingWorkerTasks} tasks pending ({@link WorkerTasks}): no call waits in an unbounded queue.
  */
 final class SessionCalls {
     private static final Logger log = LoggerFactory.getLogger(SessionCalls.class);
 
     private final RpcDispatcher dispatcher;
-    private final DefaultSession session;
+    private final Session session;
     private final AtomicInteger active = new AtomicInteger();
     private final Map<String, StreamCall> streams = new ConcurrentHashMap<>();
     private final Map<RpcEndpoint, FixedWindowCounter> windows = new ConcurrentHashMap<>();
@@ -37,12 +39,12 @@ final class SessionCalls {
     private RpcDispatcher.@Nullable AddressBuckets address; // guarded by this
     private volatile boolean closed;
 
-    SessionCalls(RpcDispatcher dispatcher, DefaultSession session) {
+    SessionCalls(RpcDispatcher dispatcher, Session session) {
         this.dispatcher = dispatcher;
         this.session = session;
     }
 
-    DefaultSession session() {
+    Session session() {
         return session;
     }
 
@@ -73,7 +75,7 @@ final class SessionCalls {
             return;
         }
         boolean stream = endpoint.streaming;
-        Predicate<? super dev.tether.server.Session> requires = endpoint.requires;
+        Predicate<? super Session> requires = endpoint.requires;
         if (requires != null) {
             boolean allowed;
             try {
@@ -112,8 +114,11 @@ final class SessionCalls {
         }
         if (stream) {
             startStream(endpoint, request);
-        } else {
-            launch(endpoint, () -> runUnary(endpoint, request));
+            return;
+        }
+        String refused = launch(endpoint, () -> runUnary(endpoint, request));
+        if (refused != null) {
+            finishUnary(RpcResponse.error(callId, RpcErrorCode.INTERNAL_SERVER_ERROR, refused, false));
         }
     }
 
@@ -154,15 +159,23 @@ final class SessionCalls {
         return shared.bucket(endpoint, () -> dispatcher.newBucket(spec));
     }
 
-    private void launch(RpcEndpoint endpoint, Runnable task) {
+    /**
+     * Runs a call's task where its endpoint wants it: inline, or on a worker if the workers have room.
+     *
+     * @return {@code null}, or why the workers refused the task: they are full, or shutting down
+     */
+    private @Nullable String launch(RpcEndpoint endpoint, Runnable task) {
         if (endpoint.inline) {
             task.run();
-            return;
+            return null;
         }
         try {
-            dispatcher.workers().execute(task);
+            dispatcher.workers().executeIfRoom(task);
+            return null;
+        } catch (WorkerTasks.Full full) {
+            return dispatcher.workers().fullMessage();
         } catch (RejectedExecutionException shuttingDown) {
-            active.decrementAndGet();
+            return "Server is shutting down.";
         }
     }
 
@@ -205,8 +218,11 @@ final class SessionCalls {
             call.cancel();
             return;
         }
-        Executor workers = dispatcher.workers();
-        launch(endpoint, () -> call.start(endpoint, request, workers));
+        WorkerTasks workers = dispatcher.workers();
+        String refused = launch(endpoint, () -> call.start(endpoint, request, workers));
+        if (refused != null) {
+            call.abort(refused);
+        }
     }
 
     /** A stream ended, however; frees its slot. */

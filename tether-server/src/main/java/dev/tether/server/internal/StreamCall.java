@@ -7,7 +7,6 @@ import dev.tether.core.RpcRequest;
 import dev.tether.core.RpcResponse;
 import java.util.Collections;
 import java.util.Iterator;
-import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -60,7 +59,7 @@ final class StreamCall implements Flow.Subscriber<Object> {
 
     /** Invokes the method and subscribes to its result. On a worker, or inline for a non-blocking method. */
     @SuppressWarnings("unchecked") // any publisher's items are sent as Objects
-    void start(RpcEndpoint endpoint, RpcRequest request, Executor workers) {
+    void start(RpcEndpoint endpoint, RpcRequest request, WorkerTasks workers) {
         Flow.Publisher<Object> publisher;
         try {
             Object result = endpoint.invoker.invoke(calls.session(), request);
@@ -78,7 +77,7 @@ final class StreamCall implements Flow.Subscriber<Object> {
         }
     }
 
-    private static Flow.Publisher<?> asPublisher(@Nullable Object result, Executor workers) {
+    private static Flow.Publisher<?> asPublisher(@Nullable Object result, WorkerTasks workers) {
         if (result instanceof Flow.Publisher<?> p) {
             return p;
         }
@@ -139,7 +138,9 @@ final class StreamCall implements Flow.Subscriber<Object> {
     @Override
     public void onError(Throwable error) {
         if (finish()) {
-            log.warn("Session {}: stream {} failed", calls.session().id(), callId, error);
+            if (!(error instanceof WorkerTasks.Full)) { // counted and logged by WorkerTasks
+                log.warn("Session {}: stream {} failed", calls.session().id(), callId, error);
+            }
             String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
             calls.reply(RpcResponse.error(
                     callId, RpcErrorCode.INTERNAL_SERVER_ERROR, "\nStream aborted: " + message, true));
@@ -161,8 +162,8 @@ final class StreamCall implements Flow.Subscriber<Object> {
         }
     }
 
-    /** Stops the producer and ends the call with an error reply. */
-    private void abort(String message) {
+    /** Stops the producer and ends the call with an error reply. Any thread. */
+    void abort(String message) {
         if (finish()) {
             cancelRequested = true;
             drive();

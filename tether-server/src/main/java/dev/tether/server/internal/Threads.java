@@ -31,9 +31,10 @@ final class Threads {
      * A virtual thread per task where the runtime has them (Java 21+), found reflectively because Tether
      * compiles for Java 17; otherwise a fixed pool of {@code tether-worker-N} threads.
      *
-     * <p>The fallback pool's queue is not bounded by count, but what it holds is: each session submits at most
-     * one task at a time (its serial executor drains its own bounded queue), and each HTTP connection at most
-     * one request at a time, so it holds at most one task per open connection.
+     * <p>The fallback pool's queue is not bounded by count, but what it holds is: every task reaches it through
+     * {@link WorkerTasks}, which refuses RPC calls, stream pulls and HTTP requests past {@code maxPendingWorkerTasks}
+     * and otherwise adds only a session's callbacks (one task at a time per session) and the closing of cancelled
+     * streams.
      */
     static ExecutorService newWorkerExecutor() {
         ExecutorService virtual = virtualThreadExecutor();
