@@ -102,10 +102,8 @@ public final class DefaultClientConnection implements ClientConnection {
     private @Nullable DefaultClientSession current;
     private @Nullable CompletableFuture<Void> disconnectResult;
     private final ArrayDeque<Outbound> offline = new ArrayDeque<>();
+    private final DropPolicy dropPolicy;
     private long sessions;
-    private int quickFailures;
-    private int earlyDrops;
-    private long firstEarlyDropNanos;
     private volatile boolean closed;
 
     public DefaultClientConnection(ConnectionConfig config) {
@@ -119,6 +117,7 @@ public final class DefaultClientConnection implements ClientConnection {
         this.protocol = config.protocol();
         this.listeners = new Listeners(config.listeners());
         this.states = new ConnectionStateMachine(config.strictTransitions(), listeners::stateChanged);
+        this.dropPolicy = new DropPolicy(config);
         EventLoopGroup given = config.eventLoopGroup();
         if (given != null) {
             this.group = given;
@@ -321,9 +320,7 @@ public final class DefaultClientConnection implements ClientConnection {
             finishEstablishing(result, null);
             return;
         }
-        // A new lifecycle starts with fresh budgets.
-        quickFailures = 0;
-        earlyDrops = 0;
+        dropPolicy.lifecycleStarted();
         Establishment est = new Establishment(result, false, config.connectBackoff());
         establishment = est;
         states.moveTo(ConnectionState.CONNECTING);
@@ -342,7 +339,7 @@ public final class DefaultClientConnection implements ClientConnection {
         DefaultClientSession replaced = current;
         Duration lifetime = Duration.ZERO;
         if (replaced != null) {
-            lifetime = Duration.ofNanos(clock.nanoTime() - replaced.readyAtNanos);
+            lifetime = dropPolicy.readyFor(clock.nanoTime());
             retire(replaced);
             current = null;
             closeQuietly(replaced);
@@ -473,8 +470,7 @@ public final class DefaultClientConnection implements ClientConnection {
         est.attempt = null;
         establishment = null;
         current = session;
-        session.ready = true;
-        session.readyAtNanos = clock.nanoTime();
+        dropPolicy.ready(clock.nanoTime());
         states.moveTo(ConnectionState.CONNECTED);
         startHeartbeat(session);
         flushOffline(session);
@@ -595,88 +591,40 @@ public final class DefaultClientConnection implements ClientConnection {
             return;
         }
         current = null;
-        Duration lifetime = Duration.ofNanos(clock.nanoTime() - session.readyAtNanos);
         int code = session.closeCode == -1 ? Disconnection.ABNORMAL_CLOSURE : session.closeCode;
         String reason = session.closeReason != null && !session.closeReason.isEmpty()
                 ? session.closeReason
                 : session.dropCause != null ? describe(session.dropCause) : "";
         Throwable cause = session.dropCause;
-
         CompletableFuture<Void> disconnecting = disconnectResult;
+        DropPolicy.Decision decision = dropPolicy.dropped(clock.nanoTime(), code, reason, disconnecting != null);
+        Disconnection disconnection =
+                new Disconnection(code, reason, cause, decision.lifetime(), decision.reconnects());
         if (disconnecting != null) {
             disconnectResult = null;
-            states.moveTo(ConnectionState.DISCONNECTED);
-            listeners.disconnected(new Disconnection(code, reason, cause, lifetime, false));
-            end(null);
+            stop(disconnection, null);
             disconnecting.complete(null);
             return;
         }
-        if (session.closeCode == CloseCodes.NORMAL) {
+        if (decision.kind() == DropPolicy.Kind.CLOSED_NORMALLY) {
             log.info("{}: the server closed the session normally (1000 {})", uri, reason);
-            stop(new Disconnection(code, reason, cause, lifetime, false), null);
+            stop(disconnection, null);
             return;
         }
-        log.info("{}: connection lost after {}: {} {}", uri, Durations.format(lifetime), code, reason);
-
-        int maxQuick = config.maxQuickFailures();
-        if (maxQuick > 0) {
-            if (lifetime.compareTo(config.quickFailureWindow()) < 0) {
-                quickFailures++;
-                if (quickFailures >= maxQuick) {
-                    stop(
-                            new Disconnection(code, reason, cause, lifetime, false),
-                            new ConnectionException(
-                                    "connection failed " + quickFailures + " times immediately after connecting",
-                                    cause));
-                    return;
-                }
-            } else {
-                quickFailures = 0;
-            }
+        log.info("{}: connection lost after {}: {} {}", uri, Durations.format(decision.lifetime()), code, reason);
+        String failure = decision.failure();
+        if (failure != null) {
+            stop(disconnection, new ConnectionException(failure, cause));
+            return;
         }
-
-        Duration wait = Duration.ZERO;
-        Duration window = config.earlyDropWindow();
-        if (!window.isZero() && lifetime.compareTo(window) < 0) {
-            long now = clock.nanoTime();
-            earlyDrops++;
-            if (earlyDrops == 1) {
-                firstEarlyDropNanos = now;
-            }
-            Backoff backoff = config.earlyDropBackoff();
-            Duration sinceFirst = Duration.ofNanos(now - firstEarlyDropNanos);
-            if (earlyDrops > backoff.maxAttempts() || sinceFirst.compareTo(config.earlyDropBudget()) > 0) {
-                stop(
-                        new Disconnection(code, reason, cause, lifetime, false),
-                        new ConnectionException(
-                                "connection dropped " + earlyDrops + " times within "
-                                        + Durations.format(window) + " of becoming ready (early-drop budget: "
-                                        + (backoff.maxAttempts() == Integer.MAX_VALUE
-                                                ? "unlimited"
-                                                : String.valueOf(backoff.maxAttempts()))
-                                        + " retries within " + Durations.format(config.earlyDropBudget()) + ")",
-                                cause));
-                return;
-            }
-            wait = backoff.delay(earlyDrops, config.random());
-        } else {
-            earlyDrops = 0;
-            if (!window.isZero() && !config.reconnectAfterLateDrop()) {
-                stop(
-                        new Disconnection(code, reason, cause, lifetime, false),
-                        new ConnectionException("connection lost: " + code + " " + reason, cause));
-                return;
-            }
-        }
-
         CompletableFuture<Void> result = new CompletableFuture<>();
         if (establishing.compareAndSet(null, result)) {
-            startReconnect(result, wait);
+            startReconnect(result, decision.delay());
         } else {
             // A reconnect() request is on its way to the loop; it starts the establishment.
             states.moveTo(ConnectionState.CONNECTING);
         }
-        listeners.disconnected(new Disconnection(code, reason, cause, lifetime, true));
+        listeners.disconnected(disconnection);
     }
 
     private void stop(Disconnection disconnection, @Nullable ConnectionException error) {

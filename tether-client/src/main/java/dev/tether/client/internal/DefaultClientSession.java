@@ -28,13 +28,10 @@ final class DefaultClientSession implements ClientSession {
 
     volatile boolean open;
     boolean upgraded;
-    boolean ready;
     /** Set once: after this the socket's end has been handled and later events are ignored. */
     boolean retired;
     /** We sent a close frame (disconnect on purpose) and wait for the server's answer. */
     boolean closing;
-
-    long readyAtNanos;
 
     /** The close frame we send when the application disconnects on purpose. */
     int goodbyeCode = CloseCodes.NORMAL;
