@@ -7,7 +7,6 @@ import dev.tether.client.ConnectionException;
 import dev.tether.client.ConnectionListener;
 import dev.tether.client.ConnectionState;
 import dev.tether.client.Disconnection;
-import dev.tether.client.OutboundBufferPolicy;
 import dev.tether.client.ReconnectInProgressException;
 import dev.tether.client.SendRejectedException;
 import dev.tether.client.ServerNotFoundException;
@@ -52,7 +51,6 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -62,7 +60,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
@@ -93,7 +90,7 @@ public final class DefaultClientConnection implements ClientConnection {
     private final SessionProtocol protocol;
     private final Listeners listeners;
     private final ConnectionStateMachine states;
-    private final AtomicLong queuedBytes = new AtomicLong();
+    private final OutboundBuffer outbound;
     private final AtomicReference<@Nullable CompletableFuture<Void>> establishing = new AtomicReference<>();
     private final CompletableFuture<Void> closeResult = new CompletableFuture<>();
 
@@ -101,7 +98,6 @@ public final class DefaultClientConnection implements ClientConnection {
     private @Nullable Establishment establishment;
     private @Nullable DefaultClientSession current;
     private @Nullable CompletableFuture<Void> disconnectResult;
-    private final ArrayDeque<Outbound> offline = new ArrayDeque<>();
     private final DropPolicy dropPolicy;
     private long sessions;
     private volatile boolean closed;
@@ -118,6 +114,7 @@ public final class DefaultClientConnection implements ClientConnection {
         this.listeners = new Listeners(config.listeners());
         this.states = new ConnectionStateMachine(config.strictTransitions(), listeners::stateChanged);
         this.dropPolicy = new DropPolicy(config);
+        this.outbound = new OutboundBuffer(config.outboundBufferBytes(), config.outboundBufferPolicy());
         EventLoopGroup given = config.eventLoopGroup();
         if (given != null) {
             this.group = given;
@@ -263,12 +260,12 @@ public final class DefaultClientConnection implements ClientConnection {
 
     @Override
     public long queuedBytes() {
-        return queuedBytes.get();
+        return outbound.queuedBytes();
     }
 
     @Override
     public boolean isWritable() {
-        return queuedBytes.get() < config.outboundBufferBytes();
+        return outbound.isWritable();
     }
 
     @Override
@@ -413,7 +410,7 @@ public final class DefaultClientConnection implements ClientConnection {
         session.channel = connected.channel();
         connected.addListener((ChannelFutureListener) f -> {
             if (f.isSuccess()) {
-                session.connectTimer = DefaultClientSession.cancel(session.connectTimer);
+                session.connectTimer = Timers.cancel(session.connectTimer);
                 session.open = true;
             } else {
                 attemptFailed(session, f.cause());
@@ -465,7 +462,7 @@ public final class DefaultClientConnection implements ClientConnection {
         if (est == null) {
             return;
         }
-        session.handshakeTimer = DefaultClientSession.cancel(session.handshakeTimer);
+        session.handshakeTimer = Timers.cancel(session.handshakeTimer);
         session.attemptOf = null;
         est.attempt = null;
         establishment = null;
@@ -473,7 +470,7 @@ public final class DefaultClientConnection implements ClientConnection {
         dropPolicy.ready(clock.nanoTime());
         states.moveTo(ConnectionState.CONNECTED);
         startHeartbeat(session);
-        flushOffline(session);
+        outbound.flush(out -> write(session, out));
         listeners.connected(session);
         finishEstablishing(est.result, null);
     }
@@ -548,7 +545,7 @@ public final class DefaultClientConnection implements ClientConnection {
             return;
         }
         establishment = null;
-        est.wait = DefaultClientSession.cancel(est.wait);
+        est.wait = Timers.cancel(est.wait);
         log.warn("{}: {}", uri, error.getMessage());
         end(error);
         finishEstablishing(est.result, error);
@@ -566,7 +563,7 @@ public final class DefaultClientConnection implements ClientConnection {
     /** The one road to the end of a lifecycle: state, queued sends, the terminal event. */
     private void end(@Nullable TetherException error) {
         states.moveTo(ConnectionState.DISCONNECTED);
-        failOffline(error == null ? "the connection was closed" : "the connection ended: " + error.getMessage());
+        outbound.failHeld(error == null ? "the connection was closed" : "the connection ended: " + error.getMessage());
         listeners.ended(error);
     }
 
@@ -736,40 +733,32 @@ public final class DefaultClientConnection implements ClientConnection {
     // Heartbeats.
 
     private void startHeartbeat(DefaultClientSession session) {
-        Duration interval = config.heartbeatInterval();
-        if (!interval.isZero()) {
-            session.heartbeatTimer = schedule(interval, () -> ping(session));
-        }
-    }
-
-    private void ping(DefaultClientSession session) {
         Channel channel = session.channel;
-        if (session.retired || current != session || channel == null) {
+        if (channel == null) {
             return;
         }
-        if (!session.awaitingPong) {
-            session.awaitingPong = true;
-            // Timers are set before the ping is written: a peer that sees the ping knows both are scheduled.
-            session.pongTimer = schedule(config.pongTimeout(), () -> pongMissed(session));
-        }
-        session.heartbeatTimer = schedule(config.heartbeatInterval(), () -> ping(session));
-        channel.writeAndFlush(new PingWebSocketFrame());
-    }
-
-    private void pongMissed(DefaultClientSession session) {
-        Channel channel = session.channel;
-        if (session.retired || !session.awaitingPong || channel == null) {
-            return;
-        }
-        String message = "no pong within " + Durations.format(config.pongTimeout()) + "; the connection is half-open";
-        log.warn("{}: {}, dropping it", uri, message);
-        session.dropCause = new ConnectionException(message);
-        channel.close();
+        Heartbeat heartbeat = new Heartbeat(
+                clock,
+                loop,
+                config.heartbeatInterval(),
+                config.pongTimeout(),
+                () -> channel.writeAndFlush(new PingWebSocketFrame()),
+                message -> {
+                    if (!session.retired) {
+                        log.warn("{}: {}, dropping it", uri, message);
+                        session.dropCause = new ConnectionException(message);
+                        channel.close();
+                    }
+                });
+        session.heartbeat = heartbeat;
+        heartbeat.start();
     }
 
     void pongReceived(DefaultClientSession session) {
-        session.awaitingPong = false;
-        session.pongTimer = DefaultClientSession.cancel(session.pongTimer);
+        Heartbeat heartbeat = session.heartbeat;
+        if (heartbeat != null) {
+            heartbeat.pongReceived();
+        }
     }
 
     void inboundFrame(DefaultClientSession session) {
@@ -807,49 +796,29 @@ public final class DefaultClientConnection implements ClientConnection {
     // Outbound.
 
     private CompletionStage<Void> submit(Outbound out) {
-        if (!reserve(out)) {
+        if (!outbound.reserve(out)) {
             return out.result.minimalCompletionStage();
         }
         if (!runOnLoop(() -> dispatch(out))) {
-            reject(out, "the connection is closed");
+            outbound.reject(out, "the connection is closed");
         }
         return out.result.minimalCompletionStage();
     }
 
     CompletionStage<Void> sendOnSession(DefaultClientSession session, Outbound out) {
-        if (!reserve(out)) {
+        if (!outbound.reserve(out)) {
             return out.result.minimalCompletionStage();
         }
         if (!runOnLoop(() -> {
             if (session.retired || session.channel == null || !session.upgraded || session.closing) {
-                reject(out, "session " + session.number() + " is closed");
+                outbound.reject(out, "session " + session.number() + " is closed");
             } else {
                 write(session, out);
             }
         })) {
-            reject(out, "the connection is closed");
+            outbound.reject(out, "the connection is closed");
         }
         return out.result.minimalCompletionStage();
-    }
-
-    private boolean reserve(Outbound out) {
-        long limit = config.outboundBufferBytes();
-        while (true) {
-            long queued = queuedBytes.get();
-            if (queued + out.size > limit) {
-                out.result.completeExceptionally(new SendRejectedException("outbound buffer full: " + queued
-                        + " bytes waiting, " + out.size + " more do not fit (expected: <= " + limit + " bytes)"));
-                return false;
-            }
-            if (queuedBytes.compareAndSet(queued, queued + out.size)) {
-                return true;
-            }
-        }
-    }
-
-    private void reject(Outbound out, String reason) {
-        queuedBytes.addAndGet(-out.size);
-        out.result.completeExceptionally(new SendRejectedException("cannot send: " + reason));
     }
 
     private void dispatch(Outbound out) {
@@ -859,35 +828,28 @@ public final class DefaultClientConnection implements ClientConnection {
             return;
         }
         if (closed) {
-            reject(out, "the connection is closed");
+            outbound.reject(out, "the connection is closed");
             return;
         }
         if (out.withRetry && disconnectResult == null) {
             resendAfterReconnect(out);
             return;
         }
-        if (config.outboundBufferPolicy() == OutboundBufferPolicy.QUEUE && disconnectResult == null) {
-            offline.add(out);
-            return;
-        }
-        reject(
-                out,
-                "not connected (state " + states.state() + ", outbound buffer policy " + config.outboundBufferPolicy()
-                        + ")");
+        outbound.holdWhileNotReady(out, states.state(), disconnectResult != null);
     }
 
     private void write(DefaultClientSession session, Outbound out) {
         Channel channel = session.channel;
         if (channel == null) {
-            reject(out, "session " + session.number() + " is closed");
+            outbound.reject(out, "session " + session.number() + " is closed");
             return;
         }
         channel.writeAndFlush(out.frame(channel.alloc())).addListener(f -> {
-            queuedBytes.addAndGet(-out.size);
+            outbound.release(out);
             if (f.isSuccess()) {
                 out.result.complete(null);
             } else if (out.withRetry && !out.retried && !closed) {
-                if (reserve(out)) {
+                if (outbound.reserve(out)) {
                     resendAfterReconnect(out);
                 }
             } else {
@@ -910,7 +872,7 @@ public final class DefaultClientConnection implements ClientConnection {
             running = establishing.get();
         }
         if (running == null) {
-            reject(out, "not connected");
+            outbound.reject(out, "not connected");
             return;
         }
         running.whenComplete((ignored, error) -> runOnLoop(() -> {
@@ -919,7 +881,7 @@ public final class DefaultClientConnection implements ClientConnection {
                 write(session, out);
                 return;
             }
-            queuedBytes.addAndGet(-out.size);
+            outbound.release(out);
             ConnectionException failure = new ConnectionException(
                     "sendWithRetry failed: "
                             + (error != null ? "the reconnect failed: " + describe(unwrap(error)) : "not connected"),
@@ -927,18 +889,6 @@ public final class DefaultClientConnection implements ClientConnection {
             out.result.completeExceptionally(failure);
             listeners.error(failure);
         }));
-    }
-
-    private void flushOffline(DefaultClientSession session) {
-        while (!offline.isEmpty()) {
-            write(session, offline.poll());
-        }
-    }
-
-    private void failOffline(String reason) {
-        while (!offline.isEmpty()) {
-            reject(offline.poll(), reason);
-        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -952,7 +902,7 @@ public final class DefaultClientConnection implements ClientConnection {
         Establishment est = establishment;
         if (est != null) {
             establishment = null;
-            est.wait = DefaultClientSession.cancel(est.wait);
+            est.wait = Timers.cancel(est.wait);
             DefaultClientSession attempt = est.attempt;
             est.attempt = null;
             if (attempt != null) {
@@ -980,8 +930,10 @@ public final class DefaultClientConnection implements ClientConnection {
         disconnectResult = done;
         session.goodbyeCode = code;
         session.goodbyeReason = reason;
-        session.heartbeatTimer = DefaultClientSession.cancel(session.heartbeatTimer);
-        session.pongTimer = DefaultClientSession.cancel(session.pongTimer);
+        Heartbeat heartbeat = session.heartbeat;
+        if (heartbeat != null) {
+            heartbeat.stop();
+        }
         // The goodbye (unsubscribe) and the close handshake share one bound: closeTimeout each.
         CompletionStage<Void> goodbye = invokeStage(() -> protocol.beforeDisconnect(session), "beforeDisconnect");
         if (goodbye instanceof CompletableFuture<Void> finished && finished.isDone()) {
@@ -1019,7 +971,7 @@ public final class DefaultClientConnection implements ClientConnection {
             return;
         }
         closed = true;
-        failOffline("the connection is closed");
+        outbound.failHeld("the connection is closed");
         states.moveTo(ConnectionState.CLOSED);
         if (ownsGroup) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).addListener(f -> closeResult.complete(null));

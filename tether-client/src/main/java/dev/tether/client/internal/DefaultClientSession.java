@@ -46,19 +46,15 @@ final class DefaultClientSession implements ClientSession {
     @Nullable
     Throwable dropCause;
 
-    boolean awaitingPong;
+    /** Set while the session is ready. */
+    @Nullable
+    Heartbeat heartbeat;
 
     @Nullable
     Cancellable connectTimer;
 
     @Nullable
     Cancellable handshakeTimer;
-
-    @Nullable
-    Cancellable heartbeatTimer;
-
-    @Nullable
-    Cancellable pongTimer;
 
     @Nullable
     Cancellable closeTimer;
@@ -106,18 +102,12 @@ final class DefaultClientSession implements ClientSession {
     }
 
     void cancelTimers() {
-        connectTimer = cancel(connectTimer);
-        handshakeTimer = cancel(handshakeTimer);
-        heartbeatTimer = cancel(heartbeatTimer);
-        pongTimer = cancel(pongTimer);
-        closeTimer = cancel(closeTimer);
-    }
-
-    static @Nullable Cancellable cancel(@Nullable Cancellable timer) {
-        if (timer != null) {
-            timer.cancel();
+        connectTimer = Timers.cancel(connectTimer);
+        handshakeTimer = Timers.cancel(handshakeTimer);
+        if (heartbeat != null) {
+            heartbeat.stop();
         }
-        return null;
+        closeTimer = Timers.cancel(closeTimer);
     }
 
     // Events from the pipeline, on the event loop.
