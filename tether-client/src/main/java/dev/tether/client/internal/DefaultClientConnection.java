@@ -1,6 +1,5 @@
 package dev.tether.client.internal;
 
-import dev.tether.client.AuthenticationException;
 import dev.tether.client.ClientConnection;
 import dev.tether.client.ConnectionConfig;
 import dev.tether.client.ConnectionException;
@@ -9,59 +8,36 @@ import dev.tether.client.ConnectionState;
 import dev.tether.client.Disconnection;
 import dev.tether.client.ReconnectInProgressException;
 import dev.tether.client.SendRejectedException;
-import dev.tether.client.ServerNotFoundException;
 import dev.tether.client.SessionProtocol;
-import dev.tether.core.Backoff;
 import dev.tether.core.Cancellable;
 import dev.tether.core.Clock;
 import dev.tether.core.CloseCodes;
 import dev.tether.core.Durations;
 import dev.tether.core.TetherException;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.FastThreadLocalThread;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,36 +55,30 @@ public final class DefaultClientConnection implements ClientConnection {
 
     private final ConnectionConfig config;
     private final URI uri;
-    private final String host;
-    private final int port;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private final EventLoop loop;
-    private final Class<? extends SocketChannel> channelType;
-    private final @Nullable SslContext sslContext;
     private final Clock clock;
     private final SessionProtocol protocol;
     private final Listeners listeners;
     private final ConnectionStateMachine states;
     private final OutboundBuffer outbound;
+    private final DropPolicy dropPolicy;
+    private final Establisher establisher;
     private final AtomicReference<@Nullable CompletableFuture<Void>> establishing = new AtomicReference<>();
     private final CompletableFuture<Void> closeResult = new CompletableFuture<>();
 
     // Confined to the event loop.
-    private @Nullable Establishment establishment;
+    /** The result of the establisher's run, while it runs. */
+    private @Nullable CompletableFuture<Void> runResult;
+
     private @Nullable DefaultClientSession current;
     private @Nullable CompletableFuture<Void> disconnectResult;
-    private final DropPolicy dropPolicy;
-    private long sessions;
     private volatile boolean closed;
 
     public DefaultClientConnection(ConnectionConfig config) {
         this.config = config;
         this.uri = config.uri();
-        boolean tls = uri.getScheme().toLowerCase(Locale.ROOT).equals("wss");
-        this.host = uri.getHost();
-        this.port = uri.getPort() != -1 ? uri.getPort() : tls ? 443 : 80;
-        this.sslContext = tls ? newSslContext(config) : null;
         this.clock = config.clock();
         this.protocol = config.protocol();
         this.listeners = new Listeners(config.listeners());
@@ -132,23 +102,22 @@ public final class DefaultClientConnection implements ClientConnection {
             this.ownsGroup = true;
         }
         this.loop = group.next();
-        this.channelType =
-                Epoll.isAvailable() && group instanceof IoEventLoopGroup io && io.isIoType(EpollIoHandler.class)
-                        ? EpollSocketChannel.class
-                        : NioSocketChannel.class;
-    }
-
-    private static SslContext newSslContext(ConnectionConfig config) {
-        try {
-            SslContextBuilder builder = SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS");
-            if (config.trustManagerFactory() != null) {
-                builder.trustManager(config.trustManagerFactory());
+        this.establisher = new Establisher(this, loop, new Establisher.Outcome() {
+            @Override
+            public void attemptFailed(int attempt, ConnectionException error) {
+                listeners.attemptFailed(attempt, error);
             }
-            return builder.build();
-        } catch (SSLException e) {
-            throw new IllegalArgumentException(
-                    "TLS: " + e.getMessage() + " (expected: a usable trust configuration)", e);
-        }
+
+            @Override
+            public void ready(DefaultClientSession session) {
+                sessionReady(session);
+            }
+
+            @Override
+            public void gaveUp(TetherException error) {
+                establishmentGaveUp(error);
+            }
+        });
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -318,10 +287,9 @@ public final class DefaultClientConnection implements ClientConnection {
             return;
         }
         dropPolicy.lifecycleStarted();
-        Establishment est = new Establishment(result, false, config.connectBackoff());
-        establishment = est;
+        runResult = result;
         states.moveTo(ConnectionState.CONNECTING);
-        attempt(est);
+        establisher.start(config.connectBackoff(), false, states.everConnected(), Duration.ZERO);
     }
 
     /** Starts a reconnect (manual, after a drop, or for a {@code sendWithRetry}), replacing a ready socket. */
@@ -337,218 +305,41 @@ public final class DefaultClientConnection implements ClientConnection {
         Duration lifetime = Duration.ZERO;
         if (replaced != null) {
             lifetime = dropPolicy.readyFor(clock.nanoTime());
-            retire(replaced);
+            replaced.retire();
             current = null;
-            closeQuietly(replaced);
+            replaced.closeChannel();
         }
-        Establishment est = new Establishment(result, states.everConnected(), config.reconnectBackoff());
-        establishment = est;
+        runResult = result;
         states.moveTo(ConnectionState.CONNECTING);
-        if (wait.isZero()) {
-            attempt(est);
-        } else {
-            est.wait = schedule(wait, () -> attempt(est));
-        }
+        boolean everConnected = states.everConnected();
+        establisher.start(config.reconnectBackoff(), everConnected, everConnected, wait);
         if (replaced != null) {
             listeners.disconnected(
                     new Disconnection(CloseCodes.NORMAL, "Client is reconnecting.", null, lifetime, true));
         }
     }
 
-    private void attempt(Establishment est) {
-        if (establishment != est) {
-            return;
-        }
-        est.wait = null;
-        DefaultClientSession session = new DefaultClientSession(this, ++sessions, states.everConnected(), est);
-        est.attempt = session;
-        Duration handshakeTimeout = config.handshakeTimeout();
-        session.handshakeTimer = schedule(
-                handshakeTimeout,
-                () -> attemptFailed(
-                        session,
-                        new ConnectionException(
-                                "handshake did not complete within " + Durations.format(handshakeTimeout))));
-        Duration connectTimeout = config.connectTimeout();
-        session.connectTimer = schedule(
-                connectTimeout,
-                () -> attemptFailed(
-                        session,
-                        new ConnectionException("could not connect to " + host + ":" + port + " within "
-                                + Durations.format(connectTimeout))));
-
-        WebSocketClientHandshaker handshaker = new ClientHandshaker(
-                uri,
-                config.subprotocols().isEmpty() ? null : String.join(",", config.subprotocols()),
-                upgradeHeaders(),
-                config.maxFrameBytes());
-        Bootstrap bootstrap = new Bootstrap()
-                .group(loop)
-                .channel(channelType)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        if (sslContext != null) {
-                            ch.pipeline().addLast("tls", sslContext.newHandler(ch.alloc(), host, port));
-                        }
-                        ch.pipeline()
-                                .addLast("http", new HttpClientCodec())
-                                .addLast("http-aggregator", new HttpObjectAggregator(64 * 1024))
-                                .addLast("upgrade", new UpgradeHandler(handshaker, session, config.maxMessageBytes()));
-                    }
-                });
-        // An IP literal needs no lookup; a host name goes through Netty's resolver. Tests and most deployments
-        // on a LAN use literals; see docs/client.md about DNS.
-        InetSocketAddress address = InetSocketAddress.createUnresolved(host, port);
-        try {
-            address = new InetSocketAddress(io.netty.util.NetUtil.createInetAddressFromIpAddressString(host), port);
-        } catch (IllegalArgumentException notALiteral) {
-            // resolved by the bootstrap
-        }
-        var connected = bootstrap.connect(address);
-        session.channel = connected.channel();
-        connected.addListener((ChannelFutureListener) f -> {
-            if (f.isSuccess()) {
-                session.connectTimer = Timers.cancel(session.connectTimer);
-                session.open = true;
-            } else {
-                attemptFailed(session, f.cause());
-            }
-        });
-    }
-
-    private HttpHeaders upgradeHeaders() {
-        HttpHeaders headers = new DefaultHttpHeaders();
-        config.headers().forEach(headers::add);
-        return headers;
-    }
-
-    void upgraded(DefaultClientSession session) {
-        if (session.attemptOf == null || session.attemptOf != establishment || session.retired) {
-            return;
-        }
-        CompletionStage<Void> handshake = invokeStage(() -> protocol.handshake(session), "handshake");
-        whenCompleteOnLoop(handshake, error -> handshaken(session, error));
-    }
-
-    private void handshaken(DefaultClientSession session, @Nullable Throwable error) {
-        if (session.attemptOf == null || session.attemptOf != establishment || session.retired) {
-            return;
-        }
-        if (error != null) {
-            attemptFailed(session, error);
-            return;
-        }
-        if (!session.isReconnect()) {
-            ready(session);
-            return;
-        }
-        CompletionStage<Void> resubscribe = invokeStage(() -> protocol.resubscribe(session), "resubscribe");
-        whenCompleteOnLoop(resubscribe, failure -> {
-            if (session.attemptOf == null || session.attemptOf != establishment || session.retired) {
-                return;
-            }
-            if (failure != null) {
-                attemptFailed(session, failure);
-            } else {
-                ready(session);
-            }
-        });
-    }
-
-    private void ready(DefaultClientSession session) {
-        Establishment est = session.attemptOf;
-        if (est == null) {
-            return;
-        }
-        session.handshakeTimer = Timers.cancel(session.handshakeTimer);
-        session.attemptOf = null;
-        est.attempt = null;
-        establishment = null;
+    private void sessionReady(DefaultClientSession session) {
+        CompletableFuture<Void> result = runResult;
+        runResult = null;
         current = session;
         dropPolicy.ready(clock.nanoTime());
         states.moveTo(ConnectionState.CONNECTED);
         startHeartbeat(session);
         outbound.flush(out -> write(session, out));
         listeners.connected(session);
-        finishEstablishing(est.result, null);
-    }
-
-    void attemptFailed(DefaultClientSession session, Throwable failure) {
-        Establishment est = session.attemptOf;
-        if (est == null || est != establishment || session.retired) {
-            return;
-        }
-        session.attemptOf = null;
-        est.attempt = null;
-        retire(session);
-        closeQuietly(session);
-        Throwable cause = unwrap(failure);
-        if (cause instanceof AuthenticationException fatal) {
-            log.warn(
-                    "{}: {}{}",
-                    uri,
-                    fatal.getMessage(),
-                    session.isReconnect() ? " (after reconnecting: were the credentials revoked?)" : "");
-            giveUp(est, fatal);
-            return;
-        }
-        if (cause instanceof CancellationException) {
-            giveUp(est, new ConnectionException("connection attempt " + (est.failures + 1) + " was cancelled", cause));
-            return;
-        }
-        est.failures++;
-        est.lastCause = cause;
-        if (!isNotFound(cause)) {
-            est.nothingFound = false;
-        }
-        ConnectionException error = new ConnectionException(
-                (est.reconnect ? "reconnection attempt " : "connection attempt ") + est.failures + " failed: "
-                        + describe(cause),
-                cause);
-        Backoff backoff = est.backoff;
-        if (backoff.allowsAttempt(est.failures)) {
-            Duration delay = backoff.delay(est.failures, config.random());
-            log.info("{}; next attempt in {}", error.getMessage(), Durations.format(delay));
-            est.wait = schedule(delay, () -> attempt(est));
-            listeners.attemptFailed(est.failures, error);
-            return;
-        }
-        ConnectionException finalError = giveUpError(est, cause);
-        if (backoff.delayAfterLastFailure()) {
-            Duration delay = backoff.delay(est.failures, config.random());
-            log.info("{}; giving up in {}", error.getMessage(), Durations.format(delay));
-            est.wait = schedule(delay, () -> giveUp(est, finalError));
-            listeners.attemptFailed(est.failures, error);
-        } else {
-            log.info("{}", error.getMessage());
-            listeners.attemptFailed(est.failures, error);
-            giveUp(est, finalError);
+        if (result != null) {
+            finishEstablishing(result, null);
         }
     }
 
-    private ConnectionException giveUpError(Establishment est, Throwable last) {
-        if (est.reconnect) {
-            return new ConnectionException(
-                    "failed to reconnect after " + attempts(est.failures) + ": " + describe(last), last);
-        }
-        if (est.nothingFound) {
-            return new ServerNotFoundException("could not find the server at " + uri, last);
-        }
-        return new ConnectionException(
-                "failed to connect after " + attempts(est.failures) + ": " + describe(last), last);
-    }
-
-    private void giveUp(Establishment est, TetherException error) {
-        if (establishment != est) {
-            return;
-        }
-        establishment = null;
-        est.wait = Timers.cancel(est.wait);
-        log.warn("{}: {}", uri, error.getMessage());
+    private void establishmentGaveUp(TetherException error) {
+        CompletableFuture<Void> result = runResult;
+        runResult = null;
         end(error);
-        finishEstablishing(est.result, error);
+        if (result != null) {
+            finishEstablishing(result, error);
+        }
     }
 
     private void finishEstablishing(CompletableFuture<Void> result, @Nullable Throwable error) {
@@ -575,15 +366,7 @@ public final class DefaultClientConnection implements ClientConnection {
             return;
         }
         session.open = false;
-        if (session.attemptOf != null) {
-            String message = session.closeCode != -1
-                    ? "the server closed the connection during the handshake: " + session.closeCode + " "
-                            + session.closeReason
-                    : "the connection closed during the handshake";
-            attemptFailed(session, new ConnectionException(message, session.dropCause));
-            return;
-        }
-        retire(session);
+        session.retire();
         if (current != session) {
             return;
         }
@@ -591,7 +374,7 @@ public final class DefaultClientConnection implements ClientConnection {
         int code = session.closeCode == -1 ? Disconnection.ABNORMAL_CLOSURE : session.closeCode;
         String reason = session.closeReason != null && !session.closeReason.isEmpty()
                 ? session.closeReason
-                : session.dropCause != null ? describe(session.dropCause) : "";
+                : session.dropCause != null ? Stages.describe(session.dropCause) : "";
         Throwable cause = session.dropCause;
         CompletableFuture<Void> disconnecting = disconnectResult;
         DropPolicy.Decision decision = dropPolicy.dropped(clock.nanoTime(), code, reason, disconnecting != null);
@@ -631,30 +414,6 @@ public final class DefaultClientConnection implements ClientConnection {
             log.warn("{}: {}", uri, error.getMessage());
         }
         end(error);
-    }
-
-    /** Marks a socket as handled (once) and tells the protocol it is gone. */
-    private void retire(DefaultClientSession session) {
-        if (session.retired) {
-            return;
-        }
-        session.retired = true;
-        session.open = false;
-        session.cancelTimers();
-        if (session.upgraded) {
-            try {
-                protocol.onSessionClosed(session);
-            } catch (RuntimeException e) {
-                log.warn("{}: session protocol threw in onSessionClosed; ignored", uri, e);
-            }
-        }
-    }
-
-    private static void closeQuietly(DefaultClientSession session) {
-        Channel channel = session.channel;
-        if (channel != null) {
-            channel.close();
-        }
     }
 
     void socketFailed(DefaultClientSession session, Throwable cause) {
@@ -854,7 +613,7 @@ public final class DefaultClientConnection implements ClientConnection {
                 }
             } else {
                 out.result.completeExceptionally(
-                        new SendRejectedException("cannot send: the write failed: " + describe(f.cause())));
+                        new SendRejectedException("cannot send: the write failed: " + Stages.describe(f.cause())));
             }
         });
     }
@@ -884,8 +643,10 @@ public final class DefaultClientConnection implements ClientConnection {
             outbound.release(out);
             ConnectionException failure = new ConnectionException(
                     "sendWithRetry failed: "
-                            + (error != null ? "the reconnect failed: " + describe(unwrap(error)) : "not connected"),
-                    error == null ? null : unwrap(error));
+                            + (error != null
+                                    ? "the reconnect failed: " + Stages.describe(Stages.unwrap(error))
+                                    : "not connected"),
+                    error == null ? null : Stages.unwrap(error));
             out.result.completeExceptionally(failure);
             listeners.error(failure);
         }));
@@ -899,19 +660,13 @@ public final class DefaultClientConnection implements ClientConnection {
             disconnectResult.whenComplete((ignored, error) -> done.complete(null));
             return;
         }
-        Establishment est = establishment;
-        if (est != null) {
-            establishment = null;
-            est.wait = Timers.cancel(est.wait);
-            DefaultClientSession attempt = est.attempt;
-            est.attempt = null;
-            if (attempt != null) {
-                attempt.attemptOf = null;
-                retire(attempt);
-                closeQuietly(attempt);
-            }
+        if (establisher.cancel()) {
+            CompletableFuture<Void> result = runResult;
+            runResult = null;
             end(null);
-            finishEstablishing(est.result, new CancellationException("disconnected by the application"));
+            if (result != null) {
+                finishEstablishing(result, new CancellationException("disconnected by the application"));
+            }
             done.complete(null);
             return;
         }
@@ -935,7 +690,7 @@ public final class DefaultClientConnection implements ClientConnection {
             heartbeat.stop();
         }
         // The goodbye (unsubscribe) and the close handshake share one bound: closeTimeout each.
-        CompletionStage<Void> goodbye = invokeStage(() -> protocol.beforeDisconnect(session), "beforeDisconnect");
+        CompletionStage<Void> goodbye = Stages.invoke(() -> protocol.beforeDisconnect(session), "beforeDisconnect");
         if (goodbye instanceof CompletableFuture<Void> finished && finished.isDone()) {
             sendClose(session); // nothing to wait for: no timer, so the close timer is the only one pending
             return;
@@ -986,63 +741,5 @@ public final class DefaultClientConnection implements ClientConnection {
     /** Runs {@code task} on the event loop after {@code delay} of the configured clock. */
     private Cancellable schedule(Duration delay, Runnable task) {
         return clock.schedule(delay, task, loop);
-    }
-
-    /**
-     * Runs {@code then} on the loop when {@code stage} completes: at once when it already has (so that a
-     * synchronous handshake makes the session ready before the next inbound frame is read), else by a hop.
-     */
-    private void whenCompleteOnLoop(
-            CompletionStage<Void> stage, java.util.function.Consumer<@Nullable Throwable> then) {
-        stage.whenComplete((ignored, error) -> {
-            if (loop.inEventLoop()) {
-                then.accept(error);
-            } else {
-                runOnLoop(() -> then.accept(error));
-            }
-        });
-    }
-
-    private CompletionStage<Void> invokeStage(StageSupplier step, String name) {
-        try {
-            CompletionStage<Void> stage = step.get();
-            if (stage == null) {
-                return CompletableFuture.failedFuture(
-                        new IllegalStateException("session protocol returned null from " + name));
-            }
-            return stage;
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
-
-    @FunctionalInterface
-    private interface StageSupplier {
-        @Nullable
-        CompletionStage<Void> get();
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        Throwable t = error;
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
-    private static boolean isNotFound(Throwable cause) {
-        return cause instanceof ConnectException || cause instanceof UnknownHostException;
-    }
-
-    private static String attempts(int count) {
-        return count == 1 ? "1 attempt" : count + " attempts";
-    }
-
-    static String describe(@Nullable Throwable error) {
-        if (error == null) {
-            return "unknown cause";
-        }
-        String message = error.getMessage();
-        return message == null || message.isBlank() ? error.getClass().getSimpleName() : message;
     }
 }

@@ -7,18 +7,21 @@ import io.netty.channel.Channel;
 import java.net.URI;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One socket of a connection and its per-socket state. Every field is confined to the connection's event loop;
  * the pipeline handlers run there too, so they call in directly.
  */
 final class DefaultClientSession implements ClientSession {
+    private static final Logger log = LoggerFactory.getLogger(DefaultClientSession.class);
     private final DefaultClientConnection connection;
     private final long number;
     private final boolean reconnect;
-    /** The establishment this socket is an attempt of; null once it became ready (or failed). */
+    /** The establisher this socket is an attempt of; null once it became ready (or failed). */
     @Nullable
-    Establishment attemptOf;
+    Establisher attemptOf;
 
     @Nullable
     Channel channel;
@@ -51,15 +54,9 @@ final class DefaultClientSession implements ClientSession {
     Heartbeat heartbeat;
 
     @Nullable
-    Cancellable connectTimer;
-
-    @Nullable
-    Cancellable handshakeTimer;
-
-    @Nullable
     Cancellable closeTimer;
 
-    DefaultClientSession(DefaultClientConnection connection, long number, boolean reconnect, Establishment attemptOf) {
+    DefaultClientSession(DefaultClientConnection connection, long number, boolean reconnect, Establisher attemptOf) {
         this.connection = connection;
         this.number = number;
         this.reconnect = reconnect;
@@ -101,25 +98,46 @@ final class DefaultClientSession implements ClientSession {
         return connection.sendOnSession(this, Outbound.binary(bytes, false));
     }
 
-    void cancelTimers() {
-        connectTimer = Timers.cancel(connectTimer);
-        handshakeTimer = Timers.cancel(handshakeTimer);
+    /** Marks the socket as handled (once): its timers stop and the protocol hears that it is gone. */
+    void retire() {
+        if (retired) {
+            return;
+        }
+        retired = true;
+        open = false;
         if (heartbeat != null) {
             heartbeat.stop();
         }
         closeTimer = Timers.cancel(closeTimer);
+        if (upgraded) {
+            try {
+                connection.config().protocol().onSessionClosed(this);
+            } catch (RuntimeException e) {
+                log.warn("{}: session protocol threw in onSessionClosed; ignored", connection.uri(), e);
+            }
+        }
+    }
+
+    void closeChannel() {
+        if (channel != null) {
+            channel.close();
+        }
     }
 
     // Events from the pipeline, on the event loop.
 
     void upgradeFailed(Throwable cause) {
-        connection.attemptFailed(this, cause);
+        if (attemptOf != null) {
+            attemptOf.failed(this, cause);
+        }
     }
 
     void upgraded(@Nullable String subprotocol) {
         this.subprotocol = subprotocol;
         this.upgraded = true;
-        connection.upgraded(this);
+        if (attemptOf != null) {
+            attemptOf.upgraded(this);
+        }
     }
 
     void inboundFrame() {
@@ -147,7 +165,11 @@ final class DefaultClientSession implements ClientSession {
     }
 
     void socketClosed() {
-        connection.socketClosed(this);
+        if (attemptOf != null) {
+            attemptOf.attemptClosed(this);
+        } else {
+            connection.socketClosed(this);
+        }
     }
 
     @Override
