@@ -15,17 +15,12 @@ import dev.tether.core.CloseCodes;
 import dev.tether.core.Durations;
 import dev.tether.core.TetherException;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.DuplexChannel;
-import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import java.net.URI;
@@ -43,7 +38,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The standard {@link ClientConnection}: the three layers' first two, on one event loop.
+ * The standard {@link ClientConnection}: the wiring of the client's parts and the connection's state machine, on
+ * one event loop. The parts, each in one place:
+ *
+ * <ul>
+ *   <li>{@link Establisher}, layer 1: sockets until one is a ready session;
+ *   <li>{@link DropPolicy}, layer 2's rules: what a drop of the ready session means (pure, no I/O);
+ *   <li>{@link Heartbeat}: pings and half-open detection for the ready session;
+ *   <li>{@link OutboundBuffer}: the byte bound of {@code send} and what waits while not ready;
+ *   <li>{@link DefaultClientSession}: one socket, its frames and its close handshake.
+ * </ul>
+ *
+ * <p>Events flow one way: the pipeline tells the session; the session tells the establisher while it is an attempt
+ * and this connection once it is ready; this connection asks the policy, moves the state and tells the listeners.
  *
  * <p>Every mutable field below the atomics is confined to {@link #loop}; public methods hop there. The one
  * exception is {@link #establishing}: "a reconnect is already in progress" must be answered at once on the
@@ -365,7 +372,6 @@ public final class DefaultClientConnection implements ClientConnection {
         if (session.retired) {
             return;
         }
-        session.open = false;
         session.retire();
         if (current != session) {
             return;
@@ -414,78 +420,6 @@ public final class DefaultClientConnection implements ClientConnection {
             log.warn("{}: {}", uri, error.getMessage());
         }
         end(error);
-    }
-
-    void socketFailed(DefaultClientSession session, Throwable cause) {
-        if (session.retired) {
-            return;
-        }
-        if (session.dropCause == null) {
-            session.dropCause = cause;
-        }
-        Channel channel = session.channel;
-        if (channel == null) {
-            return;
-        }
-        if (cause instanceof CorruptedWebSocketFrameException bad) {
-            // A bad or oversized frame from the server (the decoder stopped decoding): fail with its code.
-            log.warn(
-                    "{}: {}; closing with {}",
-                    uri,
-                    bad.getMessage(),
-                    bad.closeStatus().code());
-            failConnection(
-                    session,
-                    channel,
-                    bad.closeStatus().code(),
-                    bad.closeStatus().reasonText());
-        } else if (cause instanceof TooLongFrameException) {
-            log.warn("{}: {}; closing with 1009", uri, cause.getMessage());
-            failConnection(session, channel, CloseCodes.MESSAGE_TOO_BIG, "Message too big");
-        } else {
-            log.debug("{}: socket error", uri, cause);
-            channel.close();
-        }
-    }
-
-    /**
-     * Fails the connection (RFC 6455 7.1.7): the close frame goes out, our side of the socket is shut, and the rest
-     * of what the server sends is read and dropped until it closes or the close timeout passes. Closing at once with
-     * unread bytes would make the kernel reset the connection, which can destroy the close frame.
-     */
-    private void failConnection(DefaultClientSession session, Channel channel, int code, String reason) {
-        if (session.closing) {
-            channel.close();
-            return;
-        }
-        session.closing = true;
-        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(written -> {
-            if (written.isSuccess() && channel instanceof DuplexChannel duplex) {
-                duplex.shutdownOutput();
-            } else {
-                channel.close();
-            }
-        });
-        Duration timeout = config.closeTimeout();
-        session.closeTimer = schedule(timeout, channel::close);
-    }
-
-    void closeReceived(DefaultClientSession session, int code, @Nullable String reason) {
-        if (session.retired || session.closeCode != -1) {
-            return;
-        }
-        session.closeCode = code == -1 ? 1005 : code;
-        session.closeReason = reason == null ? "" : reason;
-        Channel channel = session.channel;
-        if (channel == null) {
-            return;
-        }
-        if (session.closing) {
-            channel.close(); // the answer to our close frame
-        } else {
-            CloseWebSocketFrame answer = code == -1 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, "");
-            channel.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
-        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -683,8 +617,6 @@ public final class DefaultClientConnection implements ClientConnection {
             return;
         }
         disconnectResult = done;
-        session.goodbyeCode = code;
-        session.goodbyeReason = reason;
         Heartbeat heartbeat = session.heartbeat;
         if (heartbeat != null) {
             heartbeat.stop();
@@ -692,33 +624,14 @@ public final class DefaultClientConnection implements ClientConnection {
         // The goodbye (unsubscribe) and the close handshake share one bound: closeTimeout each.
         CompletionStage<Void> goodbye = Stages.invoke(() -> protocol.beforeDisconnect(session), "beforeDisconnect");
         if (goodbye instanceof CompletableFuture<Void> finished && finished.isDone()) {
-            sendClose(session); // nothing to wait for: no timer, so the close timer is the only one pending
+            session.sendClose(code, reason); // nothing to wait for: the close timer is the only one pending
             return;
         }
-        Cancellable goodbyeTimer = schedule(config.closeTimeout(), () -> sendClose(session));
+        Cancellable goodbyeTimer = schedule(config.closeTimeout(), () -> session.sendClose(code, reason));
         goodbye.whenComplete((ignored, error) -> runOnLoop(() -> {
             goodbyeTimer.cancel();
-            sendClose(session);
+            session.sendClose(code, reason);
         }));
-    }
-
-    private void sendClose(DefaultClientSession session) {
-        Channel channel = session.channel;
-        if (session.closing || session.retired || channel == null) {
-            return;
-        }
-        session.closing = true;
-        channel.writeAndFlush(new CloseWebSocketFrame(session.goodbyeCode, session.goodbyeReason));
-        Duration timeout = config.closeTimeout();
-        session.closeTimer = schedule(timeout, () -> {
-            if (!session.retired) {
-                log.warn(
-                        "{}: the server did not answer our close frame within {}; dropping the socket",
-                        uri,
-                        Durations.format(timeout));
-                channel.close();
-            }
-        });
     }
 
     private void finishClose() {
@@ -739,7 +652,7 @@ public final class DefaultClientConnection implements ClientConnection {
     // Helpers.
 
     /** Runs {@code task} on the event loop after {@code delay} of the configured clock. */
-    private Cancellable schedule(Duration delay, Runnable task) {
+    Cancellable schedule(Duration delay, Runnable task) {
         return clock.schedule(delay, task, loop);
     }
 }

@@ -3,8 +3,15 @@ package dev.tether.client.internal;
 import dev.tether.client.ClientSession;
 import dev.tether.core.Cancellable;
 import dev.tether.core.CloseCodes;
+import dev.tether.core.Durations;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -35,11 +42,6 @@ final class DefaultClientSession implements ClientSession {
     boolean retired;
     /** We sent a close frame (disconnect on purpose) and wait for the server's answer. */
     boolean closing;
-
-    /** The close frame we send when the application disconnects on purpose. */
-    int goodbyeCode = CloseCodes.NORMAL;
-
-    String goodbyeReason = CloseCodes.CLIENT_CLOSING;
 
     int closeCode = -1;
 
@@ -156,12 +158,94 @@ final class DefaultClientSession implements ClientSession {
         connection.pongReceived(this);
     }
 
+    // The close handshake.
+
+    /** The server's close frame: answered, or, when we closed first, the end of the handshake. */
     void closeReceived(int code, @Nullable String reason) {
-        connection.closeReceived(this, code, reason);
+        if (retired || closeCode != -1) {
+            return;
+        }
+        closeCode = code == -1 ? 1005 : code;
+        closeReason = reason == null ? "" : reason;
+        if (channel == null) {
+            return;
+        }
+        if (closing) {
+            channel.close(); // the answer to our close frame
+        } else {
+            CloseWebSocketFrame answer = code == -1 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, "");
+            channel.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
+        }
     }
 
+    /** The application disconnects: our close frame, and at most {@code closeTimeout} for the server's answer. */
+    void sendClose(int code, String reason) {
+        Channel socket = channel;
+        if (closing || retired || socket == null) {
+            return;
+        }
+        closing = true;
+        socket.writeAndFlush(new CloseWebSocketFrame(code, reason));
+        Duration timeout = connection.config().closeTimeout();
+        closeTimer = connection.schedule(timeout, () -> {
+            if (!retired) {
+                log.warn(
+                        "{}: the server did not answer our close frame within {}; dropping the socket",
+                        uri(),
+                        Durations.format(timeout));
+                socket.close();
+            }
+        });
+    }
+
+    /** An error on the socket: a protocol violation by the server fails the connection with its code. */
     void failed(Throwable cause) {
-        connection.socketFailed(this, cause);
+        if (retired) {
+            return;
+        }
+        if (dropCause == null) {
+            dropCause = cause;
+        }
+        Channel socket = channel;
+        if (socket == null) {
+            return;
+        }
+        if (cause instanceof CorruptedWebSocketFrameException bad) {
+            // A bad or oversized frame from the server (the decoder stopped decoding): fail with its code.
+            log.warn(
+                    "{}: {}; closing with {}",
+                    uri(),
+                    bad.getMessage(),
+                    bad.closeStatus().code());
+            failConnection(socket, bad.closeStatus().code(), bad.closeStatus().reasonText());
+        } else if (cause instanceof TooLongFrameException) {
+            log.warn("{}: {}; closing with 1009", uri(), cause.getMessage());
+            failConnection(socket, CloseCodes.MESSAGE_TOO_BIG, "Message too big");
+        } else {
+            log.debug("{}: socket error", uri(), cause);
+            socket.close();
+        }
+    }
+
+    /**
+     * Fails the connection (RFC 6455 7.1.7): the close frame goes out, our side of the socket is shut, and the rest
+     * of what the server sends is read and dropped until it closes or the close timeout passes. Closing at once with
+     * unread bytes would make the kernel reset the connection, which can destroy the close frame.
+     */
+    private void failConnection(Channel socket, int code, String reason) {
+        if (closing) {
+            socket.close();
+            return;
+        }
+        closing = true;
+        socket.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(written -> {
+            if (written.isSuccess() && socket instanceof DuplexChannel duplex) {
+                duplex.shutdownOutput();
+            } else {
+                socket.close();
+            }
+        });
+        closeTimer = connection.schedule(connection.config().closeTimeout(), socket::close);
     }
 
     void socketClosed() {
