@@ -36,6 +36,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
@@ -401,7 +402,7 @@ final class Establisher {
             } else {
                 try {
                     loop.execute(() -> then.accept(error));
-                } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+                } catch (RejectedExecutionException shutDown) {
                     // the connection closed; nothing is waiting for this attempt any more
                 }
             }
