@@ -23,6 +23,8 @@ final class ClientHandshaker extends WebSocketClientHandshaker13 {
     private final boolean originGiven;
 
     ClientHandshaker(URI uri, @Nullable String subprotocols, HttpHeaders headers, int maxFrameBytes) {
+        // The last argument is the force-close timeout of Netty's handshaker.close(), a timer on Netty's own clock.
+        // Tether never calls that method: its close frames and their timeout go through the injectable Clock.
         super(uri, WebSocketVersion.V13, subprotocols, false, headers, maxFrameBytes, true, false, 10_000L);
         this.maxFrameBytes = maxFrameBytes;
         this.originGiven = headers.contains(HttpHeaderNames.ORIGIN);

@@ -1,76 +1,56 @@
 package dev.tether.client.internal;
 
-import dev.tether.client.AuthenticationException;
 import dev.tether.client.ClientConnection;
 import dev.tether.client.ConnectionConfig;
 import dev.tether.client.ConnectionException;
 import dev.tether.client.ConnectionListener;
 import dev.tether.client.ConnectionState;
 import dev.tether.client.Disconnection;
-import dev.tether.client.OutboundBufferPolicy;
 import dev.tether.client.ReconnectInProgressException;
 import dev.tether.client.SendRejectedException;
-import dev.tether.client.ServerNotFoundException;
 import dev.tether.client.SessionProtocol;
-import dev.tether.core.Backoff;
 import dev.tether.core.Cancellable;
 import dev.tether.core.Clock;
 import dev.tether.core.CloseCodes;
 import dev.tether.core.Durations;
 import dev.tether.core.TetherException;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.DuplexChannel;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.FastThreadLocalThread;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The standard {@link ClientConnection}: the three layers' first two, on one event loop.
+ * The standard {@link ClientConnection}: the wiring of the client's parts and the connection's state machine, on
+ * one event loop. The parts, each in one place:
+ *
+ * <ul>
+ *   <li>{@link Establisher}, layer 1: sockets until one is a ready session;
+ *   <li>{@link DropPolicy}, layer 2's rules: what a drop of the ready session means (pure, no I/O);
+ *   <li>{@link Heartbeat}: pings and half-open detection for the ready session;
+ *   <li>{@link OutboundBuffer}: the byte bound of {@code send} and what waits while not ready;
+ *   <li>{@link DefaultClientSession}: one socket, its frames and its close handshake.
+ * </ul>
+ *
+ * <p>Events flow one way: the pipeline tells the session; the session tells the establisher while it is an attempt
+ * and this connection once it is ready; this connection asks the policy, moves the state and tells the listeners.
  *
  * <p>Every mutable field below the atomics is confined to {@link #loop}; public methods hop there. The one
  * exception is {@link #establishing}: "a reconnect is already in progress" must be answered at once on the
@@ -82,43 +62,36 @@ public final class DefaultClientConnection implements ClientConnection {
 
     private final ConnectionConfig config;
     private final URI uri;
-    private final String host;
-    private final int port;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private final EventLoop loop;
-    private final Class<? extends SocketChannel> channelType;
-    private final @Nullable SslContext sslContext;
     private final Clock clock;
     private final SessionProtocol protocol;
     private final Listeners listeners;
     private final ConnectionStateMachine states;
-    private final AtomicLong queuedBytes = new AtomicLong();
+    private final OutboundBuffer outbound;
+    private final DropPolicy dropPolicy;
+    private final Establisher establisher;
     private final AtomicReference<@Nullable CompletableFuture<Void>> establishing = new AtomicReference<>();
     private final CompletableFuture<Void> closeResult = new CompletableFuture<>();
 
     // Confined to the event loop.
-    private @Nullable Establishment establishment;
+    /** The result of the establisher's run, while it runs. */
+    private @Nullable CompletableFuture<Void> runResult;
+
     private @Nullable DefaultClientSession current;
     private @Nullable CompletableFuture<Void> disconnectResult;
-    private final ArrayDeque<Outbound> offline = new ArrayDeque<>();
-    private long sessions;
-    private int quickFailures;
-    private int earlyDrops;
-    private long firstEarlyDropNanos;
     private volatile boolean closed;
 
     public DefaultClientConnection(ConnectionConfig config) {
         this.config = config;
         this.uri = config.uri();
-        boolean tls = uri.getScheme().toLowerCase(Locale.ROOT).equals("wss");
-        this.host = uri.getHost();
-        this.port = uri.getPort() != -1 ? uri.getPort() : tls ? 443 : 80;
-        this.sslContext = tls ? newSslContext(config) : null;
         this.clock = config.clock();
         this.protocol = config.protocol();
         this.listeners = new Listeners(config.listeners());
         this.states = new ConnectionStateMachine(config.strictTransitions(), listeners::stateChanged);
+        this.dropPolicy = new DropPolicy(config);
+        this.outbound = new OutboundBuffer(config.outboundBufferBytes(), config.outboundBufferPolicy());
         EventLoopGroup given = config.eventLoopGroup();
         if (given != null) {
             this.group = given;
@@ -136,23 +109,22 @@ public final class DefaultClientConnection implements ClientConnection {
             this.ownsGroup = true;
         }
         this.loop = group.next();
-        this.channelType =
-                Epoll.isAvailable() && group instanceof IoEventLoopGroup io && io.isIoType(EpollIoHandler.class)
-                        ? EpollSocketChannel.class
-                        : NioSocketChannel.class;
-    }
-
-    private static SslContext newSslContext(ConnectionConfig config) {
-        try {
-            SslContextBuilder builder = SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS");
-            if (config.trustManagerFactory() != null) {
-                builder.trustManager(config.trustManagerFactory());
+        this.establisher = new Establisher(this, loop, new Establisher.Outcome() {
+            @Override
+            public void attemptFailed(int attempt, ConnectionException error) {
+                listeners.attemptFailed(attempt, error);
             }
-            return builder.build();
-        } catch (SSLException e) {
-            throw new IllegalArgumentException(
-                    "TLS: " + e.getMessage() + " (expected: a usable trust configuration)", e);
-        }
+
+            @Override
+            public void ready(DefaultClientSession session) {
+                sessionReady(session);
+            }
+
+            @Override
+            public void gaveUp(TetherException error) {
+                establishmentGaveUp(error);
+            }
+        });
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -264,12 +236,12 @@ public final class DefaultClientConnection implements ClientConnection {
 
     @Override
     public long queuedBytes() {
-        return queuedBytes.get();
+        return outbound.queuedBytes();
     }
 
     @Override
     public boolean isWritable() {
-        return queuedBytes.get() < config.outboundBufferBytes();
+        return outbound.isWritable();
     }
 
     @Override
@@ -321,13 +293,10 @@ public final class DefaultClientConnection implements ClientConnection {
             finishEstablishing(result, null);
             return;
         }
-        // A new lifecycle starts with fresh budgets.
-        quickFailures = 0;
-        earlyDrops = 0;
-        Establishment est = new Establishment(result, false, config.connectBackoff());
-        establishment = est;
+        dropPolicy.lifecycleStarted();
+        runResult = result;
         states.moveTo(ConnectionState.CONNECTING);
-        attempt(est);
+        establisher.start(config.connectBackoff(), false, states.everConnected(), Duration.ZERO);
     }
 
     /** Starts a reconnect (manual, after a drop, or for a {@code sendWithRetry}), replacing a ready socket. */
@@ -342,220 +311,42 @@ public final class DefaultClientConnection implements ClientConnection {
         DefaultClientSession replaced = current;
         Duration lifetime = Duration.ZERO;
         if (replaced != null) {
-            lifetime = Duration.ofNanos(clock.nanoTime() - replaced.readyAtNanos);
-            retire(replaced);
+            lifetime = dropPolicy.readyFor(clock.nanoTime());
+            replaced.retire();
             current = null;
-            closeQuietly(replaced);
+            replaced.closeChannel();
         }
-        Establishment est = new Establishment(result, states.everConnected(), config.reconnectBackoff());
-        establishment = est;
+        runResult = result;
         states.moveTo(ConnectionState.CONNECTING);
-        if (wait.isZero()) {
-            attempt(est);
-        } else {
-            est.wait = schedule(wait, () -> attempt(est));
-        }
+        boolean everConnected = states.everConnected();
+        establisher.start(config.reconnectBackoff(), everConnected, everConnected, wait);
         if (replaced != null) {
             listeners.disconnected(
                     new Disconnection(CloseCodes.NORMAL, "Client is reconnecting.", null, lifetime, true));
         }
     }
 
-    private void attempt(Establishment est) {
-        if (establishment != est) {
-            return;
-        }
-        est.wait = null;
-        DefaultClientSession session = new DefaultClientSession(this, ++sessions, states.everConnected(), est);
-        est.attempt = session;
-        Duration handshakeTimeout = config.handshakeTimeout();
-        session.handshakeTimer = schedule(
-                handshakeTimeout,
-                () -> attemptFailed(
-                        session,
-                        new ConnectionException(
-                                "handshake did not complete within " + Durations.format(handshakeTimeout))));
-        Duration connectTimeout = config.connectTimeout();
-        session.connectTimer = schedule(
-                connectTimeout,
-                () -> attemptFailed(
-                        session,
-                        new ConnectionException("could not connect to " + host + ":" + port + " within "
-                                + Durations.format(connectTimeout))));
-
-        WebSocketClientHandshaker handshaker = new ClientHandshaker(
-                uri,
-                config.subprotocols().isEmpty() ? null : String.join(",", config.subprotocols()),
-                upgradeHeaders(),
-                config.maxFrameBytes());
-        Bootstrap bootstrap = new Bootstrap()
-                .group(loop)
-                .channel(channelType)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        if (sslContext != null) {
-                            ch.pipeline().addLast("tls", sslContext.newHandler(ch.alloc(), host, port));
-                        }
-                        ch.pipeline()
-                                .addLast("http", new HttpClientCodec())
-                                .addLast("http-aggregator", new HttpObjectAggregator(64 * 1024))
-                                .addLast("upgrade", new UpgradeHandler(handshaker, session, config.maxMessageBytes()));
-                    }
-                });
-        // An IP literal needs no lookup; a host name goes through Netty's resolver. Tests and most deployments
-        // on a LAN use literals; see docs/client.md about DNS.
-        InetSocketAddress address = InetSocketAddress.createUnresolved(host, port);
-        try {
-            address = new InetSocketAddress(io.netty.util.NetUtil.createInetAddressFromIpAddressString(host), port);
-        } catch (IllegalArgumentException notALiteral) {
-            // resolved by the bootstrap
-        }
-        var connected = bootstrap.connect(address);
-        session.channel = connected.channel();
-        connected.addListener((ChannelFutureListener) f -> {
-            if (f.isSuccess()) {
-                session.connectTimer = DefaultClientSession.cancel(session.connectTimer);
-                session.open = true;
-            } else {
-                attemptFailed(session, f.cause());
-            }
-        });
-    }
-
-    private HttpHeaders upgradeHeaders() {
-        HttpHeaders headers = new DefaultHttpHeaders();
-        config.headers().forEach(headers::add);
-        return headers;
-    }
-
-    void upgraded(DefaultClientSession session) {
-        if (session.attemptOf == null || session.attemptOf != establishment || session.retired) {
-            return;
-        }
-        CompletionStage<Void> handshake = invokeStage(() -> protocol.handshake(session), "handshake");
-        whenCompleteOnLoop(handshake, error -> handshaken(session, error));
-    }
-
-    private void handshaken(DefaultClientSession session, @Nullable Throwable error) {
-        if (session.attemptOf == null || session.attemptOf != establishment || session.retired) {
-            return;
-        }
-        if (error != null) {
-            attemptFailed(session, error);
-            return;
-        }
-        if (!session.isReconnect()) {
-            ready(session);
-            return;
-        }
-        CompletionStage<Void> resubscribe = invokeStage(() -> protocol.resubscribe(session), "resubscribe");
-        whenCompleteOnLoop(resubscribe, failure -> {
-            if (session.attemptOf == null || session.attemptOf != establishment || session.retired) {
-                return;
-            }
-            if (failure != null) {
-                attemptFailed(session, failure);
-            } else {
-                ready(session);
-            }
-        });
-    }
-
-    private void ready(DefaultClientSession session) {
-        Establishment est = session.attemptOf;
-        if (est == null) {
-            return;
-        }
-        session.handshakeTimer = DefaultClientSession.cancel(session.handshakeTimer);
-        session.attemptOf = null;
-        est.attempt = null;
-        establishment = null;
+    private void sessionReady(DefaultClientSession session) {
+        CompletableFuture<Void> result = runResult;
+        runResult = null;
         current = session;
-        session.ready = true;
-        session.readyAtNanos = clock.nanoTime();
+        dropPolicy.ready(clock.nanoTime());
         states.moveTo(ConnectionState.CONNECTED);
         startHeartbeat(session);
-        flushOffline(session);
+        outbound.flush(out -> write(session, out));
         listeners.connected(session);
-        finishEstablishing(est.result, null);
-    }
-
-    void attemptFailed(DefaultClientSession session, Throwable failure) {
-        Establishment est = session.attemptOf;
-        if (est == null || est != establishment || session.retired) {
-            return;
-        }
-        session.attemptOf = null;
-        est.attempt = null;
-        retire(session);
-        closeQuietly(session);
-        Throwable cause = unwrap(failure);
-        if (cause instanceof AuthenticationException fatal) {
-            log.warn(
-                    "{}: {}{}",
-                    uri,
-                    fatal.getMessage(),
-                    session.isReconnect() ? " (after reconnecting: were the credentials revoked?)" : "");
-            giveUp(est, fatal);
-            return;
-        }
-        if (cause instanceof CancellationException) {
-            giveUp(est, new ConnectionException("connection attempt " + (est.failures + 1) + " was cancelled", cause));
-            return;
-        }
-        est.failures++;
-        est.lastCause = cause;
-        if (!isNotFound(cause)) {
-            est.nothingFound = false;
-        }
-        ConnectionException error = new ConnectionException(
-                (est.reconnect ? "reconnection attempt " : "connection attempt ") + est.failures + " failed: "
-                        + describe(cause),
-                cause);
-        Backoff backoff = est.backoff;
-        if (backoff.allowsAttempt(est.failures)) {
-            Duration delay = backoff.delay(est.failures, config.random());
-            log.info("{}; next attempt in {}", error.getMessage(), Durations.format(delay));
-            est.wait = schedule(delay, () -> attempt(est));
-            listeners.attemptFailed(est.failures, error);
-            return;
-        }
-        ConnectionException finalError = giveUpError(est, cause);
-        if (backoff.delayAfterLastFailure()) {
-            Duration delay = backoff.delay(est.failures, config.random());
-            log.info("{}; giving up in {}", error.getMessage(), Durations.format(delay));
-            est.wait = schedule(delay, () -> giveUp(est, finalError));
-            listeners.attemptFailed(est.failures, error);
-        } else {
-            log.info("{}", error.getMessage());
-            listeners.attemptFailed(est.failures, error);
-            giveUp(est, finalError);
+        if (result != null) {
+            finishEstablishing(result, null);
         }
     }
 
-    private ConnectionException giveUpError(Establishment est, Throwable last) {
-        if (est.reconnect) {
-            return new ConnectionException(
-                    "failed to reconnect after " + attempts(est.failures) + ": " + describe(last), last);
-        }
-        if (est.nothingFound) {
-            return new ServerNotFoundException("could not find the server at " + uri, last);
-        }
-        return new ConnectionException(
-                "failed to connect after " + attempts(est.failures) + ": " + describe(last), last);
-    }
-
-    private void giveUp(Establishment est, TetherException error) {
-        if (establishment != est) {
-            return;
-        }
-        establishment = null;
-        est.wait = DefaultClientSession.cancel(est.wait);
-        log.warn("{}: {}", uri, error.getMessage());
+    private void establishmentGaveUp(TetherException error) {
+        CompletableFuture<Void> result = runResult;
+        runResult = null;
         end(error);
-        finishEstablishing(est.result, error);
+        if (result != null) {
+            finishEstablishing(result, error);
+        }
     }
 
     private void finishEstablishing(CompletableFuture<Void> result, @Nullable Throwable error) {
@@ -570,7 +361,7 @@ public final class DefaultClientConnection implements ClientConnection {
     /** The one road to the end of a lifecycle: state, queued sends, the terminal event. */
     private void end(@Nullable TetherException error) {
         states.moveTo(ConnectionState.DISCONNECTED);
-        failOffline(error == null ? "the connection was closed" : "the connection ended: " + error.getMessage());
+        outbound.failHeld(error == null ? "the connection was closed" : "the connection ended: " + error.getMessage());
         listeners.ended(error);
     }
 
@@ -581,102 +372,45 @@ public final class DefaultClientConnection implements ClientConnection {
         if (session.retired) {
             return;
         }
-        session.open = false;
-        if (session.attemptOf != null) {
-            String message = session.closeCode != -1
-                    ? "the server closed the connection during the handshake: " + session.closeCode + " "
-                            + session.closeReason
-                    : "the connection closed during the handshake";
-            attemptFailed(session, new ConnectionException(message, session.dropCause));
-            return;
-        }
-        retire(session);
+        session.retire();
         if (current != session) {
             return;
         }
         current = null;
-        Duration lifetime = Duration.ofNanos(clock.nanoTime() - session.readyAtNanos);
         int code = session.closeCode == -1 ? Disconnection.ABNORMAL_CLOSURE : session.closeCode;
         String reason = session.closeReason != null && !session.closeReason.isEmpty()
                 ? session.closeReason
-                : session.dropCause != null ? describe(session.dropCause) : "";
+                : session.dropCause != null ? Stages.describe(session.dropCause) : "";
         Throwable cause = session.dropCause;
-
         CompletableFuture<Void> disconnecting = disconnectResult;
+        DropPolicy.Decision decision = dropPolicy.dropped(clock.nanoTime(), code, reason, disconnecting != null);
+        Disconnection disconnection =
+                new Disconnection(code, reason, cause, decision.lifetime(), decision.reconnects());
         if (disconnecting != null) {
             disconnectResult = null;
-            states.moveTo(ConnectionState.DISCONNECTED);
-            listeners.disconnected(new Disconnection(code, reason, cause, lifetime, false));
-            end(null);
+            stop(disconnection, null);
             disconnecting.complete(null);
             return;
         }
-        if (session.closeCode == CloseCodes.NORMAL) {
+        if (decision.kind() == DropPolicy.Kind.CLOSED_NORMALLY) {
             log.info("{}: the server closed the session normally (1000 {})", uri, reason);
-            stop(new Disconnection(code, reason, cause, lifetime, false), null);
+            stop(disconnection, null);
             return;
         }
-        log.info("{}: connection lost after {}: {} {}", uri, Durations.format(lifetime), code, reason);
-
-        int maxQuick = config.maxQuickFailures();
-        if (maxQuick > 0) {
-            if (lifetime.compareTo(config.quickFailureWindow()) < 0) {
-                quickFailures++;
-                if (quickFailures >= maxQuick) {
-                    stop(
-                            new Disconnection(code, reason, cause, lifetime, false),
-                            new ConnectionException(
-                                    "connection failed " + quickFailures + " times immediately after connecting",
-                                    cause));
-                    return;
-                }
-            } else {
-                quickFailures = 0;
-            }
+        log.info("{}: connection lost after {}: {} {}", uri, Durations.format(decision.lifetime()), code, reason);
+        String failure = decision.failure();
+        if (failure != null) {
+            stop(disconnection, new ConnectionException(failure, cause));
+            return;
         }
-
-        Duration wait = Duration.ZERO;
-        Duration window = config.earlyDropWindow();
-        if (!window.isZero() && lifetime.compareTo(window) < 0) {
-            long now = clock.nanoTime();
-            earlyDrops++;
-            if (earlyDrops == 1) {
-                firstEarlyDropNanos = now;
-            }
-            Backoff backoff = config.earlyDropBackoff();
-            Duration sinceFirst = Duration.ofNanos(now - firstEarlyDropNanos);
-            if (earlyDrops > backoff.maxAttempts() || sinceFirst.compareTo(config.earlyDropBudget()) > 0) {
-                stop(
-                        new Disconnection(code, reason, cause, lifetime, false),
-                        new ConnectionException(
-                                "connection dropped " + earlyDrops + " times within "
-                                        + Durations.format(window) + " of becoming ready (early-drop budget: "
-                                        + (backoff.maxAttempts() == Integer.MAX_VALUE
-                                                ? "unlimited"
-                                                : String.valueOf(backoff.maxAttempts()))
-                                        + " retries within " + Durations.format(config.earlyDropBudget()) + ")",
-                                cause));
-                return;
-            }
-            wait = backoff.delay(earlyDrops, config.random());
-        } else {
-            earlyDrops = 0;
-            if (!window.isZero() && !config.reconnectAfterLateDrop()) {
-                stop(
-                        new Disconnection(code, reason, cause, lifetime, false),
-                        new ConnectionException("connection lost: " + code + " " + reason, cause));
-                return;
-            }
-        }
-
         CompletableFuture<Void> result = new CompletableFuture<>();
         if (establishing.compareAndSet(null, result)) {
-            startReconnect(result, wait);
+            startReconnect(result, decision.delay());
         } else {
             // A reconnect() request is on its way to the loop; it starts the establishment.
             states.moveTo(ConnectionState.CONNECTING);
         }
-        listeners.disconnected(new Disconnection(code, reason, cause, lifetime, true));
+        listeners.disconnected(disconnection);
     }
 
     private void stop(Disconnection disconnection, @Nullable ConnectionException error) {
@@ -688,140 +422,36 @@ public final class DefaultClientConnection implements ClientConnection {
         end(error);
     }
 
-    /** Marks a socket as handled (once) and tells the protocol it is gone. */
-    private void retire(DefaultClientSession session) {
-        if (session.retired) {
-            return;
-        }
-        session.retired = true;
-        session.open = false;
-        session.cancelTimers();
-        if (session.upgraded) {
-            try {
-                protocol.onSessionClosed(session);
-            } catch (RuntimeException e) {
-                log.warn("{}: session protocol threw in onSessionClosed; ignored", uri, e);
-            }
-        }
-    }
-
-    private static void closeQuietly(DefaultClientSession session) {
-        Channel channel = session.channel;
-        if (channel != null) {
-            channel.close();
-        }
-    }
-
-    void socketFailed(DefaultClientSession session, Throwable cause) {
-        if (session.retired) {
-            return;
-        }
-        if (session.dropCause == null) {
-            session.dropCause = cause;
-        }
-        Channel channel = session.channel;
-        if (channel == null) {
-            return;
-        }
-        if (cause instanceof CorruptedWebSocketFrameException bad) {
-            // A bad or oversized frame from the server (the decoder stopped decoding): fail with its code.
-            log.warn(
-                    "{}: {}; closing with {}",
-                    uri,
-                    bad.getMessage(),
-                    bad.closeStatus().code());
-            failConnection(
-                    session,
-                    channel,
-                    bad.closeStatus().code(),
-                    bad.closeStatus().reasonText());
-        } else if (cause instanceof TooLongFrameException) {
-            log.warn("{}: {}; closing with 1009", uri, cause.getMessage());
-            failConnection(session, channel, CloseCodes.MESSAGE_TOO_BIG, "Message too big");
-        } else {
-            log.debug("{}: socket error", uri, cause);
-            channel.close();
-        }
-    }
-
-    /**
-     * Fails the connection (RFC 6455 7.1.7): the close frame goes out, our side of the socket is shut, and the rest
-     * of what the server sends is read and dropped until it closes or the close timeout passes. Closing at once with
-     * unread bytes would make the kernel reset the connection, which can destroy the close frame.
-     */
-    private void failConnection(DefaultClientSession session, Channel channel, int code, String reason) {
-        if (session.closing) {
-            channel.close();
-            return;
-        }
-        session.closing = true;
-        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(written -> {
-            if (written.isSuccess() && channel instanceof DuplexChannel duplex) {
-                duplex.shutdownOutput();
-            } else {
-                channel.close();
-            }
-        });
-        Duration timeout = config.closeTimeout();
-        session.closeTimer = schedule(timeout, channel::close);
-    }
-
-    void closeReceived(DefaultClientSession session, int code, @Nullable String reason) {
-        if (session.retired || session.closeCode != -1) {
-            return;
-        }
-        session.closeCode = code == -1 ? 1005 : code;
-        session.closeReason = reason == null ? "" : reason;
-        Channel channel = session.channel;
-        if (channel == null) {
-            return;
-        }
-        if (session.closing) {
-            channel.close(); // the answer to our close frame
-        } else {
-            CloseWebSocketFrame answer = code == -1 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, "");
-            channel.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
-        }
-    }
-
     // ---------------------------------------------------------------------------------------------------------
     // Heartbeats.
 
     private void startHeartbeat(DefaultClientSession session) {
-        Duration interval = config.heartbeatInterval();
-        if (!interval.isZero()) {
-            session.heartbeatTimer = schedule(interval, () -> ping(session));
-        }
-    }
-
-    private void ping(DefaultClientSession session) {
         Channel channel = session.channel;
-        if (session.retired || current != session || channel == null) {
+        if (channel == null) {
             return;
         }
-        if (!session.awaitingPong) {
-            session.awaitingPong = true;
-            // Timers are set before the ping is written: a peer that sees the ping knows both are scheduled.
-            session.pongTimer = schedule(config.pongTimeout(), () -> pongMissed(session));
-        }
-        session.heartbeatTimer = schedule(config.heartbeatInterval(), () -> ping(session));
-        channel.writeAndFlush(new PingWebSocketFrame());
-    }
-
-    private void pongMissed(DefaultClientSession session) {
-        Channel channel = session.channel;
-        if (session.retired || !session.awaitingPong || channel == null) {
-            return;
-        }
-        String message = "no pong within " + Durations.format(config.pongTimeout()) + "; the connection is half-open";
-        log.warn("{}: {}, dropping it", uri, message);
-        session.dropCause = new ConnectionException(message);
-        channel.close();
+        Heartbeat heartbeat = new Heartbeat(
+                clock,
+                loop,
+                config.heartbeatInterval(),
+                config.pongTimeout(),
+                () -> channel.writeAndFlush(new PingWebSocketFrame()),
+                message -> {
+                    if (!session.retired) {
+                        log.warn("{}: {}, dropping it", uri, message);
+                        session.dropCause = new ConnectionException(message);
+                        channel.close();
+                    }
+                });
+        session.heartbeat = heartbeat;
+        heartbeat.start();
     }
 
     void pongReceived(DefaultClientSession session) {
-        session.awaitingPong = false;
-        session.pongTimer = DefaultClientSession.cancel(session.pongTimer);
+        Heartbeat heartbeat = session.heartbeat;
+        if (heartbeat != null) {
+            heartbeat.pongReceived();
+        }
     }
 
     void inboundFrame(DefaultClientSession session) {
@@ -859,49 +489,29 @@ public final class DefaultClientConnection implements ClientConnection {
     // Outbound.
 
     private CompletionStage<Void> submit(Outbound out) {
-        if (!reserve(out)) {
+        if (!outbound.reserve(out)) {
             return out.result.minimalCompletionStage();
         }
         if (!runOnLoop(() -> dispatch(out))) {
-            reject(out, "the connection is closed");
+            outbound.reject(out, "the connection is closed");
         }
         return out.result.minimalCompletionStage();
     }
 
     CompletionStage<Void> sendOnSession(DefaultClientSession session, Outbound out) {
-        if (!reserve(out)) {
+        if (!outbound.reserve(out)) {
             return out.result.minimalCompletionStage();
         }
         if (!runOnLoop(() -> {
             if (session.retired || session.channel == null || !session.upgraded || session.closing) {
-                reject(out, "session " + session.number() + " is closed");
+                outbound.reject(out, "session " + session.number() + " is closed");
             } else {
                 write(session, out);
             }
         })) {
-            reject(out, "the connection is closed");
+            outbound.reject(out, "the connection is closed");
         }
         return out.result.minimalCompletionStage();
-    }
-
-    private boolean reserve(Outbound out) {
-        long limit = config.outboundBufferBytes();
-        while (true) {
-            long queued = queuedBytes.get();
-            if (queued + out.size > limit) {
-                out.result.completeExceptionally(new SendRejectedException("outbound buffer full: " + queued
-                        + " bytes waiting, " + out.size + " more do not fit (expected: <= " + limit + " bytes)"));
-                return false;
-            }
-            if (queuedBytes.compareAndSet(queued, queued + out.size)) {
-                return true;
-            }
-        }
-    }
-
-    private void reject(Outbound out, String reason) {
-        queuedBytes.addAndGet(-out.size);
-        out.result.completeExceptionally(new SendRejectedException("cannot send: " + reason));
     }
 
     private void dispatch(Outbound out) {
@@ -911,40 +521,33 @@ public final class DefaultClientConnection implements ClientConnection {
             return;
         }
         if (closed) {
-            reject(out, "the connection is closed");
+            outbound.reject(out, "the connection is closed");
             return;
         }
         if (out.withRetry && disconnectResult == null) {
             resendAfterReconnect(out);
             return;
         }
-        if (config.outboundBufferPolicy() == OutboundBufferPolicy.QUEUE && disconnectResult == null) {
-            offline.add(out);
-            return;
-        }
-        reject(
-                out,
-                "not connected (state " + states.state() + ", outbound buffer policy " + config.outboundBufferPolicy()
-                        + ")");
+        outbound.holdWhileNotReady(out, states.state(), disconnectResult != null);
     }
 
     private void write(DefaultClientSession session, Outbound out) {
         Channel channel = session.channel;
         if (channel == null) {
-            reject(out, "session " + session.number() + " is closed");
+            outbound.reject(out, "session " + session.number() + " is closed");
             return;
         }
         channel.writeAndFlush(out.frame(channel.alloc())).addListener(f -> {
-            queuedBytes.addAndGet(-out.size);
+            outbound.release(out);
             if (f.isSuccess()) {
                 out.result.complete(null);
             } else if (out.withRetry && !out.retried && !closed) {
-                if (reserve(out)) {
+                if (outbound.reserve(out)) {
                     resendAfterReconnect(out);
                 }
             } else {
                 out.result.completeExceptionally(
-                        new SendRejectedException("cannot send: the write failed: " + describe(f.cause())));
+                        new SendRejectedException("cannot send: the write failed: " + Stages.describe(f.cause())));
             }
         });
     }
@@ -962,7 +565,7 @@ public final class DefaultClientConnection implements ClientConnection {
             running = establishing.get();
         }
         if (running == null) {
-            reject(out, "not connected");
+            outbound.reject(out, "not connected");
             return;
         }
         running.whenComplete((ignored, error) -> runOnLoop(() -> {
@@ -971,26 +574,16 @@ public final class DefaultClientConnection implements ClientConnection {
                 write(session, out);
                 return;
             }
-            queuedBytes.addAndGet(-out.size);
+            outbound.release(out);
             ConnectionException failure = new ConnectionException(
                     "sendWithRetry failed: "
-                            + (error != null ? "the reconnect failed: " + describe(unwrap(error)) : "not connected"),
-                    error == null ? null : unwrap(error));
+                            + (error != null
+                                    ? "the reconnect failed: " + Stages.describe(Stages.unwrap(error))
+                                    : "not connected"),
+                    error == null ? null : Stages.unwrap(error));
             out.result.completeExceptionally(failure);
             listeners.error(failure);
         }));
-    }
-
-    private void flushOffline(DefaultClientSession session) {
-        while (!offline.isEmpty()) {
-            write(session, offline.poll());
-        }
-    }
-
-    private void failOffline(String reason) {
-        while (!offline.isEmpty()) {
-            reject(offline.poll(), reason);
-        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -1001,19 +594,13 @@ public final class DefaultClientConnection implements ClientConnection {
             disconnectResult.whenComplete((ignored, error) -> done.complete(null));
             return;
         }
-        Establishment est = establishment;
-        if (est != null) {
-            establishment = null;
-            est.wait = DefaultClientSession.cancel(est.wait);
-            DefaultClientSession attempt = est.attempt;
-            est.attempt = null;
-            if (attempt != null) {
-                attempt.attemptOf = null;
-                retire(attempt);
-                closeQuietly(attempt);
-            }
+        if (establisher.cancel()) {
+            CompletableFuture<Void> result = runResult;
+            runResult = null;
             end(null);
-            finishEstablishing(est.result, new CancellationException("disconnected by the application"));
+            if (result != null) {
+                finishEstablishing(result, new CancellationException("disconnected by the application"));
+            }
             done.complete(null);
             return;
         }
@@ -1030,40 +617,21 @@ public final class DefaultClientConnection implements ClientConnection {
             return;
         }
         disconnectResult = done;
-        session.goodbyeCode = code;
-        session.goodbyeReason = reason;
-        session.heartbeatTimer = DefaultClientSession.cancel(session.heartbeatTimer);
-        session.pongTimer = DefaultClientSession.cancel(session.pongTimer);
+        Heartbeat heartbeat = session.heartbeat;
+        if (heartbeat != null) {
+            heartbeat.stop();
+        }
         // The goodbye (unsubscribe) and the close handshake share one bound: closeTimeout each.
-        CompletionStage<Void> goodbye = invokeStage(() -> protocol.beforeDisconnect(session), "beforeDisconnect");
+        CompletionStage<Void> goodbye = Stages.invoke(() -> protocol.beforeDisconnect(session), "beforeDisconnect");
         if (goodbye instanceof CompletableFuture<Void> finished && finished.isDone()) {
-            sendClose(session); // nothing to wait for: no timer, so the close timer is the only one pending
+            session.sendClose(code, reason); // nothing to wait for: the close timer is the only one pending
             return;
         }
-        Cancellable goodbyeTimer = schedule(config.closeTimeout(), () -> sendClose(session));
+        Cancellable goodbyeTimer = schedule(config.closeTimeout(), () -> session.sendClose(code, reason));
         goodbye.whenComplete((ignored, error) -> runOnLoop(() -> {
             goodbyeTimer.cancel();
-            sendClose(session);
+            session.sendClose(code, reason);
         }));
-    }
-
-    private void sendClose(DefaultClientSession session) {
-        Channel channel = session.channel;
-        if (session.closing || session.retired || channel == null) {
-            return;
-        }
-        session.closing = true;
-        channel.writeAndFlush(new CloseWebSocketFrame(session.goodbyeCode, session.goodbyeReason));
-        Duration timeout = config.closeTimeout();
-        session.closeTimer = schedule(timeout, () -> {
-            if (!session.retired) {
-                log.warn(
-                        "{}: the server did not answer our close frame within {}; dropping the socket",
-                        uri,
-                        Durations.format(timeout));
-                channel.close();
-            }
-        });
     }
 
     private void finishClose() {
@@ -1071,7 +639,7 @@ public final class DefaultClientConnection implements ClientConnection {
             return;
         }
         closed = true;
-        failOffline("the connection is closed");
+        outbound.failHeld("the connection is closed");
         states.moveTo(ConnectionState.CLOSED);
         if (ownsGroup) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).addListener(f -> closeResult.complete(null));
@@ -1084,65 +652,7 @@ public final class DefaultClientConnection implements ClientConnection {
     // Helpers.
 
     /** Runs {@code task} on the event loop after {@code delay} of the configured clock. */
-    private Cancellable schedule(Duration delay, Runnable task) {
+    Cancellable schedule(Duration delay, Runnable task) {
         return clock.schedule(delay, task, loop);
-    }
-
-    /**
-     * Runs {@code then} on the loop when {@code stage} completes: at once when it already has (so that a
-     * synchronous handshake makes the session ready before the next inbound frame is read), else by a hop.
-     */
-    private void whenCompleteOnLoop(
-            CompletionStage<Void> stage, java.util.function.Consumer<@Nullable Throwable> then) {
-        stage.whenComplete((ignored, error) -> {
-            if (loop.inEventLoop()) {
-                then.accept(error);
-            } else {
-                runOnLoop(() -> then.accept(error));
-            }
-        });
-    }
-
-    private CompletionStage<Void> invokeStage(StageSupplier step, String name) {
-        try {
-            CompletionStage<Void> stage = step.get();
-            if (stage == null) {
-                return CompletableFuture.failedFuture(
-                        new IllegalStateException("session protocol returned null from " + name));
-            }
-            return stage;
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
-
-    @FunctionalInterface
-    private interface StageSupplier {
-        @Nullable
-        CompletionStage<Void> get();
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        Throwable t = error;
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
-    private static boolean isNotFound(Throwable cause) {
-        return cause instanceof ConnectException || cause instanceof UnknownHostException;
-    }
-
-    private static String attempts(int count) {
-        return count == 1 ? "1 attempt" : count + " attempts";
-    }
-
-    static String describe(@Nullable Throwable error) {
-        if (error == null) {
-            return "unknown cause";
-        }
-        String message = error.getMessage();
-        return message == null || message.isBlank() ? error.getClass().getSimpleName() : message;
     }
 }
