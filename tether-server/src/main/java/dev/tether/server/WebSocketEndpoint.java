@@ -1,10 +1,12 @@
 package dev.tether.server;
 
+import static dev.tether.server.EndpointSettings.*;
+
 import dev.tether.core.Checks;
+import dev.tether.core.Setting;
+import dev.tether.core.SettingValues;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -23,52 +25,32 @@ import java.util.Set;
  *         .start();
  * }</pre>
  *
- * <p>Immutable; made with {@link #builder}, copied with {@link #toBuilder()}. {@code docs/endpoints.md} describes
- * each setting.
+ * <p>Immutable; made with {@link #builder}, copied with {@link #toBuilder()}. Each setting is declared in
+ * {@link EndpointSettings} with its default and allowed values; {@code docs/endpoints.md} lists them.
  */
 public final class WebSocketEndpoint {
     private final String path;
     private final WebSocketListener listener;
-    private final List<String> subprotocols;
-    private final Set<String> allowedOrigins;
-    private final int maxFrameBytes;
-    private final int maxMessageBytes;
-    private final long maxQueuedBytes;
-    private final OverflowPolicy overflowPolicy;
-    private final Duration pingInterval;
-    private final Duration idleTimeout;
-    private final boolean perMessageDeflate;
-    private final boolean blockingListener;
-    private final int maxInboundQueuedMessages;
+    private final SettingValues values;
 
-    private WebSocketEndpoint(Builder b) {
-        path = b.path;
-        listener = b.listener;
-        subprotocols = List.copyOf(b.subprotocols);
-        allowedOrigins = Set.copyOf(b.allowedOrigins);
-        maxFrameBytes = b.maxFrameBytes;
-        maxMessageBytes = b.maxMessageBytes;
-        maxQueuedBytes = b.maxQueuedBytes;
-        overflowPolicy = b.overflowPolicy;
-        pingInterval = b.pingInterval;
-        idleTimeout = b.idleTimeout;
-        perMessageDeflate = b.perMessageDeflate;
-        blockingListener = b.blockingListener;
-        maxInboundQueuedMessages = b.maxInboundQueuedMessages;
-        if (maxFrameBytes > maxMessageBytes) {
-            throw new IllegalArgumentException(
-                    "maxFrameBytes: " + maxFrameBytes + " (expected: <= maxMessageBytes " + maxMessageBytes + ")");
-        }
+    private WebSocketEndpoint(String path, WebSocketListener listener, SettingValues values) {
+        this.path = path;
+        this.listener = listener;
+        this.values = values;
     }
 
     /** A builder for an endpoint at {@code path} (starting with {@code /}) whose events go to {@code listener}. */
     public static Builder builder(String path, WebSocketListener listener) {
-        return new Builder(path, listener);
+        Checks.notEmpty(path, "path");
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("path: '" + path + "' (expected: starting with /)");
+        }
+        return new Builder(path, Objects.requireNonNull(listener, "listener"), ALL.defaults());
     }
 
     /** A builder holding these settings. */
     public Builder toBuilder() {
-        return new Builder(this);
+        return new Builder(path, listener, values.toBuilder());
     }
 
     /** The path of the upgrade request, without query. */
@@ -81,199 +63,152 @@ public final class WebSocketEndpoint {
         return listener;
     }
 
-    /**
-     * The subprotocols this endpoint speaks, in order of preference; the first one the client offers is agreed.
-     * Empty (the default): none is agreed, whatever the client offers. A client that offers only others is still
-     * accepted, with none (RFC 6455 4.2.2 leaves the choice to the client).
-     */
+    /** The value of {@code setting}, one of {@link EndpointSettings}. */
+    public <T> T get(Setting<T> setting) {
+        return values.get(setting);
+    }
+
+    /** See {@link EndpointSettings#SUBPROTOCOLS}. */
     public List<String> subprotocols() {
-        return subprotocols;
+        return values.get(SUBPROTOCOLS);
     }
 
-    /** The {@code Origin} values accepted (others get 403); empty (the default) accepts any, and requests without one. */
+    /** See {@link EndpointSettings#ALLOWED_ORIGINS}. */
     public Set<String> allowedOrigins() {
-        return allowedOrigins;
+        return values.get(ALLOWED_ORIGINS);
     }
 
-    /** The largest frame payload accepted (default 4 MiB); a larger frame closes the connection with 1009. */
+    /** See {@link EndpointSettings#MAX_FRAME_BYTES}. */
     public int maxFrameBytes() {
-        return maxFrameBytes;
+        return values.get(MAX_FRAME_BYTES);
     }
 
-    /** The largest message accepted, all its fragments together (default 4 MiB); larger closes with 1009. */
+    /** See {@link EndpointSettings#MAX_MESSAGE_BYTES}. */
     public int maxMessageBytes() {
-        return maxMessageBytes;
+        return values.get(MAX_MESSAGE_BYTES);
     }
 
-    /**
-     * The most bytes that may wait for one slow client (default 4 MiB): queued sends plus Netty's outbound
-     * buffer. It limits what waits, not one message: a message is taken whenever nothing is queued.
-     */
+    /** See {@link EndpointSettings#MAX_QUEUED_BYTES}. */
     public long maxQueuedBytes() {
-        return maxQueuedBytes;
+        return values.get(MAX_QUEUED_BYTES);
     }
 
-    /** What a send that does not fit in {@link #maxQueuedBytes()} does (default {@link OverflowPolicy#REFUSE}). */
+    /** See {@link EndpointSettings#OVERFLOW_POLICY}. */
     public OverflowPolicy overflowPolicy() {
-        return overflowPolicy;
+        return values.get(OVERFLOW_POLICY);
     }
 
-    /** How long a connection may be silent before the server pings it (default 30 s); zero turns pings off. */
+    /** See {@link EndpointSettings#PING_INTERVAL}. */
     public Duration pingInterval() {
-        return pingInterval;
+        return values.get(PING_INTERVAL);
     }
 
-    /** How long a connection may be silent before it is closed with 1011 (default 60 s); zero never closes. */
+    /** See {@link EndpointSettings#IDLE_TIMEOUT}. */
     public Duration idleTimeout() {
-        return idleTimeout;
+        return values.get(IDLE_TIMEOUT);
     }
 
-    /** Whether permessage-deflate (RFC 7692) is agreed when the client offers it (default {@code false}). */
+    /** See {@link EndpointSettings#PER_MESSAGE_DEFLATE}. */
     public boolean perMessageDeflate() {
-        return perMessageDeflate;
+        return values.get(PER_MESSAGE_DEFLATE);
     }
 
-    /**
-     * Whether the listener may block (default {@code false}): its callbacks then run on a worker thread, in order
-     * per connection, instead of on the connection's I/O thread.
-     */
+    /** See {@link EndpointSettings#BLOCKING_LISTENER}. */
     public boolean blockingListener() {
-        return blockingListener;
+        return values.get(BLOCKING_LISTENER);
     }
 
-    /**
-     * With a blocking listener, how many messages of one connection may wait for it (default 256) before the server
-     * stops reading from that connection, which pushes back on the client through TCP.
-     */
+    /** See {@link EndpointSettings#MAX_INBOUND_QUEUED_MESSAGES}. */
     public int maxInboundQueuedMessages() {
-        return maxInboundQueuedMessages;
+        return values.get(MAX_INBOUND_QUEUED_MESSAGES);
     }
 
     @Override
     public String toString() {
-        return "WebSocketEndpoint{" + path + ", " + listener.getClass().getName() + "}";
+        return "WebSocketEndpoint{" + path + ", " + listener.getClass().getName() + ", " + values + "}";
     }
 
-    /** Collects an endpoint's settings. Not thread-safe. */
+    /** Collects an endpoint's settings; each is checked when set. Not thread-safe. */
     public static final class Builder {
         private final String path;
         private final WebSocketListener listener;
-        private List<String> subprotocols = new ArrayList<>();
-        private Set<String> allowedOrigins = new LinkedHashSet<>();
-        private int maxFrameBytes = 4 << 20;
-        private int maxMessageBytes = 4 << 20;
-        private long maxQueuedBytes = 4 << 20;
-        private OverflowPolicy overflowPolicy = OverflowPolicy.REFUSE;
-        private Duration pingInterval = Duration.ofSeconds(30);
-        private Duration idleTimeout = Duration.ofSeconds(60);
-        private boolean perMessageDeflate;
-        private boolean blockingListener;
-        private int maxInboundQueuedMessages = 256;
+        private final SettingValues.Builder values;
 
-        private Builder(String path, WebSocketListener listener) {
-            Checks.notEmpty(path, "path");
-            if (!path.startsWith("/")) {
-                throw new IllegalArgumentException("path: '" + path + "' (expected: starting with /)");
-            }
+        private Builder(String path, WebSocketListener listener, SettingValues.Builder values) {
             this.path = path;
-            this.listener = Objects.requireNonNull(listener, "listener");
+            this.listener = listener;
+            this.values = values;
         }
 
-        private Builder(WebSocketEndpoint e) {
-            this(e.path, e.listener);
-            subprotocols = new ArrayList<>(e.subprotocols);
-            allowedOrigins = new LinkedHashSet<>(e.allowedOrigins);
-            maxFrameBytes = e.maxFrameBytes;
-            maxMessageBytes = e.maxMessageBytes;
-            maxQueuedBytes = e.maxQueuedBytes;
-            overflowPolicy = e.overflowPolicy;
-            pingInterval = e.pingInterval;
-            idleTimeout = e.idleTimeout;
-            perMessageDeflate = e.perMessageDeflate;
-            blockingListener = e.blockingListener;
-            maxInboundQueuedMessages = e.maxInboundQueuedMessages;
+        /** Sets any of {@link EndpointSettings}, checked against its declaration. */
+        public <T> Builder set(Setting<T> setting, T value) {
+            values.set(setting, value);
+            return this;
         }
 
-        /** See {@link WebSocketEndpoint#subprotocols()}. */
+        /** See {@link EndpointSettings#SUBPROTOCOLS}. */
         public Builder subprotocols(String... names) {
-            List<String> list = new ArrayList<>();
-            for (String name : names) {
-                list.add(Checks.notEmpty(name, "subprotocols"));
-            }
-            subprotocols = list;
-            return this;
+            return set(SUBPROTOCOLS, List.of(names));
         }
 
-        /** See {@link WebSocketEndpoint#allowedOrigins()}. */
+        /** See {@link EndpointSettings#ALLOWED_ORIGINS}. */
         public Builder allowedOrigins(Collection<String> origins) {
-            allowedOrigins = new LinkedHashSet<>(origins);
-            return this;
+            return set(ALLOWED_ORIGINS, Set.copyOf(origins));
         }
 
-        /** See {@link WebSocketEndpoint#maxFrameBytes()}. */
+        /** See {@link EndpointSettings#MAX_FRAME_BYTES}. */
         public Builder maxFrameBytes(int maxFrameBytes) {
-            this.maxFrameBytes = Checks.positive(maxFrameBytes, "maxFrameBytes");
-            return this;
+            return set(MAX_FRAME_BYTES, maxFrameBytes);
         }
 
-        /** See {@link WebSocketEndpoint#maxMessageBytes()}. */
+        /** See {@link EndpointSettings#MAX_MESSAGE_BYTES}. */
         public Builder maxMessageBytes(int maxMessageBytes) {
-            this.maxMessageBytes = Checks.positive(maxMessageBytes, "maxMessageBytes");
-            return this;
+            return set(MAX_MESSAGE_BYTES, maxMessageBytes);
         }
 
-        /** See {@link WebSocketEndpoint#maxQueuedBytes()}. */
+        /** See {@link EndpointSettings#MAX_QUEUED_BYTES}. */
         public Builder maxQueuedBytes(long maxQueuedBytes) {
-            if (maxQueuedBytes <= 0) {
-                throw new IllegalArgumentException("maxQueuedBytes: " + maxQueuedBytes + " (expected: > 0)");
-            }
-            this.maxQueuedBytes = maxQueuedBytes;
-            return this;
+            return set(MAX_QUEUED_BYTES, maxQueuedBytes);
         }
 
-        /** See {@link WebSocketEndpoint#overflowPolicy()}. */
+        /** See {@link EndpointSettings#OVERFLOW_POLICY}. */
         public Builder overflowPolicy(OverflowPolicy overflowPolicy) {
-            this.overflowPolicy = Objects.requireNonNull(overflowPolicy, "overflowPolicy");
-            return this;
+            return set(OVERFLOW_POLICY, overflowPolicy);
         }
 
-        /** See {@link WebSocketEndpoint#pingInterval()}. */
+        /** See {@link EndpointSettings#PING_INTERVAL}. */
         public Builder pingInterval(Duration pingInterval) {
-            this.pingInterval = Checks.notNegative(pingInterval, "pingInterval");
-            return this;
+            return set(PING_INTERVAL, pingInterval);
         }
 
-        /** See {@link WebSocketEndpoint#idleTimeout()}. */
+        /** See {@link EndpointSettings#IDLE_TIMEOUT}. */
         public Builder idleTimeout(Duration idleTimeout) {
-            this.idleTimeout = Checks.notNegative(idleTimeout, "idleTimeout");
-            return this;
+            return set(IDLE_TIMEOUT, idleTimeout);
         }
 
-        /** See {@link WebSocketEndpoint#perMessageDeflate()}. */
+        /** See {@link EndpointSettings#PER_MESSAGE_DEFLATE}. */
         public Builder perMessageDeflate(boolean perMessageDeflate) {
-            this.perMessageDeflate = perMessageDeflate;
-            return this;
+            return set(PER_MESSAGE_DEFLATE, perMessageDeflate);
         }
 
-        /** See {@link WebSocketEndpoint#blockingListener()}. */
+        /** See {@link EndpointSettings#BLOCKING_LISTENER}. */
         public Builder blockingListener(boolean blockingListener) {
-            this.blockingListener = blockingListener;
-            return this;
+            return set(BLOCKING_LISTENER, blockingListener);
         }
 
-        /** See {@link WebSocketEndpoint#maxInboundQueuedMessages()}. */
+        /** See {@link EndpointSettings#MAX_INBOUND_QUEUED_MESSAGES}. */
         public Builder maxInboundQueuedMessages(int maxInboundQueuedMessages) {
-            this.maxInboundQueuedMessages = Checks.positive(maxInboundQueuedMessages, "maxInboundQueuedMessages");
-            return this;
+            return set(MAX_INBOUND_QUEUED_MESSAGES, maxInboundQueuedMessages);
         }
 
         /**
          * The endpoint.
          *
-         * @throws IllegalArgumentException if {@code maxFrameBytes > maxMessageBytes}
+         * @throws IllegalArgumentException if the settings break a rule between them ({@code maxFrameBytes <=
+         *     maxMessageBytes}), naming both
          */
         public WebSocketEndpoint build() {
-            return new WebSocketEndpoint(this);
+            return new WebSocketEndpoint(path, listener, values.build());
         }
     }
 }

@@ -304,6 +304,6 @@ class RawEndpointTest {
                 .hasMessage("maxFrameBytes: 2048 (expected: <= maxMessageBytes 1024)");
         assertThatThrownBy(() -> WebSocketEndpoint.builder("/raw", new RecordingListener())
                         .maxQueuedBytes(0))
-                .hasMessage("maxQueuedBytes: 0 (expected: > 0)");
+                .hasMessage("maxQueuedBytes: 0 (expected: 1..9223372036854775807)");
     }
 }
