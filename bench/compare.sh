@@ -28,20 +28,25 @@ FANOUT_DEPTH=${FANOUT_DEPTH:-64}
 IDLE=${IDLE:-10000}
 BASE_PORT=${BASE_PORT:-9301}
 JAR=tether-cli/target/tether.jar
+BENCH_JAR=tether-bench/target/benchmarks.jar
 RESULTS=bench/results
 JAVA_OPTS=${JAVA_OPTS:--Xms512m -Xmx512m}
 
 mkdir -p "$RESULTS"
 rm -f "$RESULTS"/*.json "$RESULTS"/*.log
 
-if [[ ${SKIP_BUILD:-0} != 1 || ! -f $JAR ]]; then
-  echo "building $JAR (SKIP_BUILD=1 uses the one there)" >&2
-  ./mvnw -B -ntp -q -pl tether-cli -am package -DskipTests
+if [[ ${SKIP_BUILD:-0} != 1 || ! -f $JAR || ! -f $BENCH_JAR ]]; then
+  echo "building $JAR and $BENCH_JAR (SKIP_BUILD=1 uses the ones there)" >&2
+  ./mvnw -B -ntp -q -pl tether-cli,tether-bench -am package -DskipTests
 fi
 
-# A private copy, so that a rebuild while the script runs does not pull classes out from under the JVMs.
+# Private copies, so that a rebuild while the script runs does not pull classes out from under the JVMs. The
+# generator is the shipped tether command's; the servers it is measured against (raw Netty, Tether's bench server)
+# and the charts come from tether-bench's jar, which is not shipped.
 cp "$JAR" "$RESULTS/tether.jar"
+cp "$BENCH_JAR" "$RESULTS/benchmarks.jar"
 JAR=$RESULTS/tether.jar
+BENCH_JAR=$RESULTS/benchmarks.jar
 
 SERVER_CPU=""
 GENERATOR_CPU=""
@@ -112,11 +117,11 @@ half_rate_of() {
 
 for ROUND in $(seq "$ROUNDS"); do
   echo "=== round $ROUND of $ROUNDS" >&2
-  start_server raw-netty $BASE_PORT java $JAVA_OPTS -cp "$JAR" dev.tether.bench.load.EchoServers raw $BASE_PORT 1
+  start_server raw-netty $BASE_PORT java $JAVA_OPTS -cp "$BENCH_JAR" dev.tether.bench.servers.EchoServers raw $BASE_PORT 1
   bench echo-raw-netty $BASE_PORT echo
   stop_server
 
-  start_server tether $((BASE_PORT + 1)) java $JAVA_OPTS -cp "$JAR" dev.tether.bench.load.EchoServers tether $((BASE_PORT + 1)) 1
+  start_server tether $((BASE_PORT + 1)) java $JAVA_OPTS -cp "$BENCH_JAR" dev.tether.bench.servers.EchoServers tether $((BASE_PORT + 1)) 1
   bench echo-tether $((BASE_PORT + 1)) echo
   # add and echo are @NonBlocking (they answer on the I/O thread); addOnWorker is the same add as a plain method.
   # Each maximum is followed by half of it on a schedule: the latency a service sees when it is not saturated.
@@ -142,5 +147,5 @@ done
 COMMAND="T=$T WARMUP=$WARMUP ROUNDS=$ROUNDS SUBSCRIBERS='$SUBSCRIBERS' FANOUT_DEPTH=$FANOUT_DEPTH IDLE=$IDLE CONNECTIONS=$CONNECTIONS SIZE=$SIZE DEPTH=$DEPTH bench/compare.sh"
 PINNED=$([[ -n $SERVER_CPU ]] && echo "server on core 0, generator on core 1 (taskset)" || echo "not pinned")
 python3 bench/table.py "$RESULTS" docs/benchmarks.md "$COMMAND" "$PINNED"
-java -Djava.awt.headless=true -cp tether-bench/target/benchmarks.jar dev.tether.bench.load.Charts "$RESULTS" docs/img
+java -Djava.awt.headless=true -cp "$BENCH_JAR" dev.tether.bench.charts.Charts "$RESULTS" docs/img
 echo "results in $RESULTS/, table in docs/benchmarks.md" >&2

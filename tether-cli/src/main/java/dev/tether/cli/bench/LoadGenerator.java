@@ -1,4 +1,4 @@
-package dev.tether.bench.load;
+package dev.tether.cli.bench;
 
 import dev.tether.core.Packet;
 import dev.tether.core.PacketCodec;

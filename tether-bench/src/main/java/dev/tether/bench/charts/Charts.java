@@ -1,4 +1,4 @@
-package dev.tether.bench.load;
+package dev.tether.bench.charts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,7 +22,7 @@ import org.knowm.xchart.style.Styler;
  * bar is the median run of a case; its latency and CPU are that run's.
  *
  * <pre>
- * java -Djava.awt.headless=true -cp tether-bench/target/benchmarks.jar dev.tether.bench.load.Charts bench/results docs/img
+ * java -Djava.awt.headless=true -cp tether-bench/target/benchmarks.jar dev.tether.bench.charts.Charts bench/results docs/img
  * </pre>
  */
 public final class Charts {

@@ -1,4 +1,4 @@
-package dev.tether.bench.load;
+package dev.tether.bench.charts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.tether.bench.load;
+package dev.tether.bench.servers;
 
 import dev.tether.server.HttpResponse;
 import dev.tether.server.TetherServer;
@@ -10,7 +10,7 @@ import java.util.concurrent.CountDownLatch;
  * Starts an echo server for {@code bench/compare.sh} and runs it until the process is stopped:
  *
  * <pre>
- * java -cp tether.jar dev.tether.bench.load.EchoServers raw|tether PORT [IO_THREADS]
+ * java -cp tether-bench/target/benchmarks.jar dev.tether.bench.servers.EchoServers raw|tether PORT [IO_THREADS]
  * </pre>
  *
  * {@code raw} is {@link RawEchoServer}; {@code tether} is {@link #tether} with {@link EchoHandler}. Both bind
