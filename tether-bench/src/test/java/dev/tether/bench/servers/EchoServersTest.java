@@ -36,6 +36,32 @@ class EchoServersTest {
     }
 
     @Test
+    void vertxEchoes() throws Exception {
+        try (VertxEchoServer server = VertxEchoServer.start("127.0.0.1", 0, 1)) {
+            assertDeliveredWithoutErrors(run(Scenario.ECHO, server.port(), "echo", 0));
+        }
+    }
+
+    @Test
+    void vertxEchoesOnASchedule() throws Exception {
+        try (VertxEchoServer server = VertxEchoServer.start("127.0.0.1", 0, 1)) {
+            assertDeliveredWithoutErrors(run(Scenario.ECHO, server.port(), "echo", 400));
+        }
+    }
+
+    @Test
+    void vertxSpreadsConnectionsOverItsEventLoopsOnOnePort() throws Exception {
+        try (VertxEchoServer server = VertxEchoServer.start("127.0.0.1", 0, 2)) {
+            assertDeliveredWithoutErrors(run(Scenario.ECHO, server.port(), "echo", 0));
+        }
+    }
+
+    @Test
+    void vertxKnowsItsVersion() {
+        assertThat(VertxEchoServer.version()).matches("\\d+\\.\\d+\\.\\d+.*");
+    }
+
+    @Test
     void tetherEchoesAndAnswersEveryRpcMethodOfTheBench() throws Exception {
         try (TetherServer server = EchoServers.tether(0, 1).start()) {
             assertDeliveredWithoutErrors(run(Scenario.ECHO, server.port(), "echo", 0));
