@@ -59,6 +59,7 @@ public final class EchoServers {
         int ioThreads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
         AutoCloseable server;
         int bound;
+        // Every Netty module has the same version; netty-common is always there.
         Version common = Version.identify().get("netty-common");
         String netty = common == null ? "unknown" : common.artifactVersion();
         if (args[0].equals("raw")) {
