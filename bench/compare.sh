@@ -15,9 +15,10 @@
 # It writes one JSON file per run to bench/results/ (the curve's to bench/results/curve/), rewrites the tables
 # between the compare and curve markers in docs/benchmarks.md and redraws the charts in docs/img.
 #
-#   bench/compare.sh                 # 10 s per run, 5 s per point of the curve: about 18 minutes on 2 cores
+#   bench/compare.sh                 # 10 s per run, 5 s per point of the curve: about 17 minutes on 2 cores
 #   T=30s CONNECTIONS=64 ROUNDS=5 bench/compare.sh
 #   CURVE_ONLY=1 bench/compare.sh    # only the curve (about 6 minutes); ROUNDS_ONLY=1 only the rounds
+#   CURVE_RATES='10000 50000' CURVE_T=2s CURVE_ONLY=1 bench/compare.sh   # a quick check of the pipeline
 #
 # The servers take turns ROUNDS times (default 3) and the table shows each one's median run with the range, so a
 # burst of other work on a shared machine hits every server alike instead of one.
