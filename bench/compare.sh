@@ -8,8 +8,8 @@
 #
 # Curve (once): latency against offered load, open loop (`--rate`, latency from the schedule, so corrected for
 # coordinated omission), for Tether `rpc add` on the I/O thread, Tether echo, raw Netty echo and Vert.x echo. Each
-# series climbs CURVE_RATES and stops after the first rate the generator could not keep to (BEHIND: it sent less
-# than 95 % of the rate), which is that server's saturation here. Every series starts with a closed-loop run that
+# series climbs CURVE_RATES and stops after the first saturated rate: the generator could not keep to it (BEHIND:
+# it sent less than 95 % of the rate) or the median latency reached CURVE_STOP_P50_MS (a growing queue). Every series starts with a closed-loop run that
 # is not recorded, so that the server's JIT is warm at the first rate.
 #
 # It writes one JSON file per run to bench/results/ (the curve's to bench/results/curve/), rewrites the tables
@@ -44,6 +44,8 @@ CURVE_RATES=${CURVE_RATES:-10000 25000 50000 100000 150000 200000 300000 400000}
 CURVE_T=${CURVE_T:-5s}
 CURVE_WARMUP=${CURVE_WARMUP:-2s}
 CURVE_DEPTH=${CURVE_DEPTH:-64}
+# A series also stops after a point whose median latency reached this many milliseconds (see curve()).
+export CURVE_STOP_P50_MS=${CURVE_STOP_P50_MS:-50}
 JAR=tether-cli/target/tether.jar
 BENCH_JAR=tether-bench/target/benchmarks.jar
 RESULTS=bench/results
@@ -144,8 +146,15 @@ curve() {
     local out=$RESULTS/curve/$series-$rate.json
     echo "== curve $series: $scenario at $rate/s for $CURVE_T (warm-up $CURVE_WARMUP) $*" >&2
     generate "$out" "$port" "$scenario" -d "$CURVE_DEPTH" -t "$CURVE_T" --warmup "$CURVE_WARMUP" --rate "$rate" "$@"
-    if python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))["behind_schedule"] else 1)' "$out"; then
-      echo "== curve $series: behind its schedule at $rate/s, the series stops here" >&2
+    # Saturated: the generator fell behind the schedule, or the median waited CURVE_STOP_P50_MS or more, which
+    # below saturation it never does (a queue that grows through the run). The second catches what the first
+    # misses: a backlog from the warm-up is sent inside the window, so sent/s may even exceed the rate.
+    if python3 -c '
+import json, sys
+run = json.load(open(sys.argv[1]))
+sys.exit(0 if run["behind_schedule"] or run["latency_us"]["p50"] >= 1000 * int(sys.argv[2]) else 1)
+' "$out" "$CURVE_STOP_P50_MS"; then
+      echo "== curve $series: saturated at $rate/s (behind its schedule, or p50 >= $CURVE_STOP_P50_MS ms); the series stops here" >&2
       break
     fi
   done
@@ -209,7 +218,7 @@ if [[ ${ROUNDS_ONLY:-0} != 1 ]]; then
   stop_server
 fi
 
-COMMAND="${CURVE_ONLY:+CURVE_ONLY=$CURVE_ONLY }${ROUNDS_ONLY:+ROUNDS_ONLY=$ROUNDS_ONLY }T=$T WARMUP=$WARMUP ROUNDS=$ROUNDS CURVE_RATES='$CURVE_RATES' CURVE_T=$CURVE_T CURVE_WARMUP=$CURVE_WARMUP CURVE_DEPTH=$CURVE_DEPTH SUBSCRIBERS='$SUBSCRIBERS' FANOUT_DEPTH=$FANOUT_DEPTH IDLE=$IDLE CONNECTIONS=$CONNECTIONS SIZE=$SIZE DEPTH=$DEPTH bench/compare.sh"
+COMMAND="${CURVE_ONLY:+CURVE_ONLY=$CURVE_ONLY }${ROUNDS_ONLY:+ROUNDS_ONLY=$ROUNDS_ONLY }T=$T WARMUP=$WARMUP ROUNDS=$ROUNDS CURVE_RATES='$CURVE_RATES' CURVE_T=$CURVE_T CURVE_WARMUP=$CURVE_WARMUP CURVE_DEPTH=$CURVE_DEPTH CURVE_STOP_P50_MS=$CURVE_STOP_P50_MS SUBSCRIBERS='$SUBSCRIBERS' FANOUT_DEPTH=$FANOUT_DEPTH IDLE=$IDLE CONNECTIONS=$CONNECTIONS SIZE=$SIZE DEPTH=$DEPTH bench/compare.sh"
 PINNED=$([[ -n $SERVER_CPU ]] && echo "server on core 0, generator on core 1 (taskset)" || echo "not pinned")
 python3 bench/table.py "$RESULTS" docs/benchmarks.md "$COMMAND" "$PINNED"
 java -Djava.awt.headless=true -cp "$BENCH_JAR" dev.tether.bench.charts.Charts "$RESULTS" docs/img

@@ -72,6 +72,7 @@ def curve_lines(results, found, command, pinned):
     if not points:
         return None
     rates = sorted({rate for _, rate in points})
+    stop_p50_ms = int(os.environ.get("CURVE_STOP_P50_MS", "50"))
     heads = [with_versions(label, found) for _, label in CURVE_SERIES]
     lines = [
         CURVE_BEGIN,
@@ -87,20 +88,25 @@ def curve_lines(results, found, command, pinned):
                 cells.append("")
                 continue
             lat = r["latency_us"]
-            cpu = "" if r.get("server_cpu_cores") is None else f" ({r['server_cpu_cores']:.2f} cores)"
+            server = "?" if r.get("server_cpu_cores") is None else f"{r['server_cpu_cores']:.2f}"
+            cpu = f" (CPU {server} / {r['generator_cpu_cores']:.2f})"
             cell = f"{micros(lat['p50'])} / **{micros(lat['p99'])}**{cpu}"
             if r.get("behind_schedule"):
                 cell = f"BEHIND: sent {r['sent_per_second']:,.0f}/s; {cell}"
+            elif lat["p50"] >= 1000 * stop_p50_ms:
+                cell = f"SATURATED: {cell}"
             cells.append(cell)
         lines.append(f"| {rate:,} | " + " | ".join(cells) + " |")
     any_point = next(iter(points.values()))
     lines += [
         "",
-        f"p50 / **p99** of each point, and the server's CPU in cores. Open loop: {any_point['connections']} connections"
+        f"p50 / **p99** of each point, and the CPU of server / generator in cores (1.00 = one core busy). Open loop: {any_point['connections']} connections"
         f" send on a fixed schedule, at most {any_point['depth']} in flight each, {any_point['payload_bytes']}-byte"
         f" payloads, {any_point['seconds']:.0f} s measured per point after the warm-up; latency runs from the time the"
         " schedule meant to send each message (HdrHistogram), so a stall counts against every message it delayed."
-        " An empty cell is a rate above the one where the series fell behind its schedule."
+        " A series stops after its first saturated point: BEHIND (the generator sent less than 95 % of the rate) or"
+        f" SATURATED (the median waited {stop_p50_ms} ms or more, a queue that grew through the run); an empty cell"
+        " is a rate above it."
         f" From `{command}` ({pinned}), {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC.",
         "",
         "![Latency against offered load](img/latency-curve.png)",
