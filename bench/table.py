@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Rewrites the part of docs/benchmarks.md between the compare markers from bench/results/*.json.
+"""Rewrites the parts of docs/benchmarks.md between the compare markers (from bench/results/*.json) and between the
+curve markers (from bench/results/curve/*.json).
 
 Usage: bench/table.py RESULTS_DIR DOC COMMAND PINNED (bench/compare.sh calls it).
 """
@@ -13,16 +14,112 @@ import sys
 
 BEGIN = "<!-- compare:begin (bench/compare.sh rewrites this part) -->"
 END = "<!-- compare:end -->"
+CURVE_BEGIN = "<!-- curve:begin (bench/compare.sh rewrites this part) -->"
+CURVE_END = "<!-- curve:end -->"
 ROWS = [
-    ("echo-raw-netty", "raw Netty echo (upper bound)", "echo"),
+    ("echo-raw-netty", "raw Netty NETTY echo (upper bound)", "echo"),
+    ("echo-vertx", "Vert.x VERTX echo", "echo"),
     ("echo-tether", "Tether, `@NonBlocking` packet echo", "echo"),
     ("echo-node-ws", "node `ws` 8", "echo"),
     ("rpc-add-tether", "Tether, `@NonBlocking add(a, b)`, closed loop (its maximum)", "rpc"),
-    ("rpc-add-half-tether", "Tether, `@NonBlocking add(a, b)` at RATE calls/s, half that maximum (open loop)", "rpc"),
     ("rpc-addOnWorker-tether", "Tether, `add(a, b)` on a worker thread, closed loop (its maximum)", "rpc"),
-    ("rpc-addOnWorker-half-tether", "Tether, `add(a, b)` on a worker at RATE calls/s, half that maximum (open loop)", "rpc"),
     ("rpc-echo-tether", "Tether, `@NonBlocking echo(payload)`, closed loop", "rpc"),
 ]
+# The curve's series, in the order of the table's columns: file prefix in results/curve/, column heading.
+CURVE_SERIES = [
+    ("tether-rpc-add", "Tether `rpc add` (I/O thread)"),
+    ("tether-echo", "Tether echo"),
+    ("raw-netty-echo", "raw Netty NETTY echo"),
+    ("vertx-echo", "Vert.x VERTX echo"),
+]
+
+
+def versions(results):
+    """The versions the servers printed at start ("version Netty 4.2.18.Final"), by server log name."""
+    found = {}
+    for name, key in (("raw", "NETTY"), ("vertx", "VERTX")):
+        try:
+            with open(os.path.join(results, f"{name}-server.log")) as f:
+                for line in f:
+                    if line.startswith("version "):
+                        found[key] = line.split()[2]
+                        break
+        except OSError:
+            pass
+    return found
+
+
+def with_versions(label, found):
+    for key in ("NETTY", "VERTX"):
+        label = label.replace(" " + key, " " + found[key] if key in found else "")
+    return label
+
+
+def micros(us):
+    return f"{us / 1000:.1f} ms" if us >= 1000 else f"{us} µs"
+
+
+def curve_lines(results, found, command, pinned):
+    """The curve's table: one row per offered rate, one column per series; None when there is no curve."""
+    directory = os.path.join(results, "curve")
+    points = {}
+    if os.path.isdir(directory):
+        for file in os.listdir(directory):
+            m = re.fullmatch(r"(.+)-(\d+)\.json", file)
+            if m:
+                with open(os.path.join(directory, file)) as f:
+                    points[(m.group(1), int(m.group(2)))] = json.load(f)
+    if not points:
+        return None
+    rates = sorted({rate for _, rate in points})
+    stop_p50_ms = int(os.environ.get("CURVE_STOP_P50_MS", "50"))
+    heads = [with_versions(label, found) for _, label in CURVE_SERIES]
+    lines = [
+        CURVE_BEGIN,
+        "",
+        "| offered msg/s | " + " | ".join(heads) + " |",
+        "|---" * (len(heads) + 1) + "|",
+    ]
+    for rate in rates:
+        cells = []
+        for series, _ in CURVE_SERIES:
+            r = points.get((series, rate))
+            if r is None:
+                cells.append("")
+                continue
+            lat = r["latency_us"]
+            server = "?" if r.get("server_cpu_cores") is None else f"{r['server_cpu_cores']:.2f}"
+            cpu = f" (CPU {server} / {r['generator_cpu_cores']:.2f})"
+            cell = f"{micros(lat['p50'])} / **{micros(lat['p99'])}**{cpu}"
+            if r.get("behind_schedule"):
+                cell = f"BEHIND: sent {r['sent_per_second']:,.0f}/s; {cell}"
+            elif lat["p50"] >= 1000 * stop_p50_ms:
+                cell = f"SATURATED: {cell}"
+            cells.append(cell)
+        lines.append(f"| {rate:,} | " + " | ".join(cells) + " |")
+    any_point = next(iter(points.values()))
+    lines += [
+        "",
+        f"p50 / **p99** of each point, and the CPU of server / generator in cores (1.00 = one core busy). Open loop: {any_point['connections']} connections"
+        f" send on a fixed schedule, at most {any_point['depth']} in flight each, {any_point['payload_bytes']}-byte"
+        f" payloads, {any_point['seconds']:.0f} s measured per point after the warm-up; latency runs from the time the"
+        " schedule meant to send each message (HdrHistogram), so a stall counts against every message it delayed."
+        " A series stops after its first saturated point: BEHIND (the generator sent less than 95 % of the rate) or"
+        f" SATURATED (the median waited {stop_p50_ms} ms or more, a queue that grew through the run); an empty cell"
+        " is a rate above it."
+        f" From `{command}` ({pinned}), {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC.",
+        "",
+        "![Latency against offered load](img/latency-curve.png)",
+        "",
+        CURVE_END,
+    ]
+    return lines
+
+
+def replace_block(text, begin, end, block):
+    if begin in text and end in text:
+        return re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda _: block, text, flags=re.S)
+    return text.rstrip("\n") + "\n\n" + block + "\n"
 
 
 def fanout_rows(results):
@@ -59,6 +156,7 @@ def shutil_which(name):
 
 def main():
     results, doc, command, pinned = sys.argv[1:5]
+    found = versions(results)
     rows = ROWS + fanout_rows(results) + [("connections-tether", "", "connections")]
     runs, ranges = {}, {}
     for name, _, _ in rows:
@@ -87,7 +185,7 @@ def main():
             lines.append(f"| {label} | {scenario} | not run | | | | | | | | | |")
             continue
         lat = r["latency_us"]
-        label = label.replace("RATE", f"{r.get('rate', 0):,}")
+        label = with_versions(label, found)
         low, high, count = ranges[name]
         ratio = f"{r['delivered_per_second'] / raw['delivered_per_second']:.2f} ×" if raw and scenario == "echo" else ""
         server_cpu = "?" if r["server_cpu_cores"] is None else f"{r['server_cpu_cores']:.2f}"
@@ -134,11 +232,11 @@ def main():
     ]
     with open(doc) as f:
         text = f.read()
-    block = "\n".join(lines)
-    if BEGIN in text and END in text:
-        text = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    if runs:
+        text = replace_block(text, BEGIN, END, "\n".join(lines))
+    curve = curve_lines(results, found, command, pinned)
+    if curve:
+        text = replace_block(text, CURVE_BEGIN, CURVE_END, "\n".join(curve))
     with open(doc, "w") as f:
         f.write(text)
 

@@ -1,9 +1,9 @@
 package dev.tether.cli;
 
-import dev.tether.bench.load.LoadGenerator;
-import dev.tether.bench.load.LoadOptions;
-import dev.tether.bench.load.LoadReport;
-import dev.tether.bench.load.Scenario;
+import dev.tether.cli.bench.LoadGenerator;
+import dev.tether.cli.bench.LoadOptions;
+import dev.tether.cli.bench.LoadReport;
+import dev.tether.cli.bench.Scenario;
 import dev.tether.core.Durations;
 import dev.tether.core.TetherException;
 import java.io.IOException;

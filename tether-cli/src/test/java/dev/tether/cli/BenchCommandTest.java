@@ -4,14 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tether.bench.load.RawEchoServer;
+import dev.tether.cli.demo.DemoServer;
+import dev.tether.server.TetherServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** {@code tether bench}, run in-process against an in-process echo server. */
+/** {@code tether bench}, run in-process against the demo server, in-process. */
 class BenchCommandTest {
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
@@ -20,7 +21,7 @@ class BenchCommandTest {
 
     @Test
     void echoPrintsOneLineOfJson() throws Exception {
-        try (RawEchoServer server = RawEchoServer.start("127.0.0.1", 0, 1)) {
+        try (TetherServer server = DemoServer.create("127.0.0.1", 0).start()) {
             int exitCode = cli.execute(
                     "bench",
                     "echo",

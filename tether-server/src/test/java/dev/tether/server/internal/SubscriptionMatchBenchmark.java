@@ -1,7 +1,6 @@
-package dev.tether.bench;
+package dev.tether.server.internal;
 
 import dev.tether.core.ChannelPattern;
-import dev.tether.server.internal.SubscriptionIndex;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.openjdk.jmh.annotations.Benchmark;

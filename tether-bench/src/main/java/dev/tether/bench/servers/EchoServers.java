@@ -1,8 +1,10 @@
-package dev.tether.bench.load;
+package dev.tether.bench.servers;
 
 import dev.tether.server.HttpResponse;
 import dev.tether.server.TetherServer;
+import io.netty.util.Version;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
@@ -10,11 +12,12 @@ import java.util.concurrent.CountDownLatch;
  * Starts an echo server for {@code bench/compare.sh} and runs it until the process is stopped:
  *
  * <pre>
- * java -cp tether.jar dev.tether.bench.load.EchoServers raw|tether PORT [IO_THREADS]
+ * java -cp tether-bench/target/benchmarks.jar dev.tether.bench.servers.EchoServers raw|vertx|tether PORT [IO_THREADS]
  * </pre>
  *
- * {@code raw} is {@link RawEchoServer}; {@code tether} is {@link #tether} with {@link EchoHandler}. Both bind
- * 127.0.0.1 and print {@code listening PORT} once they accept connections.
+ * {@code raw} is {@link RawEchoServer}, {@code vertx} is {@link VertxEchoServer}, {@code tether} is {@link #tether}
+ * with {@link EchoHandler}. Each binds 127.0.0.1, prints {@code version NAME X} (the version of what it runs on,
+ * for the table) and then {@code listening PORT} once it accepts connections.
  */
 public final class EchoServers {
     private EchoServers() {}
@@ -47,8 +50,8 @@ public final class EchoServers {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 2 || !(args[0].equals("raw") || args[0].equals("tether"))) {
-            System.err.println("usage: EchoServers raw|tether PORT [IO_THREADS] (expected: a kind and a port)");
+        if (args.length < 2 || !List.of("raw", "vertx", "tether").contains(args[0])) {
+            System.err.println("usage: EchoServers raw|vertx|tether PORT [IO_THREADS] (expected: a kind and a port)");
             System.exit(2);
             return;
         }
@@ -56,14 +59,24 @@ public final class EchoServers {
         int ioThreads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
         AutoCloseable server;
         int bound;
+        // Every Netty module has the same version; netty-common is always there.
+        Version common = Version.identify().get("netty-common");
+        String netty = common == null ? "unknown" : common.artifactVersion();
         if (args[0].equals("raw")) {
             RawEchoServer raw = RawEchoServer.start("127.0.0.1", port, ioThreads);
             server = raw;
             bound = raw.port();
+            System.out.println("version Netty " + netty);
+        } else if (args[0].equals("vertx")) {
+            VertxEchoServer vertx = VertxEchoServer.start("127.0.0.1", port, ioThreads);
+            server = vertx;
+            bound = vertx.port();
+            System.out.println("version Vert.x " + VertxEchoServer.version() + " (Netty " + netty + ")");
         } else {
             TetherServer tether = tether(port, ioThreads).start();
             server = tether;
             bound = tether.port();
+            System.out.println("version Netty " + netty);
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()

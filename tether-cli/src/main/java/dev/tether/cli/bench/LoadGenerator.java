@@ -1,4 +1,4 @@
-package dev.tether.bench.load;
+package dev.tether.cli.bench;
 
 import dev.tether.core.Packet;
 import dev.tether.core.PacketCodec;
@@ -702,6 +702,10 @@ public final class LoadGenerator {
 
         /** The slot an RPC reply answers, or -1 (and an error counted) when it is not a successful reply. */
         private int answeredSlot(ByteBuf content) {
+            int lean = LeanReplies.successfulSlot(content);
+            if (lean != LeanReplies.UNKNOWN) {
+                return lean < sentAt.length ? lean : -1;
+            }
             byte[] bytes = ByteBufUtil.getBytes(content);
             RpcResponse response = codec.decode(bytes).response();
             if (response == null) {

@@ -1,4 +1,4 @@
-package dev.tether.bench.load;
+package dev.tether.bench.servers;
 
 import dev.tether.core.Packet;
 import dev.tether.core.PacketSource;

@@ -1,4 +1,4 @@
-package dev.tether.bench.load;
+package dev.tether.bench.servers;
 
 import dev.tether.core.WireFormat;
 import io.netty.bootstrap.ServerBootstrap;

@@ -1,4 +1,4 @@
-package dev.tether.bench;
+package dev.tether.server.internal;
 
 import dev.tether.core.Clock;
 import dev.tether.core.Packet;
@@ -6,11 +6,9 @@ import dev.tether.core.PacketCodec;
 import dev.tether.core.PacketCodecs;
 import dev.tether.core.RpcRequest;
 import dev.tether.core.RpcResponse;
-import dev.tether.server.ClientType;
 import dev.tether.server.Rpc;
-import dev.tether.server.internal.RpcDispatcher;
-import dev.tether.server.internal.WorkerTasks;
-import dev.tether.testing.InertSession;
+import dev.tether.server.Session;
+import java.lang.reflect.Proxy;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -24,7 +22,12 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The RPC dispatch path without sockets: decode the request packet, make a connection's checks (lookup,
- * permission, rate limit, slot), bind the arguments, invoke, encode the reply packet. {@code add(a, b)} is as small as a method gets, so what is measured is Tether.
+ * permission, rate limit, slot) on the one admission path ({@link SessionCalls}, as a connection does), bind the
+ * arguments, invoke, encode the reply packet. {@code add(a, b)} is as small as a method gets, so what is measured is
+ * Tether.
+ *
+ * <p>In tether-server's test tree because it reaches into {@code internal}; run it as {@code docs/benchmarks.md}
+ * says ({@code bench/jmh-server.sh Dispatch}). Surefire does not run it.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,7 +44,16 @@ public class DispatchBenchmark {
 
     private final PacketCodec json = PacketCodecs.json();
     private final PacketCodec msgpack = PacketCodecs.msgpack();
-    private final InertSession session = new InertSession(ClientType.GENERIC, this::replied);
+    /** Takes the reply of the call; nothing else is asked of it by {@code add}, and anything else would throw. */
+    private final Session session = (Session) Proxy.newProxyInstance(
+            Session.class.getClassLoader(), new Class<?>[] {Session.class}, (proxy, method, args) -> {
+                if (method.getName().equals("send")) {
+                    this.reply = (Packet) args[0];
+                    return true;
+                }
+                throw new UnsupportedOperationException("the benchmark's session: " + method.getName());
+            });
+
     private RpcDispatcher dispatcher;
     private Consumer<RpcRequest> calls;
     private Packet reply;
@@ -77,10 +89,5 @@ public class DispatchBenchmark {
     private byte[] dispatch(PacketCodec codec, byte[] bytes) {
         calls.accept(codec.decode(bytes).request()); // the direct executor runs the call before accept returns
         return codec.encode(reply);
-    }
-
-    private boolean replied(Object data) {
-        reply = (Packet) data;
-        return true;
     }
 }

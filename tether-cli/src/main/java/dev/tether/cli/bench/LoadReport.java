@@ -1,4 +1,4 @@
-package dev.tether.bench.load;
+package dev.tether.cli.bench;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

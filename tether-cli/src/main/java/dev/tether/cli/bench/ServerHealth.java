@@ -1,4 +1,4 @@
-package dev.tether.bench.load;
+package dev.tether.cli.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * Reads the server's memory from {@code GET /health} ({@code heapUsedBytes}, {@code directMemoryBytes}) and keeps
  * the smallest heap it saw: the heap figure includes garbage until the next collection, so the minimum of many
  * samples comes closest to what is live. A server that offers {@code GET /bench/gc} (the bench server,
- * {@link EchoServers#tether}) gives the exact figure instead: its heap right after a full collection.
+ * {@code EchoServers tether} in tether-bench) gives the exact figure instead: its heap right after a full collection.
  */
 final class ServerHealth {
     private static final ObjectMapper JSON = new ObjectMapper();

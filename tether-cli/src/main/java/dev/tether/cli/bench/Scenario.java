@@ -1,4 +1,4 @@
-package dev.tether.bench.load;
+package dev.tether.cli.bench;
 
 /** What the load generator sends and what it counts as delivered. */
 public enum Scenario {

@@ -1,4 +1,4 @@
-package dev.tether.bench.load;
+package dev.tether.cli.bench;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -39,7 +39,8 @@ public record LoadOptions(
     public static final String FANOUT_CHANNEL = "bench.fanout";
 
     /**
-     * The RPC methods of the bench server ({@link EchoHandler}): {@code echo(payload)} and {@code add(a, b)} never
+     * The RPC methods of the bench server ({@code EchoHandler} in tether-bench; the demo server of
+     * {@code tether serve} has {@code echo} and {@code add} too): {@code echo(payload)} and {@code add(a, b)} never
      * block and run on the I/O thread; {@code addOnWorker(a, b)} is {@code add} as a plain method, on a worker.
      */
     public static final List<String> METHODS = List.of("echo", "add", "addOnWorker");

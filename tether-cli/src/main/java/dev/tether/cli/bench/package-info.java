@@ -1,0 +1,10 @@
+/**
+ * The load generator behind {@code tether bench}: {@link dev.tether.cli.bench.LoadGenerator} drives a server at a
+ * loopback URL over Netty (no Tether client on the hot path) and returns a {@link dev.tether.cli.bench.LoadReport}.
+ * The servers it is compared against (raw Netty, Vert.x, Tether's bench server) live in {@code tether-bench}, which
+ * is not shipped.
+ */
+@NullMarked
+package dev.tether.cli.bench;
+
+import org.jspecify.annotations.NullMarked;
