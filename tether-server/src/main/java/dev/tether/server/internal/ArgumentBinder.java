@@ -24,12 +24,18 @@ final class ArgumentBinder {
     private final String[] names;
     private final ArgumentConverter[] converters;
     private final String signature;
+    /** How a message names each argument, made once: {@code add(a, b) argument 'a'}. */
+    private final String[] argumentNames;
 
     private ArgumentBinder(boolean takesSession, String[] names, ArgumentConverter[] converters, String signature) {
         this.takesSession = takesSession;
         this.names = names;
         this.converters = converters;
         this.signature = signature;
+        this.argumentNames = new String[names.length];
+        for (int i = 0; i < names.length; i++) {
+            argumentNames[i] = signature + " argument '" + names[i] + "'";
+        }
     }
 
     /**
@@ -168,7 +174,7 @@ final class ArgumentBinder {
                 throw new InvalidParams(signature + " is missing argument '" + names[i] + "' (expected: "
                         + converters[i].typeName + ")");
             }
-            bound[i + offset] = converters[i].convert(value, signature + " argument '" + names[i] + "'");
+            bound[i + offset] = converters[i].convert(value, argumentNames[i]);
         }
         return bound;
     }

@@ -79,16 +79,15 @@ final class SessionInbox {
     void message(Runnable callback, Consumer<Throwable> onFailure) {
         if (callbacks == null) {
             if (!failed) {
-                guard(callback, false, onFailure).run();
+                runGuarded(callback, false, onFailure);
             }
             return;
         }
         waiting(1);
-        Runnable guarded = guard(callback, false, onFailure);
         callbacks.execute(() -> {
             try {
                 if (!failed) {
-                    guarded.run();
+                    runGuarded(callback, false, onFailure);
                 }
             } finally {
                 waiting(-1);
@@ -150,18 +149,21 @@ final class SessionInbox {
     }
 
     private Runnable guard(Runnable callback, boolean terminal, Consumer<Throwable> onFailure) {
-        return () -> {
-            try {
-                callback.run();
-            } catch (RuntimeException | Error e) {
-                log.error("Session {}: handler threw; closing the session with 1011", connection.id(), e);
-                onFailure.accept(e);
-                if (!terminal) {
-                    failed = true;
-                    connection.close(CloseCodes.INTERNAL_ERROR, "Internal server error");
-                }
+        return () -> runGuarded(callback, terminal, onFailure);
+    }
+
+    /** Runs {@code callback}; one that throws is reported, logged, and (unless terminal) closes with 1011. */
+    private void runGuarded(Runnable callback, boolean terminal, Consumer<Throwable> onFailure) {
+        try {
+            callback.run();
+        } catch (RuntimeException | Error e) {
+            log.error("Session {}: handler threw; closing the session with 1011", connection.id(), e);
+            onFailure.accept(e);
+            if (!terminal) {
+                failed = true;
+                connection.close(CloseCodes.INTERNAL_ERROR, "Internal server error");
             }
-        };
+        }
     }
 
     /** Counts messages waiting for the application and pauses or resumes reading around the limit. */
