@@ -21,14 +21,13 @@ final class EndpointDeflateHandler extends WebSocketServerExtensionHandler {
         super(new PerMessageDeflateServerExtensionHandshaker(maxInflatedBytes));
     }
 
-    /** Whether this connection's upgrade response may agree permessage-deflate; set before the handshake. */
-    static void allow(Channel channel, boolean allowed) {
-        channel.attr(ALLOWED).set(allowed);
+    /** This connection's upgrade response may agree permessage-deflate; set before the handshake. */
+    static void allow(Channel channel) {
+        channel.attr(ALLOWED).set(Boolean.TRUE);
     }
 
     @Override
     protected boolean isExtensionNegotiationEnabled(ChannelHandlerContext ctx, HttpResponse response) {
-        return Boolean.TRUE.equals(ctx.channel().attr(ALLOWED).get())
-                && super.isExtensionNegotiationEnabled(ctx, response);
+        return ctx.channel().hasAttr(ALLOWED) && super.isExtensionNegotiationEnabled(ctx, response);
     }
 }

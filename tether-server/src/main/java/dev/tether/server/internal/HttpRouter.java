@@ -158,7 +158,11 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         WsConnection connection = engine.newConnection(
                 ctx.channel(),
                 settings,
-                copyOf(ctx, request, uri, false),
+                endpoint.protocol().keepsRequest()
+                        ? copyOf(ctx, request, uri, false)
+                        : new HttpRequest(
+                                request.method().name(), path, Map.of(), Map.of(), new byte[0], (InetSocketAddress)
+                                        ctx.channel().remoteAddress()),
                 subprotocol,
                 endpoint.protocol().textByDefault(subprotocol),
                 deflate);
@@ -172,7 +176,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         // Registered before the 101 goes out, so that a shutdown or an accept() from now on sees it; anything they
         // queue for it is written after the 101.
         registry.add(connection);
-        EndpointDeflateHandler.allow(ctx.channel(), deflate);
+        if (deflate) {
+            EndpointDeflateHandler.allow(ctx.channel()); // absent means no: most connections carry no attribute
+        }
         try {
             handshaker.handshake(ctx.channel(), request).addListener(done -> {
                 if (done.isSuccess()) {

@@ -16,6 +16,13 @@ final class MountedEndpoint {
     /** What a mounted endpoint's connections speak. */
     interface Protocol {
 
+        /**
+         * Whether connections keep their upgrade request's query and headers for the application
+         * ({@link dev.tether.server.WebSocketSession#request()}); without, they keep its path and address only, and
+         * an idle connection holds that much less.
+         */
+        boolean keepsRequest();
+
         /** Whether messages queued without a frame type go out as text, for the agreed {@code subprotocol}. */
         boolean textByDefault(@Nullable String subprotocol);
 

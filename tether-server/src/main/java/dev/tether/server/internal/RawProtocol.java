@@ -16,6 +16,11 @@ final class RawProtocol implements MountedEndpoint.Protocol {
     }
 
     @Override
+    public boolean keepsRequest() {
+        return true;
+    }
+
+    @Override
     public boolean textByDefault(@Nullable String subprotocol) {
         return true; // every send names its frame type; text is the common one
     }

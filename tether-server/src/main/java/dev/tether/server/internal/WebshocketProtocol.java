@@ -44,6 +44,11 @@ final class WebshocketProtocol implements MountedEndpoint.Protocol {
     }
 
     @Override
+    public boolean keepsRequest() {
+        return false; // a webshocket Session shows no upgrade request
+    }
+
+    @Override
     public boolean textByDefault(@Nullable String subprotocol) {
         return subprotocol == null && !config.jsonInBinaryFrames();
     }

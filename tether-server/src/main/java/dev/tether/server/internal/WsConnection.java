@@ -21,7 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -51,7 +51,9 @@ final class WsConnection implements WebSocketSession {
     private final SessionRegistry registry;
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
     private final SessionWriter writer;
-    private final AtomicBoolean slowLogged = new AtomicBoolean();
+    private static final AtomicIntegerFieldUpdater<WsConnection> SLOW_LOGGED =
+            AtomicIntegerFieldUpdater.newUpdater(WsConnection.class, "slowLogged");
+    private volatile int slowLogged; // 1 once a slow-consumer line was logged; a field, not an object per connection
     private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
     private volatile SessionState state = SessionState.OPEN;
     private @Nullable ConnectionHandler handler; // set once, before the handshake
@@ -111,7 +113,7 @@ final class WsConnection implements WebSocketSession {
 
     /** Whether no slow-consumer line was logged for this connection yet; marks it logged. */
     boolean markSlowLogged() {
-        return slowLogged.compareAndSet(false, true);
+        return SLOW_LOGGED.compareAndSet(this, 0, 1);
     }
 
     // ---- WebSocketSession ------------------------------------------------------------------------------------
