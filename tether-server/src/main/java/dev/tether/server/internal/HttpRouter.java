@@ -51,6 +51,9 @@ import org.slf4j.LoggerFactory;
 final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
 
+    /** The body of an upgrade request as the application sees it; empty, so one array serves every connection. */
+    private static final byte[] NO_BODY = new byte[0];
+
     private final ServerEngine engine;
     private @Nullable Cancellable deadline;
 
@@ -161,7 +164,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 endpoint.protocol().keepsRequest()
                         ? copyOf(ctx, request, uri, false)
                         : new HttpRequest(
-                                request.method().name(), path, Map.of(), Map.of(), new byte[0], (InetSocketAddress)
+                                request.method().name(), path, Map.of(), Map.of(), NO_BODY, (InetSocketAddress)
                                         ctx.channel().remoteAddress()),
                 subprotocol,
                 endpoint.protocol().textByDefault(subprotocol),
@@ -299,7 +302,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 uri.path(),
                 uri.parameters(),
                 headers,
-                withBody ? ByteBufUtil.getBytes(request.content()) : new byte[0],
+                withBody ? ByteBufUtil.getBytes(request.content()) : NO_BODY,
                 (InetSocketAddress) ctx.channel().remoteAddress());
     }
 
