@@ -13,5 +13,10 @@ services="${TETHER_SERVICES:-browser}"
 # shellcheck disable=SC2086 # one argument per service name
 scripts/ensure-services.sh $services
 
+# Autobahn|Testsuite runs inside the suite (AutobahnServerTest, AutobahnClientTest) where it lies beside the checkout;
+# elsewhere those tests skip, and this says so once, up front.
+wstest="${TETHER_WSTEST:-../shared/tools/autobahn/wstest.sh}"
+[[ -x $wstest ]] || echo "autobahn: skipped, no Autobahn|Testsuite at $wstest (see docs/conformance.md)"
+
 # No -q: Surefire's "Tests run: ..." lines and the reactor summary are the CI log's results.
 exec ./mvnw -B -ntp verify -Dtether.requireBrowser=true "$@"

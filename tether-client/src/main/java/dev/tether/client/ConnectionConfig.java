@@ -477,7 +477,11 @@ public final class ConnectionConfig {
             return this;
         }
 
-        /** The most bytes that may wait to be sent. */
+        /**
+         * The most bytes that may wait to be sent: a send that would pass it while others wait fails at once with
+         * {@link SendRejectedException}. It bounds what waits, not one message: a message is taken, however large,
+         * when nothing waits.
+         */
         public Builder outboundBufferBytes(long bytes) {
             if (bytes <= 0) {
                 throw new IllegalArgumentException("outboundBufferBytes: " + bytes + " (expected: > 0)");
@@ -550,11 +554,17 @@ public final class ConnectionConfig {
          * Returns the configuration.
          *
          * @throws IllegalStateException if no URI was set
+         * @throws IllegalArgumentException if {@code maxFrameBytes} is larger than {@code maxMessageBytes}
          */
         public ConnectionConfig build() {
             URI target = uri;
             if (target == null) {
                 throw new IllegalStateException("uri: null (expected: a ws:// or wss:// URI)");
+            }
+            if (maxFrameBytes > maxMessageBytes) {
+                // A frame is part of a message: a larger frame limit could never be used, and says a mistake.
+                throw new IllegalArgumentException(
+                        "maxFrameBytes: " + maxFrameBytes + " (expected: <= maxMessageBytes " + maxMessageBytes + ")");
             }
             return new ConnectionConfig(this, target);
         }

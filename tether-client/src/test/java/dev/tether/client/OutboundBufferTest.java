@@ -65,6 +65,22 @@ class OutboundBufferTest extends ConnectionTestBase {
     }
 
     @Test
+    void aMessageLargerThanTheBufferIsTakenWhenNothingWaits() throws Exception {
+        ClientConnection connection = connection(
+                config().outboundBufferPolicy(OutboundBufferPolicy.QUEUE).outboundBufferBytes(10));
+
+        CompletionStage<Void> large = connection.send("x".repeat(100));
+        CompletionStage<Void> behindIt = connection.send("y");
+
+        assertThat(large.toCompletableFuture()).isNotDone();
+        assertThat(awaitFailure(behindIt))
+                .isInstanceOf(SendRejectedException.class)
+                .hasMessage("outbound buffer full: 100 bytes waiting, 1 more do not fit (expected: <= 10 bytes)");
+        connection.connect();
+        assertThat(server.takeText(RecordingListener.TIMEOUT)).isEqualTo("x".repeat(100));
+    }
+
+    @Test
     void queuedMessagesFailWhenTheApplicationDisconnects() throws Exception {
         ClientConnection connection = connection(config().outboundBufferPolicy(OutboundBufferPolicy.QUEUE));
         CompletionStage<Void> queued = connection.send("never sent");

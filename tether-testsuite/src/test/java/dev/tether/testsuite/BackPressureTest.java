@@ -4,11 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tether.core.Packet;
+import dev.tether.core.RpcErrorCode;
+import dev.tether.core.RpcRequest;
+import dev.tether.core.RpcResponse;
+import dev.tether.server.NonBlocking;
+import dev.tether.server.Rpc;
 import dev.tether.server.Session;
+import dev.tether.testing.CloseFrame;
 import dev.tether.testing.RecordingHandler;
 import dev.tether.testing.TestWebSocketClient;
 import dev.tether.testing.TetherServerExtension;
 import java.time.Duration;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -114,6 +121,83 @@ class BackPressureTest {
             assertThat(disconnected.status().code()).isEqualTo(1000);
             assertThat(server.server().connectionCount()).isZero();
         }
+    }
+
+    @Test
+    void callWhoseReplyDoesNotFitBehindWaitingMessagesGetsAnErrorReply() {
+        server.server().rpc().register(new LargeReplies());
+        try (TestWebSocketClient client = pausedClient()) {
+            Session session = handler.awaitConnect();
+            int waiting = sendUntilSomethingWaits(session);
+
+            // The reply alone is larger than the bound and something waits: it is refused, and the caller must hear.
+            client.sendPacket(Packet.rpc(RpcRequest.of("large", "call-1")));
+            client.resumeReading();
+
+            for (int i = 0; i < waiting; i++) {
+                assertThat(client.awaitPacket().data()).isEqualTo(i);
+            }
+            RpcResponse reply = client.awaitPacket().response();
+            assertThat(reply).isNotNull();
+            assertThat(reply.callId()).isEqualTo("call-1");
+            assertThat(reply.errorCode()).isEqualTo(RpcErrorCode.INTERNAL_SERVER_ERROR);
+            assertThat(reply.response())
+                    .isEqualTo("Reply not sent: the session's outbound queue is full (maxQueuedBytes); read faster or"
+                            + " retry.");
+            assertThat(session.isOpen()).isTrue();
+        }
+    }
+
+    @Test
+    void callWhoseReplyAndErrorReplyDoNotFitClosesTheSessionWith1008() {
+        server.server().rpc().register(new LargeReplies());
+        try (TestWebSocketClient client = pausedClient()) {
+            Session session = handler.awaitConnect();
+            fillSocketAndQueue(session);
+            while (session.send(Packet.custom(null))) {
+                // fill the last bytes of room: not even a short error reply fits now
+            }
+
+            client.sendPacket(Packet.rpc(RpcRequest.of("large", "call-1")));
+            client.resumeReading();
+
+            CloseFrame close = client.awaitClose(Duration.ofSeconds(20));
+            assertThat(close.code()).isEqualTo(1008);
+            assertThat(close.reason()).isEqualTo("outbound queue full");
+        }
+    }
+
+    /** An RPC method whose reply is larger than {@code maxQueuedBytes} on its own. */
+    public static final class LargeReplies {
+        @Rpc
+        @NonBlocking
+        public String large() {
+            return "x".repeat(MAX_QUEUED + 1);
+        }
+    }
+
+    /**
+     * Sends numbered 32 KiB packets until one stays queued: the kernel's buffers are full and the next message
+     * has to wait. A packet that does not drain within 200 ms is taken as waiting; should the I/O thread merely be
+     * slow, a few packets wait instead of one, which the callers allow.
+     *
+     * @return how many packets were sent
+     */
+    private static int sendUntilSomethingWaits(Session session) {
+        String padding = "x".repeat(PACKET_BYTES);
+        for (int sent = 0; (long) sent * PACKET_BYTES < GIVE_UP_BYTES; ) {
+            assertThat(session.send(Packet.custom(sent).withCorrelationId(padding)))
+                    .isTrue();
+            sent++;
+            try {
+                await().pollInterval(Duration.ofMillis(2))
+                        .atMost(Duration.ofMillis(200))
+                        .until(() -> session.queuedBytes() == 0);
+            } catch (ConditionTimeoutException stillWaiting) {
+                return sent;
+            }
+        }
+        throw new AssertionError("the client's socket took " + GIVE_UP_BYTES + " bytes without filling");
     }
 
     private TestWebSocketClient pausedClient() {

@@ -502,13 +502,18 @@ public final class DefaultClientConnection implements ClientConnection {
         if (!outbound.reserve(out)) {
             return out.result.minimalCompletionStage();
         }
-        if (!runOnLoop(() -> {
+        Runnable send = () -> {
             if (session.retired || session.channel == null || !session.upgraded || session.closing) {
                 outbound.reject(out, "session " + session.number() + " is closed");
             } else {
                 write(session, out);
             }
-        })) {
+        };
+        if (loop.inEventLoop()) {
+            // From a callback (an echo, a reply): written now, before the rest of what was read in the same batch
+            // is handled, which may fail the connection and would otherwise drop this send.
+            send.run();
+        } else if (!runOnLoop(send)) {
             outbound.reject(out, "the connection is closed");
         }
         return out.result.minimalCompletionStage();

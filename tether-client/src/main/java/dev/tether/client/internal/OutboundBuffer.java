@@ -28,14 +28,15 @@ final class OutboundBuffer {
 
     /**
      * Counts {@code out} against the limit, or fails it at once when it does not fit; nothing already counted is
-     * dropped.
+     * dropped. As on the server, the limit bounds what waits, not one message: when nothing waits, a message is
+     * taken however large (an echo of a message as large as the limit must not fail).
      *
      * @return whether it was counted
      */
     boolean reserve(Outbound out) {
         while (true) {
             long queued = queuedBytes.get();
-            if (queued + out.size > limitBytes) {
+            if (queued != 0 && queued + out.size > limitBytes) {
                 out.result.completeExceptionally(new SendRejectedException("outbound buffer full: " + queued
                         + " bytes waiting, " + out.size + " more do not fit (expected: <= " + limitBytes + " bytes)"));
                 return false;

@@ -7,6 +7,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
@@ -47,8 +48,11 @@ final class UpgradeHandler extends SimpleChannelInboundHandler<FullHttpResponse>
             ctx.close();
             return;
         }
-        // finishHandshake put "ws-decoder" right after the HTTP codec; join continuation frames after it.
-        ctx.pipeline().addAfter("ws-decoder", "ws-aggregator", new WebSocketFrameAggregator(maxMessageBytes));
+        // finishHandshake put "ws-decoder" right after the HTTP codec. Text is checked for UTF-8 frame by frame, so
+        // a bad message fails with 1007 as soon as its bad bytes arrive; then continuation frames are joined.
+        ctx.pipeline()
+                .addAfter("ws-decoder", "ws-utf8", new Utf8FrameValidator(false))
+                .addAfter("ws-utf8", "ws-aggregator", new WebSocketFrameAggregator(maxMessageBytes));
         ctx.pipeline().replace(this, "frames", new FrameHandler(session));
         session.upgraded(handshaker.actualSubprotocol());
     }

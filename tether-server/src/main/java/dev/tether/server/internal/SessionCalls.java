@@ -30,6 +30,10 @@ import org.slf4j.LoggerFactory;
 final class SessionCalls {
     private static final Logger log = LoggerFactory.getLogger(SessionCalls.class);
 
+    /** The error a call gets when its reply was refused by a full outbound queue. */
+    static final String REPLY_REFUSED =
+            "Reply not sent: the session's outbound queue is full (maxQueuedBytes); read faster or retry.";
+
     private final RpcDispatcher dispatcher;
     private final Session session;
     private final AtomicInteger active = new AtomicInteger();
@@ -271,8 +275,36 @@ final class SessionCalls {
         }
     }
 
-    /** Sends a reply; a closed session drops it quietly. Returns whether it was queued. */
+    /**
+     * Sends a reply; a closed session drops it quietly. Returns whether it was queued.
+     *
+     * <p>A caller waits for its reply, so a reply the outbound queue refuses is never just dropped: the call gets
+     * a short error reply instead, and when even that does not fit the session is closed with 1008, which fails
+     * the call on the client at once rather than leaving it to wait for ever.
+     */
     boolean reply(RpcResponse response) {
+        boolean sent = encodeAndSend(response);
+        if (sent || !session.isOpen()) {
+            return sent;
+        }
+        log.warn(
+                "Session {}: the reply to call {} does not fit in the outbound queue (maxQueuedBytes); "
+                        + "answering with an error",
+                session.id(),
+                response.callId());
+        if (session.send(Packet.rpc(RpcResponse.error(
+                response.callId(), RpcErrorCode.INTERNAL_SERVER_ERROR, REPLY_REFUSED, response.isStream())))) {
+            return false;
+        }
+        log.warn(
+                "Session {}: not even an error reply to call {} fits in the outbound queue; closing with 1008",
+                session.id(),
+                response.callId());
+        session.close(CloseCodes.POLICY_VIOLATION, "outbound queue full");
+        return false;
+    }
+
+    private boolean encodeAndSend(RpcResponse response) {
         try {
             return session.send(Packet.rpc(response));
         } catch (EncodingException e) {

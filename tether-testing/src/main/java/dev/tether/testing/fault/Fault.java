@@ -1,7 +1,11 @@
 package dev.tether.testing.fault;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,7 +25,8 @@ public final class Fault {
     final @Nullable Duration dropAfter;
     final @Nullable Duration delayUpgrade;
     final boolean ignorePings;
-    final @Nullable String greeting;
+    /** The payloads of text frames sent together after the upgrade: UTF-8, or deliberately not. */
+    final List<byte[]> greeting;
 
     private Fault(
             int refuseStatus,
@@ -34,7 +39,7 @@ public final class Fault {
             @Nullable Duration dropAfter,
             @Nullable Duration delayUpgrade,
             boolean ignorePings,
-            @Nullable String greeting) {
+            List<byte[]> greeting) {
         this.refuseStatus = refuseStatus;
         this.stall = stall;
         this.stallAfterUpgrade = stallAfterUpgrade;
@@ -50,7 +55,7 @@ public final class Fault {
 
     /** Accept the upgrade, echo text and binary messages, answer pings and close frames: a healthy server. */
     public static Fault echo() {
-        return new Fault(0, false, false, -1, null, false, -1, null, null, false, null);
+        return new Fault(0, false, false, -1, null, false, -1, null, null, false, List.of());
     }
 
     /** Answer the upgrade request with HTTP {@code status} (e.g. 401, 503) and close. */
@@ -154,6 +159,14 @@ public final class Fault {
 
     /** Send {@code text} right after the upgrade (e.g. {@code {"type":"auth_required"}}). */
     public Fault greeting(String text) {
+        return textGreeting(Objects.requireNonNull(text, "text").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Send text frames with exactly these payloads right after the upgrade, in one write, even when they are not
+     * valid UTF-8.
+     */
+    public Fault textGreeting(byte[]... payloads) {
         return new Fault(
                 refuseStatus,
                 stall,
@@ -165,7 +178,7 @@ public final class Fault {
                 dropAfter,
                 delayUpgrade,
                 ignorePings,
-                Objects.requireNonNull(text, "text"));
+                Arrays.stream(payloads).map(byte[]::clone).collect(Collectors.toUnmodifiableList()));
     }
 
     private Fault with(
@@ -219,7 +232,7 @@ public final class Fault {
         if (ignorePings) {
             s.append("ignorePings ");
         }
-        if (greeting != null) {
+        if (!greeting.isEmpty()) {
             s.append("greeting ");
         }
         return s.length() == 6 ? "Fault(echo)" : s.toString().trim() + ")";

@@ -400,8 +400,11 @@ public final class FaultServer implements AutoCloseable {
         }
 
         private void afterUpgrade(Channel ch) {
-            if (fault.greeting != null) {
-                ch.writeAndFlush(new TextWebSocketFrame(fault.greeting));
+            if (!fault.greeting.isEmpty()) {
+                for (byte[] payload : fault.greeting) {
+                    ch.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(payload)));
+                }
+                ch.flush();
             }
             if (fault.dropAfterUpgrade) {
                 ch.close();
