@@ -1,11 +1,22 @@
 package dev.tether.media;
 
+import dev.tether.media.internal.serializer.ExotelSerializer;
+import dev.tether.media.internal.serializer.PlivoSerializer;
 import dev.tether.media.internal.serializer.ProtobufSerializer;
+import dev.tether.media.internal.serializer.TelnyxSerializer;
+import dev.tether.media.internal.serializer.TwilioSerializer;
+import dev.tether.media.internal.serializer.VonageSerializer;
 import java.time.Duration;
 
 /**
- * The serializers Tether ships: pipecat's protobuf format for its browser client. Each call returns a new instance for
- * one connection.
+ * The serializers Tether ships: pipecat's protobuf format for its browser client, and the media streams of the
+ * telephony providers. Each call returns a new instance for one connection (serializers keep per-call state such as
+ * resampler history and whether the call was hung up).
+ *
+ * <p>Every telephony serializer converts inbound audio to {@link MediaRates#inputSampleRate()} and outbound audio from
+ * each frame's own rate to the provider's (8 kHz, Vonage 16 kHz), gives a {@link DtmfFrame} for a valid key and
+ * nothing for another, and drops transport messages labelled {@code rtvi-ai}. Those of Twilio, Telnyx and Plivo are
+ * {@link HangUpSerializer}s.
  */
 public final class FrameSerializers {
     static final Duration DEFAULT_HANG_UP_TIMEOUT = Duration.ofSeconds(10);
@@ -20,5 +31,35 @@ public final class FrameSerializers {
     /** pipecat's protobuf format, binary frames of {@code pipecat.Frame}. */
     public static FrameSerializer protobuf(ProtobufOptions options) {
         return new ProtobufSerializer(options);
+    }
+
+    /** Twilio Media Streams: 8 kHz µ-law in JSON; hangs up by REST unless the options turned it off. */
+    public static HangUpSerializer twilio(TwilioOptions options) {
+        return new TwilioSerializer(options);
+    }
+
+    /** Telnyx media streaming: 8 kHz PCMU or PCMA in JSON; hangs up by REST unless the options turned it off. */
+    public static HangUpSerializer telnyx(TelnyxOptions options) {
+        return new TelnyxSerializer(options);
+    }
+
+    /** Plivo audio streaming: 8 kHz µ-law in JSON; hangs up by REST unless the options turned it off. */
+    public static HangUpSerializer plivo(PlivoOptions options) {
+        return new PlivoSerializer(options);
+    }
+
+    /** Exotel media streams: 8 kHz 16-bit PCM in JSON. */
+    public static FrameSerializer exotel(ExotelOptions options) {
+        return new ExotelSerializer(options);
+    }
+
+    /** Vonage Audio Connector at 16 kHz: binary PCM frames, JSON events. */
+    public static FrameSerializer vonage() {
+        return vonage(VonageOptions.defaults());
+    }
+
+    /** Vonage Audio Connector: binary PCM frames at the options' rate, JSON events. */
+    public static FrameSerializer vonage(VonageOptions options) {
+        return new VonageSerializer(options);
     }
 }
