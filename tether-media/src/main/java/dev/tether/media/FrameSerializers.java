@@ -62,4 +62,26 @@ public final class FrameSerializers {
     public static FrameSerializer vonage(VonageOptions options) {
         return new VonageSerializer(options);
     }
+
+    /**
+     * The serializer for a call {@link TelephonyDetection} recognized, with the provider's credentials from
+     * {@code options}.
+     *
+     * @throws IllegalArgumentException when auto hang-up is on and the provider's credentials or the call's id are
+     *     missing ({@code auto_hang_up is enabled but missing required parameters: ...}), when the call has no stream
+     *     id, or when Telnyx streams a law other than PCMU or PCMA
+     */
+    public static FrameSerializer telephony(TelephonyCall call, TelephonyOptions options) {
+        switch (call.provider()) {
+            case TWILIO:
+                return twilio(options.twilio(call));
+            case TELNYX:
+                return telnyx(options.telnyx(call));
+            case PLIVO:
+                return plivo(options.plivo(call));
+            case EXOTEL:
+            default:
+                return exotel(options.exotel(call));
+        }
+    }
 }
