@@ -1,5 +1,9 @@
 package dev.tether.media;
 
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /** Validation shared by the frame records. */
@@ -31,5 +35,47 @@ final class FrameChecks {
                     "audio: " + audio.length + " bytes (expected: an even length, 16-bit samples)");
         }
         return audio;
+    }
+
+    /** {@code url} without its trailing slashes, if it is an absolute http or https URL with a host. */
+    static String baseUrl(String url, String name) {
+        Objects.requireNonNull(url, name);
+        String trimmed = url;
+        while (trimmed.endsWith("/")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        try {
+            URI uri = new URI(trimmed);
+            String scheme = uri.getScheme();
+            if (("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))
+                    && uri.getHost() != null
+                    && uri.getRawQuery() == null
+                    && uri.getRawFragment() == null) {
+                return trimmed;
+            }
+        } catch (URISyntaxException e) {
+            // falls through to the message below
+        }
+        throw new IllegalArgumentException(name + ": \"" + url + "\" (expected: an http or https URL)");
+    }
+
+    /**
+     * Fails with pipecat's message when auto hang-up lacks what the provider's REST call needs; {@code namesAndValues}
+     * alternates the parameter's wire name and its value, in the order the message lists them.
+     */
+    static void hangUpParameters(boolean autoHangUp, String... namesAndValues) {
+        if (!autoHangUp) {
+            return;
+        }
+        List<String> missing = new ArrayList<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            if (namesAndValues[i + 1].isEmpty()) {
+                missing.add(namesAndValues[i]);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "auto_hang_up is enabled but missing required parameters: " + String.join(", ", missing));
+        }
     }
 }
