@@ -97,8 +97,8 @@ public final class MediaSettings {
     public static final Setting<Duration> CLOSE_TIMEOUT =
             TABLE.add(Setting.ofDuration("closeTimeout", Duration.ofSeconds(1))
                     .positive()
-                    .doc("After an end or cancel, how long the client has to answer the close before the connection"
-                            + " is dropped."));
+                    .doc("How long a close the server starts (end, cancel, a replaced client) waits for the client's"
+                            + " answer before the connection is dropped."));
 
     public static final Setting<Clock> CLOCK = TABLE.add(Setting.<Clock>of("clock", "Clock", Clock.system())
             .defaultText("`Clock.system()`")
