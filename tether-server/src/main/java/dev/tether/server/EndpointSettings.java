@@ -28,8 +28,16 @@ public final class EndpointSettings {
             TABLE.add(Setting.<Set<String>>of("allowedOrigins", "Set<String>", Set.of())
                     .copy(Set::copyOf)
                     .defaultText("all")
-                    .doc("`Origin` values accepted; another gets 403 `Origin not allowed: <origin>`. Requests without"
-                            + " `Origin` are accepted."));
+                    .doc("`Origin` values accepted, compared without regard to case; another gets 403 `Origin not"
+                            + " allowed: <origin>`. Requests without `Origin` are accepted unless `originRequired`."));
+
+    public static final Setting<Boolean> ORIGIN_REQUIRED = TABLE.add(Setting.ofBoolean("originRequired", false)
+            .doc("With `allowedOrigins` set, refuses a request without `Origin` too (403 `Origin required`), as a"
+                    + " browser-only endpoint may."));
+
+    public static final Setting<Boolean> PREFIX = TABLE.add(Setting.ofBoolean("prefix", false)
+            .doc("Also accepts upgrades to every path below the endpoint's (`/ws/abc` for `/ws`); an endpoint"
+                    + " mounted on the exact path, or on a longer prefix, wins."));
 
     public static final Setting<Integer> MAX_FRAME_BYTES = TABLE.add(Setting.ofInt("maxFrameBytes", 4 << 20)
             .range(1, Integer.MAX_VALUE)
@@ -74,6 +82,13 @@ public final class EndpointSettings {
             .range(1, Integer.MAX_VALUE)
             .doc("With a blocking listener: messages of one connection that may wait for it before the server stops"
                     + " reading from that connection (TCP then pushes back on the client)."));
+
+    public static final Setting<Duration> CLOSE_TIMEOUT =
+            TABLE.add(Setting.<Duration>of("closeTimeout", "Duration", null)
+                    .nullable()
+                    .check(d -> !d.isNegative() && !d.isZero(), "> 0")
+                    .defaultText("the server's")
+                    .doc("How long a close waits for the client's close frame before dropping the connection."));
 
     /** Every endpoint setting, in the order the reference lists them, and the rule between them. */
     public static final SettingTable ALL =

@@ -115,12 +115,13 @@ public final class ServerSettings {
                     .option()
                     .doc("How long `close()` waits for sessions to finish their closing handshakes."));
 
-    public static final Setting<Set<String>> ALLOWED_ORIGINS = TABLE.add(Setting.<Set<String>>of(
-                    "allowedOrigins", "Set<String>", Set.of())
-            .copy(Set::copyOf)
-            .defaultText("all")
-            .doc("Browser origins allowed to connect, e.g. `https://app.example.com`; another `Origin` gets 403."
-                    + " Requests without `Origin` (non-browser clients) are allowed. Empty allows every origin."));
+    public static final Setting<Set<String>> ALLOWED_ORIGINS = TABLE.add(
+            Setting.<Set<String>>of("allowedOrigins", "Set<String>", Set.of())
+                    .copy(Set::copyOf)
+                    .defaultText("all")
+                    .doc(
+                            "Browser origins allowed to connect, e.g. `https://app.example.com`; another `Origin` (compared without"
+                                    + " regard to case) gets 403. Requests without `Origin` (non-browser clients) are allowed. Empty allows every origin."));
 
     public static final Setting<Boolean> PER_MESSAGE_DEFLATE = TABLE.add(Setting.ofBoolean("perMessageDeflate", false)
             .option()

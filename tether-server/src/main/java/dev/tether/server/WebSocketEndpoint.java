@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A raw WebSocket endpoint: a path on the server's port whose connections carry plain text and binary messages to a
@@ -78,6 +79,21 @@ public final class WebSocketEndpoint {
         return values.get(ALLOWED_ORIGINS);
     }
 
+    /** See {@link EndpointSettings#ORIGIN_REQUIRED}. */
+    public boolean originRequired() {
+        return values.get(ORIGIN_REQUIRED);
+    }
+
+    /** See {@link EndpointSettings#PREFIX}. */
+    public boolean prefix() {
+        return values.get(PREFIX);
+    }
+
+    /** See {@link EndpointSettings#CLOSE_TIMEOUT}; {@code null} means the server's. */
+    public @Nullable Duration closeTimeout() {
+        return values.get(CLOSE_TIMEOUT);
+    }
+
     /** See {@link EndpointSettings#MAX_FRAME_BYTES}. */
     public int maxFrameBytes() {
         return values.get(MAX_FRAME_BYTES);
@@ -141,7 +157,7 @@ public final class WebSocketEndpoint {
         }
 
         /** Sets any of {@link EndpointSettings}, checked against its declaration. */
-        public <T> Builder set(Setting<T> setting, T value) {
+        public <T> Builder set(Setting<T> setting, @Nullable T value) {
             values.set(setting, value);
             return this;
         }
@@ -154,6 +170,21 @@ public final class WebSocketEndpoint {
         /** See {@link EndpointSettings#ALLOWED_ORIGINS}. */
         public Builder allowedOrigins(Collection<String> origins) {
             return set(ALLOWED_ORIGINS, Set.copyOf(origins));
+        }
+
+        /** See {@link EndpointSettings#ORIGIN_REQUIRED}. */
+        public Builder originRequired(boolean originRequired) {
+            return set(ORIGIN_REQUIRED, originRequired);
+        }
+
+        /** See {@link EndpointSettings#PREFIX}. */
+        public Builder prefix(boolean prefix) {
+            return set(PREFIX, prefix);
+        }
+
+        /** See {@link EndpointSettings#CLOSE_TIMEOUT}; {@code null} means the server's. */
+        public Builder closeTimeout(@Nullable Duration closeTimeout) {
+            return set(CLOSE_TIMEOUT, closeTimeout);
         }
 
         /** See {@link EndpointSettings#MAX_FRAME_BYTES}. */

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -70,6 +71,20 @@ public interface WebSocketSession {
     default void close() {
         close(1000, "");
     }
+
+    /**
+     * The connection's own I/O thread as an executor: tasks run there one at a time, in the order given, and in order
+     * with this connection's listener callbacks when they run on that thread (the default; not with
+     * {@link WebSocketEndpoint.Builder#blockingListener(boolean) blockingListener}). For state a protocol keeps per
+     * connection and for timers, e.g. {@code clock.schedule(delay, task, session.executor())}, so that nothing
+     * needs a lock. Tasks must be short and never block: they stall every connection of that thread.
+     *
+     * <p>The executor is shared with other connections and lives as long as the server: it cannot be shut down
+     * ({@code shutdown()} throws {@link UnsupportedOperationException}), and after the server stopped it refuses
+     * tasks with {@link java.util.concurrent.RejectedExecutionException}. Tasks still run after this connection
+     * closed; check {@link #isOpen()}.
+     */
+    ScheduledExecutorService executor();
 
     /** Completes with how the connection ended, after {@link WebSocketListener#onClose}. */
     CompletionStage<CloseStatus> closeFuture();

@@ -3,6 +3,7 @@ package dev.tether.testsuite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tether.core.ManualClock;
 import dev.tether.server.OverflowPolicy;
 import dev.tether.server.TetherServer;
 import dev.tether.server.WebSocketEndpoint;
@@ -17,6 +18,7 @@ import dev.tether.testing.RecordingListener;
 import dev.tether.testing.TestWebSocketClient;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -305,5 +307,132 @@ class RawEndpointTest {
         assertThatThrownBy(() -> WebSocketEndpoint.builder("/raw", new RecordingListener())
                         .maxQueuedBytes(0))
                 .hasMessage("maxQueuedBytes: 0 (expected: 1..9223372036854775807)");
+    }
+
+    @Test
+    void prefixEndpointTakesUpgradesToPathsBelowItsOwn() {
+        RecordingListener listener = new RecordingListener();
+        URI uri = start(listener, b -> b.prefix(true));
+        try (TestWebSocketClient client = TestWebSocketClient.connect(URI.create(uri + "/abc.def"))) {
+            assertThat(listener.awaitOpen().request().path()).isEqualTo("/raw/abc.def");
+        }
+        assertThat(TestWebSocketClient.builder(URI.create(uri + "x"))
+                        .expectRejection()
+                        .status())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void endpointThatIsNoPrefixRefusesPathsBelowItsOwn() {
+        URI uri = start(new RecordingListener(), b -> b);
+
+        assertThat(TestWebSocketClient.builder(URI.create(uri + "/abc"))
+                        .expectRejection()
+                        .status())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void exactPathWinsOverAPrefixAbove() {
+        RecordingListener prefix = new RecordingListener();
+        RecordingListener exact = new RecordingListener();
+        TetherServer server = Support.startServer(b -> b.webSocket(
+                        WebSocketEndpoint.builder("/raw", prefix).prefix(true).build())
+                .webSocket(WebSocketEndpoint.builder("/raw/exact", exact).build()));
+        servers.add(server);
+        try (TestWebSocketClient client =
+                TestWebSocketClient.connect(Support.uri(server).resolve("/raw/exact"))) {
+            assertThat(exact.awaitOpen().request().path()).isEqualTo("/raw/exact");
+        }
+        try (TestWebSocketClient client =
+                TestWebSocketClient.connect(Support.uri(server).resolve("/raw/exact-not"))) {
+            assertThat(prefix.awaitOpen().request().path()).isEqualTo("/raw/exact-not");
+        }
+    }
+
+    @Test
+    void originsCompareWithoutRegardToCase() {
+        RecordingListener listener = new RecordingListener();
+        URI uri = start(listener, b -> b.allowedOrigins(Set.of("https://Good.example")));
+        try (TestWebSocketClient client = TestWebSocketClient.builder(uri)
+                .header("Origin", "HTTPS://GOOD.EXAMPLE")
+                .connect()) {
+            assertThat(listener.awaitOpen().request().headers()).containsEntry("origin", "HTTPS://GOOD.EXAMPLE");
+        }
+    }
+
+    @Test
+    void requestWithoutOriginIsAcceptedUnlessOriginIsRequired() {
+        RecordingListener listener = new RecordingListener();
+        URI lenient = start(listener, b -> b.allowedOrigins(Set.of("https://good.example")));
+        try (TestWebSocketClient client = TestWebSocketClient.connect(lenient)) {
+            listener.awaitOpen();
+        }
+        servers.forEach(TetherServer::close);
+        servers.clear();
+        URI strict = start(
+                new RecordingListener(),
+                b -> b.allowedOrigins(Set.of("https://good.example")).originRequired(true));
+
+        HandshakeResponse response = TestWebSocketClient.builder(strict).expectRejection();
+
+        assertThat(response.status()).isEqualTo(403);
+        assertThat(response.bodyText()).isEqualTo("Origin required");
+    }
+
+    @Test
+    void executorRunsTasksOnTheConnectionsThreadAfterTheCallback() throws Exception {
+        CompletableFuture<List<String>> events = new CompletableFuture<>();
+        RecordingListener listener = new RecordingListener(new WebSocketListener() {
+            @Override
+            public void onOpen(WebSocketSession session) {
+                List<String> seen = new ArrayList<>();
+                Thread callbackThread = Thread.currentThread();
+                session.executor().execute(() -> {
+                    seen.add("task on " + (Thread.currentThread() == callbackThread ? "callback thread" : "other"));
+                    events.complete(seen);
+                });
+                seen.add("callback");
+            }
+        });
+        URI uri = start(listener, b -> b);
+        try (TestWebSocketClient client = TestWebSocketClient.connect(uri)) {
+            assertThat(events.get(5, TimeUnit.SECONDS)).containsExactly("callback", "task on callback thread");
+            WebSocketSession session = listener.awaitOpen();
+            assertThatThrownBy(() -> session.executor().shutdown()).isInstanceOf(UnsupportedOperationException.class);
+            assertThat(session.executor().isShutdown()).isFalse();
+        }
+    }
+
+    @Test
+    void endpointsCloseTimeoutDropsAClientThatDoesNotAnswerTheClose() throws Exception {
+        ManualClock clock = new ManualClock();
+        RecordingListener listener = new RecordingListener(new WebSocketListener() {
+            @Override
+            public void onText(WebSocketSession session, String text) {
+                session.close(1000, "bye");
+            }
+        });
+        TetherServer server = Support.startServer(b -> b.clock(clock)
+                .webSocket(WebSocketEndpoint.builder("/raw", listener)
+                        .closeTimeout(Duration.ofMillis(100))
+                        .build()));
+        servers.add(server);
+        try (TestWebSocketClient client = TestWebSocketClient.builder(
+                        Support.uri(server).resolve("/raw"))
+                .autoCloseReply(false)
+                .connect()) {
+            listener.awaitOpen();
+            int timers = clock.pendingTasks(); // the keepalive's
+            client.sendText("close please");
+            assertThat(client.awaitClose().reason()).isEqualTo("bye");
+            assertThat(clock.awaitPendingTasks(timers + 1, Duration.ofSeconds(5)))
+                    .isTrue();
+
+            clock.advance(Duration.ofMillis(100)); // the server's own close timeout is 2 s
+
+            client.awaitDisconnect();
+        }
+        assertThat(listener.awaitClose().status().code()).isEqualTo(1000);
     }
 }

@@ -3,7 +3,9 @@ package dev.tether.server.internal;
 import dev.tether.server.OverflowPolicy;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The limits of the connections of one endpoint, as the connection's rooms read them: from the server's settings
@@ -12,6 +14,8 @@ import java.util.Set;
  *
  * @param lowWaterMarkBytes below this, a connection that was not writable is writable again
  * @param highWaterMarkBytes above this, a connection reports it is not writable
+ * @param allowedOrigins in lower case; empty allows every origin
+ * @param originRequired whether a request without {@code Origin} is refused when {@code allowedOrigins} is set
  */
 record ConnectionSettings(
         int maxFrameBytes,
@@ -25,4 +29,11 @@ record ConnectionSettings(
         Duration closeTimeout,
         boolean perMessageDeflate,
         Set<String> allowedOrigins,
-        List<String> subprotocols) {}
+        boolean originRequired,
+        List<String> subprotocols) {
+
+    /** Origins compare without regard to case (RFC 6454 serializes scheme and host in lower case). */
+    static Set<String> lowerCase(Set<String> origins) {
+        return origins.stream().map(o -> o.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+    }
+}

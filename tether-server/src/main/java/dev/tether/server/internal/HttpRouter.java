@@ -138,12 +138,17 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         ConnectionSettings settings = endpoint.settings();
         String origin = request.headers().get(HttpHeaderNames.ORIGIN);
-        if (origin != null
-                && !settings.allowedOrigins().isEmpty()
-                && !settings.allowedOrigins().contains(origin)) {
-            log.debug("{}: refused Origin {}", ctx.channel(), origin);
-            respond(ctx, request, HttpResponse.text(403, "Origin not allowed: " + origin), true);
-            return;
+        if (!settings.allowedOrigins().isEmpty()) {
+            if (origin == null && settings.originRequired()) {
+                log.debug("{}: refused a request without Origin", ctx.channel());
+                respond(ctx, request, HttpResponse.text(403, "Origin required"), true);
+                return;
+            }
+            if (origin != null && !settings.allowedOrigins().contains(origin.toLowerCase(Locale.ROOT))) {
+                log.debug("{}: refused Origin {}", ctx.channel(), origin);
+                respond(ctx, request, HttpResponse.text(403, "Origin not allowed: " + origin), true);
+                return;
+            }
         }
         boolean deflate = settings.perMessageDeflate() && offersPerMessageDeflate(request);
         WebSocketServerHandshaker handshaker = endpoint.handshakers(deflate).newHandshaker(request);

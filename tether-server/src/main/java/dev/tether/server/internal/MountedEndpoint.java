@@ -35,13 +35,15 @@ final class MountedEndpoint {
     }
 
     private final String path;
+    private final boolean prefix;
     private final ConnectionSettings settings;
     private final Protocol protocol;
     private final WebSocketServerHandshakerFactory plainHandshakers;
     private final WebSocketServerHandshakerFactory deflateHandshakers;
 
-    MountedEndpoint(String path, String baseUrl, ConnectionSettings settings, Protocol protocol) {
+    MountedEndpoint(String path, boolean prefix, String baseUrl, ConnectionSettings settings, Protocol protocol) {
         this.path = path;
+        this.prefix = prefix;
         this.settings = settings;
         this.protocol = protocol;
         // Protocol violations are answered by FrameHandler (close frame, half-close, bounded linger), not by Netty,
@@ -64,6 +66,11 @@ final class MountedEndpoint {
 
     String path() {
         return path;
+    }
+
+    /** Whether upgrades to paths below {@link #path()} reach this endpoint too. */
+    boolean prefix() {
+        return prefix;
     }
 
     ConnectionSettings settings() {

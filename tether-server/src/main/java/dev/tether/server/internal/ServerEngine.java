@@ -90,13 +90,18 @@ public final class ServerEngine {
         String baseUrl = (config.tls() == null ? "ws://" : "wss://") + config.host() + ":" + config.port();
         mount(new MountedEndpoint(
                 config.path(),
+                false,
                 baseUrl,
                 webshocketSettings(config),
                 new WebshocketProtocol(config, config.dispatchRpc() ? rpc : null, hub, registry, this::workers)));
         int maxDeflateBytes = config.perMessageDeflate() ? config.maxMessageBytes() : 0;
         for (WebSocketEndpoint endpoint : config.webSocketEndpoints().values()) {
             mount(new MountedEndpoint(
-                    endpoint.path(), baseUrl, rawSettings(endpoint, config), new RawProtocol(endpoint, this::workers)));
+                    endpoint.path(),
+                    endpoint.prefix(),
+                    baseUrl,
+                    rawSettings(endpoint, config),
+                    new RawProtocol(endpoint, this::workers)));
             if (endpoint.perMessageDeflate()) {
                 maxDeflateBytes = Math.max(maxDeflateBytes, endpoint.maxMessageBytes());
             }
@@ -124,11 +129,13 @@ public final class ServerEngine {
                 c.idleTimeout(),
                 c.closeTimeout(),
                 c.perMessageDeflate(),
-                c.allowedOrigins(),
+                ConnectionSettings.lowerCase(c.allowedOrigins()),
+                false,
                 List.of(WireFormat.SUBPROTOCOL));
     }
 
     private static ConnectionSettings rawSettings(WebSocketEndpoint e, ServerConfig c) {
+        Duration closeTimeout = e.closeTimeout();
         return new ConnectionSettings(
                 e.maxFrameBytes(),
                 e.maxMessageBytes(),
@@ -138,9 +145,10 @@ public final class ServerEngine {
                 c.writeBufferHighWaterMarkBytes(),
                 e.pingInterval(),
                 e.idleTimeout(),
-                c.closeTimeout(),
+                closeTimeout == null ? c.closeTimeout() : closeTimeout,
                 e.perMessageDeflate(),
-                e.allowedOrigins(),
+                ConnectionSettings.lowerCase(e.allowedOrigins()),
+                e.originRequired(),
                 e.subprotocols());
     }
 
@@ -242,10 +250,23 @@ public final class ServerEngine {
 
     // ---- what the router asks for --------------------------------------------------------------------------
 
-    /** The WebSocket endpoint mounted on {@code path}, if any. */
+    /**
+     * The WebSocket endpoint mounted on {@code path}, if any: the one on exactly this path, or else the prefix
+     * endpoint on the longest path above it ({@code /ws} for {@code /ws/abc}).
+     */
     @Nullable
     MountedEndpoint endpoint(String path) {
-        return endpoints.get(path);
+        MountedEndpoint exact = endpoints.get(path);
+        if (exact != null) {
+            return exact;
+        }
+        for (int slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
+            MountedEndpoint above = endpoints.get(path.substring(0, slash));
+            if (above != null && above.prefix()) {
+                return above;
+            }
+        }
+        return null;
     }
 
     SessionRegistry registry() {

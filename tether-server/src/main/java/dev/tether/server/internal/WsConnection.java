@@ -21,6 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import org.jspecify.annotations.Nullable;
@@ -57,6 +58,7 @@ final class WsConnection implements WebSocketSession {
     private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
     private volatile SessionState state = SessionState.OPEN;
     private @Nullable ConnectionHandler handler; // set once, before the handshake
+    private @Nullable LoopExecutor executor; // a racing first use makes two equal views, which is harmless
     // Event loop only.
     private @Nullable CloseStatus closeStatus;
     private @Nullable Cancellable closeTimer;
@@ -190,6 +192,16 @@ final class WsConnection implements WebSocketSession {
         if (STATE.compareAndSet(this, SessionState.OPEN, SessionState.CLOSING)) {
             writer.close(code, reason);
         }
+    }
+
+    @Override
+    public ScheduledExecutorService executor() {
+        LoopExecutor e = executor;
+        if (e == null) {
+            e = new LoopExecutor(loop); // made on first use: most connections never ask
+            executor = e;
+        }
+        return e;
     }
 
     @Override

@@ -1,0 +1,512 @@
+package dev.tether.media.internal;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tether.core.Cancellable;
+import dev.tether.core.Clock;
+import dev.tether.media.AudioInFrame;
+import dev.tether.media.AudioOutFrame;
+import dev.tether.media.CancelFrame;
+import dev.tether.media.ClientConnectedFrame;
+import dev.tether.media.ClientDisconnectedFrame;
+import dev.tether.media.EndFrame;
+import dev.tether.media.FrameSerializer;
+import dev.tether.media.InterruptionFrame;
+import dev.tether.media.MediaFrame;
+import dev.tether.media.MediaHandler;
+import dev.tether.media.MediaSession;
+import dev.tether.media.TransportMessageFrame;
+import dev.tether.media.WireMessage;
+import dev.tether.server.CloseStatus;
+import dev.tether.server.HttpRequest;
+import dev.tether.server.WebSocketSession;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One session of a media endpoint: the serializer of its connection, the handler's callbacks, and the paced output.
+ *
+ * <p>Threads: {@link #write} runs on any thread; it checks the bounds with atomics and hands the frame to the
+ * connection's event loop ({@link WebSocketSession#executor()}). Everything else (the queue, the pacing clock, the
+ * serializer, the handler's callbacks, the timers) lives on that loop, so nothing here takes a lock, and pacing
+ * waits are timers on the injectable clock, never sleeps.
+ */
+final class MediaConnection implements MediaSession {
+    private static final Logger log = LoggerFactory.getLogger(MediaConnection.class);
+
+    private static final int OPEN = 0;
+    private static final int ENDING = 1; // an end or cancel was written: no more writes
+    private static final int CLOSED = 2;
+
+    private final WebSocketSession session;
+    private final MediaHandler handler;
+    private final MediaConfig config;
+    private final Clock clock;
+    private final ScheduledExecutorService loop;
+    private final @Nullable FrameSerializer serializer;
+    private final AtomicInteger state = new AtomicInteger(OPEN);
+    private final AtomicLong queuedAudioNanos = new AtomicLong();
+    private final AtomicInteger queuedFrames = new AtomicInteger();
+    private final AtomicLong refused = new AtomicLong();
+    private volatile boolean refusalLogged;
+
+    // Event loop only.
+    private final ArrayDeque<Object> queue = new ArrayDeque<>(); // AudioEntry, MediaFrame (in order) or Ending
+    private boolean pacingReset = true; // upstream's next_send_time = 0: the next chunk does not wait
+    private long nextNanos;
+    private @Nullable Cancellable pacingTimer;
+    private @Nullable Cancellable tailTimer; // a short tail waits this long for the audio that completes it
+    private boolean tailDue; // the wait is over: send the tail as it is
+    private @Nullable Cancellable sessionTimer;
+    private boolean ended; // the end or cancel was taken by the loop: nothing more is queued or sent
+    private boolean closed;
+    private boolean connected; // onConnect ran
+    private boolean inboundErrorLogged;
+
+    MediaConnection(WebSocketSession session, MediaHandler handler, MediaConfig config) {
+        this.session = session;
+        this.handler = handler;
+        this.config = config;
+        this.clock = config.clock();
+        this.loop = session.executor();
+        Supplier<? extends FrameSerializer> factory = config.serializer();
+        this.serializer = factory == null ? null : factory.get();
+    }
+
+    // ---- lifecycle, on the loop ------------------------------------------------------------------------------
+
+    void open() {
+        if (serializer != null) {
+            serializer.setup(config.rates());
+        }
+        connected = true;
+        if (config.sessionTimeoutNanos() > 0) {
+            sessionTimer = clock.schedule(Duration.ofNanos(config.sessionTimeoutNanos()), this::sessionTimedOut, loop);
+        }
+        call("onConnect", () -> handler.onConnect(this));
+    }
+
+    private void sessionTimedOut() {
+        sessionTimer = null;
+        if (!closed) {
+            call("onSessionTimeout", () -> handler.onSessionTimeout(this));
+        }
+    }
+
+    /** A newer client of a single-client endpoint took over; from another connection's thread. */
+    void replaced() {
+        state.compareAndSet(OPEN, ENDING);
+        session.close(1000, "Replaced by a new connection");
+    }
+
+    void closed(CloseStatus status) {
+        closed = true;
+        state.set(CLOSED);
+        cancelTimers();
+        releaseQueue();
+        if (connected) {
+            call("onDisconnect", () -> handler.onDisconnect(this, status));
+        }
+    }
+
+    private void cancelTimers() {
+        cancelPacing();
+        if (sessionTimer != null) {
+            sessionTimer.cancel();
+            sessionTimer = null;
+        }
+    }
+
+    private void releaseQueue() {
+        queue.clear();
+        queuedAudioNanos.set(0);
+        queuedFrames.set(0);
+    }
+
+    /** Runs a handler callback; one that throws is logged and closes the session with 1011. */
+    private void call(String callback, Runnable run) {
+        try {
+            run.run();
+        } catch (RuntimeException e) {
+            log.error("Session {}: the handler's {} failed; closing", session.id(), callback, e);
+            state.compareAndSet(OPEN, ENDING);
+            session.close(1011, "Internal error");
+        }
+    }
+
+    // ---- inbound, on the loop --------------------------------------------------------------------------------
+
+    void received(WireMessage message) {
+        if (serializer == null || closed) {
+            return;
+        }
+        MediaFrame frame;
+        try {
+            frame = serializer.deserialize(message);
+        } catch (RuntimeException e) {
+            logInbound(e);
+            return;
+        }
+        if (frame == null || (frame instanceof AudioInFrame && !config.audioInEnabled())) {
+            return;
+        }
+        if (config.rtvi() && frame instanceof TransportMessageFrame message1) {
+            ObjectNode ready = Rtvi.answer(message1.message());
+            if (ready != null) {
+                send(TransportMessageFrame.urgent(ready));
+            }
+        }
+        MediaFrame delivered = frame;
+        call("onFrame", () -> handler.onFrame(this, delivered));
+    }
+
+    /** The first failure of a connection is a warning, later ones debug lines: a hostile client cannot flood the log. */
+    private void logInbound(RuntimeException e) {
+        if (!inboundErrorLogged) {
+            inboundErrorLogged = true;
+            log.warn(
+                    "Session {}: could not deserialize a message; ignored (further ones are logged at debug)",
+                    session.id(),
+                    e);
+        } else {
+            log.debug("Session {}: could not deserialize a message: {}", session.id(), e.toString());
+        }
+    }
+
+    // ---- MediaSession, any thread ----------------------------------------------------------------------------
+
+    @Override
+    public UUID id() {
+        return session.id();
+    }
+
+    @Override
+    public HttpRequest request() {
+        return session.request();
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return session.remoteAddress();
+    }
+
+    @Override
+    public Map<String, Object> attributes() {
+        return session.attributes();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return state.get() == OPEN && session.isOpen();
+    }
+
+    @Override
+    public Duration queuedAudio() {
+        return Duration.ofNanos(queuedAudioNanos.get());
+    }
+
+    @Override
+    public long refusedWrites() {
+        return refused.get();
+    }
+
+    @Override
+    public boolean write(MediaFrame frame) {
+        if (state.get() != OPEN) {
+            return false; // ended, cancelled or closed: refused quietly, a race with the client leaving is normal
+        }
+        if (frame instanceof AudioOutFrame audio) {
+            if (!config.audioOutEnabled()) {
+                return false;
+            }
+            long nanos = nanos(audio.audio().length, audio);
+            long before = queuedAudioNanos.getAndAdd(nanos);
+            if (before > 0 && before + nanos > config.maxQueuedAudioNanos()) {
+                queuedAudioNanos.addAndGet(-nanos);
+                return refuse("audio", Duration.ofNanos(config.maxQueuedAudioNanos()));
+            }
+            return submit(() -> enqueue(new AudioEntry(audio, nanos)), () -> queuedAudioNanos.addAndGet(-nanos));
+        }
+        if (frame instanceof TransportMessageFrame message && message.urgent()) {
+            return submit(() -> send(message), () -> {});
+        }
+        if (frame instanceof InterruptionFrame interruption) {
+            return submit(() -> interrupt(interruption), () -> {});
+        }
+        if (frame instanceof EndFrame || frame instanceof CancelFrame) {
+            if (!state.compareAndSet(OPEN, ENDING)) {
+                return false;
+            }
+            return submit(() -> end(frame), () -> {});
+        }
+        if (frame instanceof AudioInFrame
+                || frame instanceof ClientConnectedFrame
+                || frame instanceof ClientDisconnectedFrame) {
+            return false; // never sent to a client
+        }
+        if (queuedFrames.incrementAndGet() > config.maxQueuedFrames()) {
+            queuedFrames.decrementAndGet();
+            return refuse("frames", config.maxQueuedFrames());
+        }
+        return submit(() -> enqueue(frame), queuedFrames::decrementAndGet);
+    }
+
+    private boolean refuse(String what, Object bound) {
+        refused.incrementAndGet();
+        if (!refusalLogged) {
+            refusalLogged = true;
+            log.warn(
+                    "Session {}: queued {} reached {}; refusing writes (counted in refusedWrites())",
+                    session.id(),
+                    what,
+                    bound);
+        }
+        return false;
+    }
+
+    private boolean submit(Runnable task, Runnable undo) {
+        try {
+            loop.execute(task);
+            return true;
+        } catch (RejectedExecutionException shuttingDown) {
+            undo.run();
+            return false;
+        }
+    }
+
+    // ---- the paced output, on the loop -----------------------------------------------------------------------
+
+    private void enqueue(Object item) {
+        if (ended || closed) {
+            undo(item); // written from another thread as the session ended
+            return;
+        }
+        queue.addLast(item);
+        if (tailTimer != null) {
+            tailTimer.cancel(); // what came may complete the tail or follow it; pump() decides again
+            tailTimer = null;
+        }
+        pump();
+    }
+
+    /** Cancels the pacing sleep and the tail's wait. */
+    private void cancelPacing() {
+        if (pacingTimer != null) {
+            pacingTimer.cancel();
+            pacingTimer = null;
+        }
+        if (tailTimer != null) {
+            tailTimer.cancel();
+            tailTimer = null;
+        }
+        tailDue = false;
+    }
+
+    private void undo(Object item) {
+        if (item instanceof AudioEntry audio) {
+            queuedAudioNanos.addAndGet(-audio.nanos);
+        } else if (item instanceof MediaFrame) {
+            queuedFrames.decrementAndGet();
+        }
+    }
+
+    /** Sends what is due: in-order frames at once, audio one chunk per interval, the end when everything before went. */
+    private void pump() {
+        while (pacingTimer == null && tailTimer == null && !closed && !ended) {
+            Object head = queue.peekFirst();
+            if (head == null) {
+                return;
+            }
+            if (head instanceof AudioEntry first) {
+                int chunkBytes = chunkBytes(first.frame);
+                if (!tailDue && waitsForMore(first.frame, chunkBytes)) {
+                    tailTimer = clock.schedule(Duration.ofNanos(nanos(chunkBytes, first.frame)), this::tailDue, loop);
+                    return;
+                }
+                tailDue = false;
+                sendChunk(chunkBytes);
+            } else if (head instanceof Ending ending) {
+                queue.pollFirst();
+                finish(ending.frame);
+            } else {
+                queue.pollFirst();
+                queuedFrames.decrementAndGet();
+                send((MediaFrame) head);
+            }
+        }
+    }
+
+    private void tailDue() {
+        tailTimer = null;
+        tailDue = true;
+        pump();
+    }
+
+    /** Bytes of one chunk of {@code audioOut10msChunks} × 10 ms at the frame's rate and channels. */
+    private int chunkBytes(AudioOutFrame frame) {
+        return Math.max(1, (int) ((long) frame.sampleRate() * config.audioOut10msChunks() / 100))
+                * 2
+                * frame.channels();
+    }
+
+    /**
+     * Whether the audio at the head is less than a chunk and nothing else is queued behind it: more audio may still
+     * complete it. A message, an end or audio of another format behind it sends it short at once.
+     */
+    private boolean waitsForMore(AudioOutFrame format, int chunkBytes) {
+        long available = 0;
+        for (Object item : queue) {
+            if (!(item instanceof AudioEntry entry)
+                    || entry.frame.sampleRate() != format.sampleRate()
+                    || entry.frame.channels() != format.channels()) {
+                return false;
+            }
+            available += entry.frame.audio().length - entry.offset;
+            if (available >= chunkBytes) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Sends one chunk of {@code audioOut10msChunks} × 10 ms, taken from the audio entries at the head that share a
+     * rate and channel count (a shorter tail when no such audio follows), then takes pipecat's sleep step:
+     * {@code sleep(max(0, next - now))}; nothing slept: {@code next = now + chunk}; else {@code next += chunk}. The
+     * sleep is a timer; {@link #pump} resumes when it fires.
+     */
+    private void sendChunk(int chunkBytes) {
+        AudioEntry first = (AudioEntry) queue.getFirst();
+        int rate = first.frame.sampleRate();
+        int channels = first.frame.channels();
+        byte[] chunk = new byte[chunkBytes];
+        int filled = 0;
+        while (filled < chunkBytes
+                && queue.peekFirst() instanceof AudioEntry entry
+                && entry.frame.sampleRate() == rate
+                && entry.frame.channels() == channels) {
+            int n = Math.min(chunkBytes - filled, entry.frame.audio().length - entry.offset);
+            System.arraycopy(entry.frame.audio(), entry.offset, chunk, filled, n);
+            entry.offset += n;
+            filled += n;
+            if (entry.offset == entry.frame.audio().length) {
+                queue.pollFirst();
+                queuedAudioNanos.addAndGet(-entry.nanos);
+            }
+        }
+        byte[] pcm = filled == chunkBytes ? chunk : Arrays.copyOf(chunk, filled);
+        byte[] payload = config.addWavHeader() ? WavHeader.wrap(pcm, rate, channels) : pcm;
+        send(new AudioOutFrame(payload, rate, channels));
+
+        long chunkNanos = nanos(filled, first.frame);
+        long now = clock.nanoTime();
+        long sleep = pacingReset ? 0 : Math.max(0, nextNanos - now);
+        pacingReset = false;
+        if (sleep == 0) {
+            nextNanos = now + chunkNanos;
+        } else {
+            nextNanos += chunkNanos;
+            pacingTimer = clock.schedule(Duration.ofNanos(sleep), this::wake, loop);
+        }
+    }
+
+    private void wake() {
+        pacingTimer = null;
+        pump();
+    }
+
+    /** The serializer's interruption message at once, queued audio dropped, the pacing clock reset. */
+    private void interrupt(InterruptionFrame interruption) {
+        if (ended || closed) {
+            return;
+        }
+        send(interruption);
+        for (Iterator<Object> it = queue.iterator(); it.hasNext(); ) {
+            if (it.next() instanceof AudioEntry audio) {
+                it.remove();
+                queuedAudioNanos.addAndGet(-audio.nanos);
+            }
+        }
+        cancelPacing();
+        pacingReset = true;
+        pump(); // frames that waited behind the dropped audio go now
+    }
+
+    private void end(MediaFrame frame) {
+        if (ended || closed) {
+            return;
+        }
+        if (frame instanceof CancelFrame) {
+            cancelPacing();
+            releaseQueue();
+            finish(frame);
+        } else {
+            enqueue(new Ending(frame));
+        }
+    }
+
+    /** The end frame's message (a telephony serializer hangs up here), then the close. */
+    private void finish(MediaFrame frame) {
+        send(frame);
+        ended = true;
+        cancelTimers();
+        releaseQueue();
+        session.close(1000, "");
+    }
+
+    /** Serializes {@code frame} and sends what the serializer made of it, if anything; never throws. */
+    private void send(MediaFrame frame) {
+        if (serializer == null || closed || !session.isOpen()) {
+            return; // a client that left: its onClose follows and releases the rest
+        }
+        WireMessage message;
+        try {
+            message = serializer.serialize(frame);
+        } catch (RuntimeException e) {
+            log.warn("Session {}: the serializer failed on {}; not sent", session.id(), frame, e);
+            return;
+        }
+        if (message instanceof WireMessage.Text text) {
+            session.sendText(text.text());
+        } else if (message instanceof WireMessage.Binary binary) {
+            session.sendBinary(binary.data());
+        }
+    }
+
+    /** How long {@code bytes} of audio in {@code format}'s rate and channels play. */
+    private static long nanos(int bytes, AudioOutFrame format) {
+        return (bytes / (2L * format.channels())) * 1_000_000_000L / format.sampleRate();
+    }
+
+    @Override
+    public String toString() {
+        return "MediaSession{" + session.id() + ", " + session.remoteAddress() + "}";
+    }
+
+    /** Audio waiting for its turn, and how far it was sent. */
+    private static final class AudioEntry {
+        final AudioOutFrame frame;
+        final long nanos;
+        int offset;
+
+        AudioEntry(AudioOutFrame frame, long nanos) {
+            this.frame = frame;
+            this.nanos = nanos;
+        }
+    }
+
+    /** The end, queued behind the audio written before it. */
+    private record Ending(MediaFrame frame) {}
+}
