@@ -97,6 +97,34 @@ class CompressionConformanceTest {
         }
     }
 
+    /** Declining these left such clients uncompressed; Autobahn 13.2-13.6 counted them UNIMPLEMENTED. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {
+                "permessage-deflate; server_no_context_takeover",
+                "permessage-deflate; server_max_window_bits=9",
+                "permessage-deflate; server_max_window_bits=15",
+                "permessage-deflate; server_no_context_takeover; server_max_window_bits=9"
+            })
+    void everyServerParameterAClientMayAskForIsGranted(String offer) {
+        try (TestWebSocketClient client = deflateClient(offer)) {
+            String answer = client.handshakeResponse().header("sec-websocket-extensions");
+            assertThat(answer).as("the agreed extension").isNotNull().startsWith("permessage-deflate");
+            for (String parameter : offer.substring(offer.indexOf(';') + 1).split(";")) {
+                if (!parameter.trim().equals("server_max_window_bits=15")) { // the default need not be repeated
+                    assertThat(answer).contains(parameter.trim());
+                }
+            }
+            byte[] text = compressibleText(50_000);
+            for (int i = 0; i < 3; i++) {
+                client.sendMessage(Frame.TEXT, text, 1);
+                Support.assertEchoed(client, text);
+            }
+            assertThat(client.isCompressed()).isTrue();
+            assertThat(client.protocolViolations()).isEmpty();
+        }
+    }
+
     @Test
     void uncompressedMessageOnACompressedConnectionIsAccepted() {
         try (TestWebSocketClient client = deflateClient("permessage-deflate")) {

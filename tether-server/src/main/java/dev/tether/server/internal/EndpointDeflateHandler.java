@@ -2,6 +2,7 @@ package dev.tether.server.internal;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.compression.ZlibCodecFactory;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
 import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
@@ -16,9 +17,27 @@ import io.netty.util.AttributeKey;
 final class EndpointDeflateHandler extends WebSocketServerExtensionHandler {
     private static final AttributeKey<Boolean> ALLOWED = AttributeKey.valueOf("tether.deflate");
 
-    /** {@code maxInflatedBytes}: the largest message any endpoint accepts; each endpoint checks its own after. */
+    /** zlib's default trade of speed for size, as Netty's default handshaker uses. */
+    private static final int COMPRESSION_LEVEL = 6;
+
+    /**
+     * {@code maxInflatedBytes}: the largest message any endpoint accepts; each endpoint checks its own after.
+     *
+     * <p>Every parameter of RFC 7692 a client may ask of the server is granted: {@code server_no_context_takeover}
+     * (a fresh compressor per message) and {@code server_max_window_bits} 9-15 (JZlib compresses with the smaller
+     * window, since the JDK's Deflater has only 15). Declining them made Autobahn's cases 13.2-13.6 UNIMPLEMENTED:
+     * such a client got no compression at all.
+     */
     EndpointDeflateHandler(int maxInflatedBytes) {
-        super(new PerMessageDeflateServerExtensionHandshaker(maxInflatedBytes));
+        super(new PerMessageDeflateServerExtensionHandshaker(
+                COMPRESSION_LEVEL,
+                ZlibCodecFactory.isSupportingWindowSizeAndMemLevel(),
+                PerMessageDeflateServerExtensionHandshaker.MAX_WINDOW_SIZE,
+                true,
+                false,
+                PerMessageDeflateServerExtensionHandshaker.MAX_WINDOW_SIZE,
+                PerMessageDeflateServerExtensionHandshaker.DEFAULT_MEM_LEVEL,
+                maxInflatedBytes));
     }
 
     /** This connection's upgrade response may agree permessage-deflate; set before the handshake. */
