@@ -92,10 +92,13 @@ class TelephonyRouteTest {
     }
 
     private URI start(MediaHandler handler) {
-        TelephonyOptions options = options();
+        return start(handler, options(), Duration.ofSeconds(10));
+    }
+
+    private URI start(MediaHandler handler, TelephonyOptions options, Duration closeTimeout) {
         return servers.start(MediaEndpoint.builder("/ws", handler)
                         .serializer(() -> FrameSerializers.telephony(options))
-                        .closeTimeout(Duration.ofSeconds(10))
+                        .closeTimeout(closeTimeout)
                         .build())
                 .resolve("/ws");
     }
@@ -258,6 +261,97 @@ class TelephonyRouteTest {
             assertThat(provider.awaitClose().code()).isEqualTo(1008);
             assertThat(provider.receivedFrames()).noneMatch(frame -> frame.opcode() == 1);
         }
+    }
+
+    @Test
+    void hangUpThatDoesNotAnswerDelaysTheCloseByTheCloseTimeoutAtMost() throws Exception {
+        RecordingHandler handler = new RecordingHandler();
+        URI uri = start(handler, options(), Duration.ofMillis(200));
+        try (TestWebSocketClient provider = TestWebSocketClient.connect(uri)) {
+            MediaSession session = handler.awaitConnect();
+            provider.sendText(fixture("twilio-start.json"));
+            assertThat(handler.awaitFrame()).isInstanceOf(TelephonyCallFrame.class);
+
+            session.write(new EndFrame());
+
+            assertThat(hangUps.poll(10, TimeUnit.SECONDS)).startsWith("POST ");
+            assertThat(provider.awaitClose().code()).isEqualTo(1000); // the API still holds the request
+        }
+    }
+
+    @Test
+    void cancelHangsUpWithoutTheQueuedAudio() throws Exception {
+        RecordingHandler handler = new RecordingHandler();
+        try (TestWebSocketClient provider = TestWebSocketClient.connect(start(handler))) {
+            MediaSession session = handler.awaitConnect();
+            provider.sendText(fixture("twilio-start.json"));
+            assertThat(handler.awaitFrame()).isInstanceOf(TelephonyCallFrame.class);
+            session.write(new AudioOutFrame(tone(24000, 24000), 24000, 1)); // 1 s
+            JsonNode first = JSON.readTree(provider.awaitText());
+            assertThat(first.path("event").asText()).isEqualTo("media");
+
+            answerHangUps.countDown();
+            session.write(new CancelFrame());
+
+            assertThat(hangUps.poll(10, TimeUnit.SECONDS)).endsWith(" Status=completed");
+            assertThat(provider.awaitClose().code()).isEqualTo(1000);
+            int later = 0;
+            for (Message message; (message = provider.pollMessage(Duration.ZERO)) != null; ) {
+                later++;
+            }
+            assertThat(later)
+                    .as("chunks sent after the first, well short of 1 s")
+                    .isLessThan(24);
+        }
+    }
+
+    @Test
+    void callWithoutTheCredentialsAutoHangUpNeedsIsClosedWith1011() {
+        RecordingHandler handler = new RecordingHandler();
+        TelephonyOptions noCredentials = TelephonyOptions.builder().build();
+        URI uri = start(handler, noCredentials, Duration.ofSeconds(10));
+        try (TestWebSocketClient provider = TestWebSocketClient.connect(uri)) {
+            handler.awaitConnect();
+            provider.sendText(fixture("twilio-start.json"));
+
+            CloseFrame close = provider.awaitClose();
+            assertThat(close.code()).isEqualTo(1011);
+            assertThat(close.reason())
+                    .isEqualTo("auto_hang_up is enabled but missing required parameters: account_sid, auth_token");
+        }
+    }
+
+    @Test
+    void exotelCallClosesAtOnceOnEnd() {
+        RecordingHandler handler = new RecordingHandler();
+        try (TestWebSocketClient provider = TestWebSocketClient.connect(start(handler))) {
+            MediaSession session = handler.awaitConnect();
+            provider.sendText(fixture("exotel-connected.json"));
+            provider.sendText(fixture("exotel-start.json"));
+            assertThat(((TelephonyCallFrame) handler.awaitFrame()).call().provider())
+                    .isEqualTo(TelephonyProvider.EXOTEL);
+
+            session.write(new EndFrame());
+
+            assertThat(provider.awaitClose().code()).isEqualTo(1000);
+        }
+        assertThat(hangUps).isEmpty();
+    }
+
+    @Test
+    void oneMessageThenCloseWarnsAndDetectsFromIt() {
+        RecordingHandler handler = new RecordingHandler();
+        List<String> warnings = recordWarnings(TelephonyDetection.class, () -> {
+            try (TestWebSocketClient provider = TestWebSocketClient.connect(start(handler))) {
+                handler.awaitConnect();
+                provider.sendText(fixture("twilio-connected.json"));
+            }
+            handler.awaitDisconnect();
+        });
+        assertThat(warnings)
+                .containsExactly(
+                        "Only received one WebSocket message, expected two",
+                        "Could not auto-detect the telephony provider");
     }
 
     /** Runs {@code action} and returns what {@code type} logged at warn meanwhile. */
