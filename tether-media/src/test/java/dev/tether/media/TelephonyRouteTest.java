@@ -115,10 +115,7 @@ class TelephonyRouteTest {
         };
         try (TestWebSocketClient provider = TestWebSocketClient.connect(start(handler))) {
             MediaSession session = handler.awaitConnect();
-            provider.sendText(fixture("twilio-connected.json"));
-            provider.sendText(fixture("twilio-start.json"));
-
-            TelephonyCallFrame started = (TelephonyCallFrame) handler.awaitFrame();
+            TelephonyCallFrame started = call(handler, provider, "twilio-connected.json", "twilio-start.json");
             assertThat(started.call().provider()).isEqualTo(TelephonyProvider.TWILIO);
             assertThat(started.call().streamId()).isEqualTo(TWILIO_STREAM);
             assertThat(started.call().callId()).isEqualTo(TWILIO_CALL);
@@ -164,8 +161,7 @@ class TelephonyRouteTest {
         RecordingHandler handler = new RecordingHandler();
         try (TestWebSocketClient provider = TestWebSocketClient.connect(start(handler))) {
             MediaSession session = handler.awaitConnect();
-            provider.sendText(fixture("twilio-start.json"));
-            assertThat(handler.awaitFrame()).isInstanceOf(TelephonyCallFrame.class);
+            call(handler, provider, "twilio-start.json");
 
             session.write(new InterruptionFrame());
 
@@ -179,9 +175,7 @@ class TelephonyRouteTest {
         RecordingHandler handler = new RecordingHandler();
         try (TestWebSocketClient provider = TestWebSocketClient.connect(start(handler))) {
             MediaSession session = handler.awaitConnect();
-            provider.sendText(fixture("telnyx-connected.json"));
-            provider.sendText(fixture("telnyx-start-pcma.json"));
-            TelephonyCallFrame started = (TelephonyCallFrame) handler.awaitFrame();
+            TelephonyCallFrame started = call(handler, provider, "telnyx-connected.json", "telnyx-start-pcma.json");
             assertThat(started.call().provider()).isEqualTo(TelephonyProvider.TELNYX);
             assertThat(started.call().mediaEncoding()).isEqualTo("PCMA");
 
@@ -248,8 +242,8 @@ class TelephonyRouteTest {
         RecordingHandler handler = new RecordingHandler() {
             @Override
             public void onConnect(MediaSession session) {
-                super.onConnect(session);
                 session.write(new AudioOutFrame(tone(2400, 24000), 24000, 1));
+                super.onConnect(session); // after the write: the test reads queuedAudio() once it sees the connect
             }
         };
         try (TestWebSocketClient provider = TestWebSocketClient.connect(start(handler))) {
@@ -269,8 +263,7 @@ class TelephonyRouteTest {
         URI uri = start(handler, options(), Duration.ofMillis(200));
         try (TestWebSocketClient provider = TestWebSocketClient.connect(uri)) {
             MediaSession session = handler.awaitConnect();
-            provider.sendText(fixture("twilio-start.json"));
-            assertThat(handler.awaitFrame()).isInstanceOf(TelephonyCallFrame.class);
+            call(handler, provider, "twilio-start.json");
 
             session.write(new EndFrame());
 
@@ -284,8 +277,7 @@ class TelephonyRouteTest {
         RecordingHandler handler = new RecordingHandler();
         try (TestWebSocketClient provider = TestWebSocketClient.connect(start(handler))) {
             MediaSession session = handler.awaitConnect();
-            provider.sendText(fixture("twilio-start.json"));
-            assertThat(handler.awaitFrame()).isInstanceOf(TelephonyCallFrame.class);
+            call(handler, provider, "twilio-start.json");
             session.write(new AudioOutFrame(tone(24000, 24000), 24000, 1)); // 1 s
             JsonNode first = JSON.readTree(provider.awaitText());
             assertThat(first.path("event").asText()).isEqualTo("media");
@@ -326,9 +318,9 @@ class TelephonyRouteTest {
         RecordingHandler handler = new RecordingHandler();
         try (TestWebSocketClient provider = TestWebSocketClient.connect(start(handler))) {
             MediaSession session = handler.awaitConnect();
-            provider.sendText(fixture("exotel-connected.json"));
-            provider.sendText(fixture("exotel-start.json"));
-            assertThat(((TelephonyCallFrame) handler.awaitFrame()).call().provider())
+            assertThat(call(handler, provider, "exotel-connected.json", "exotel-start.json")
+                            .call()
+                            .provider())
                     .isEqualTo(TelephonyProvider.EXOTEL);
 
             session.write(new EndFrame());
@@ -352,6 +344,16 @@ class TelephonyRouteTest {
                 .containsExactly(
                         "Only received one WebSocket message, expected two",
                         "Could not auto-detect the telephony provider");
+    }
+
+    /** Sends the fixtures as the provider's first messages and returns the call frame the handler got first. */
+    private static TelephonyCallFrame call(RecordingHandler handler, TestWebSocketClient provider, String... fixtures) {
+        for (String name : fixtures) {
+            provider.sendText(fixture(name));
+        }
+        MediaFrame frame = handler.awaitFrame();
+        assertThat(frame).isInstanceOf(TelephonyCallFrame.class);
+        return (TelephonyCallFrame) frame;
     }
 
     /** Runs {@code action} and returns what {@code type} logged at warn meanwhile. */
