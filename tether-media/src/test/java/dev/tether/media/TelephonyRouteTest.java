@@ -346,6 +346,23 @@ class TelephonyRouteTest {
                         "Could not auto-detect the telephony provider");
     }
 
+    @Test
+    void endBeforeTheProviderIsKnownClosesAtOnceWithoutTheQueuedAudio() {
+        RecordingHandler handler = new RecordingHandler() {
+            @Override
+            public void onConnect(MediaSession session) {
+                session.write(new AudioOutFrame(tone(2400, 24000), 24000, 1));
+                session.write(new EndFrame());
+                super.onConnect(session);
+            }
+        };
+        try (TestWebSocketClient provider = TestWebSocketClient.connect(start(handler))) {
+            assertThat(provider.awaitClose().code()).isEqualTo(1000);
+            assertThat(provider.receivedFrames()).noneMatch(frame -> frame.opcode() == 1);
+        }
+        assertThat(hangUps).isEmpty();
+    }
+
     /** Sends the fixtures as the provider's first messages and returns the call frame the handler got first. */
     private static TelephonyCallFrame call(RecordingHandler handler, TestWebSocketClient provider, String... fixtures) {
         for (String name : fixtures) {

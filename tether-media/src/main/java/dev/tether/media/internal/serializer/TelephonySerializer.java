@@ -80,6 +80,9 @@ abstract class TelephonySerializer implements FrameSerializer {
             return null;
         }
         if (frame instanceof InterruptionFrame) {
+            if (outbound != null) {
+                outbound.flush(); // the interrupted speech's held-back tail must neither follow the clear nor blend in
+            }
             return clear();
         }
         if (frame instanceof AudioOutFrame audio) {

@@ -483,6 +483,16 @@ class TelephonySerializersTest {
     }
 
     @Test
+    void interruptionDropsTheHeldBackTail() {
+        FrameSerializer serializer = twilio();
+        serializer.serialize(new AudioOutFrame(new byte[2 * 2400], 24000, 1));
+
+        serializer.serialize(new InterruptionFrame());
+
+        assertThat(serializer.flush()).isNull();
+    }
+
+    @Test
     void flushBeforeAnyAudioGivesNothing() {
         for (FrameSerializer serializer : all()) {
             assertThat(serializer.flush())
