@@ -15,6 +15,9 @@ import java.util.concurrent.CompletionStage;
  * }
  * }</pre>
  *
+ * <p>Tether's media transport does this itself: after an end or cancel it closes the socket once the hang-up completed
+ * or the endpoint's {@code closeTimeout} passed, whichever comes first.
+ *
  * <p>The request runs on the JDK HTTP client's threads, never on the caller's, and is bounded by the options'
  * {@code hangUpTimeout}.
  */

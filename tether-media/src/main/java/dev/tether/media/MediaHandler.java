@@ -34,8 +34,9 @@ public interface MediaHandler {
 
     /**
      * A frame arrived from the client: {@link AudioInFrame}, {@link TextFrame}, {@link TranscriptionFrame},
-     * {@link TransportMessageFrame} (RTVI messages included), {@link DtmfFrame}, {@link InterruptionFrame}, or
-     * whatever else the serializer makes.
+     * {@link TransportMessageFrame} (RTVI messages included), {@link DtmfFrame}, {@link InterruptionFrame},
+     * {@link TelephonyCallFrame} (once, from the auto-detecting telephony serializer), or whatever else the serializer
+     * makes.
      */
     default void onFrame(MediaSession session, MediaFrame frame) {}
 

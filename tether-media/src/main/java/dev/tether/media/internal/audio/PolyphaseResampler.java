@@ -15,7 +15,7 @@ import java.util.Arrays;
  * Central. A streaming polyphase filter is about 200 lines.
  *
  * <p>Measured quality, the same for all twelve pairs of 8, 16, 24 and 48 kHz to within 0.2 dB
- * ({@code ResamplerQualityTest}, see tether-media/RESAMPLER.md):
+ * ({@code ResamplerQualityTest}, see docs/media.md, "Resampling"):
  *
  * <ul>
  *   <li>passband (up to 0.9 of the lower Nyquist frequency: 3.6 kHz when 8 kHz is involved): ripple ±0.001 dB

@@ -80,6 +80,9 @@ abstract class TelephonySerializer implements FrameSerializer {
             return null;
         }
         if (frame instanceof InterruptionFrame) {
+            if (outbound != null) {
+                outbound.flush(); // the interrupted speech's held-back tail must neither follow the clear nor blend in
+            }
             return clear();
         }
         if (frame instanceof AudioOutFrame audio) {
@@ -101,6 +104,17 @@ abstract class TelephonySerializer implements FrameSerializer {
         }
         unhandled.report(frame);
         return null;
+    }
+
+    /** The outbound resampler's held-back last milliseconds as one more audio message; the stream starts anew. */
+    @Override
+    public final @Nullable WireMessage flush() {
+        Resampler resampler = outbound;
+        if (resampler == null) {
+            return null;
+        }
+        byte[] tail = resampler.flush();
+        return tail.length == 0 ? null : audio(tail);
     }
 
     @Override

@@ -8,7 +8,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Measures the resampler's quality for every rate pair, asserts it and prints the numbers that RESAMPLER.md
+ * Measures the resampler's quality for every rate pair, asserts it and prints the numbers that docs/media.md ("Resampling")
  * quotes (surefire writes them to {@code target/surefire-reports/*ResamplerQualityTest-output.txt}).
  */
 class ResamplerQualityTest {
