@@ -184,6 +184,19 @@ class PacingTest {
     }
 
     @Test
+    void queuedAudioGoesDownChunkByChunkNotFrameByFrame() throws Exception {
+        // A bot refilling below a mark must see a long frame drain; counted per frame, it ran dry (tether bench media).
+        MediaSession session = connect(b -> b);
+        session.write(audio(200));
+
+        assertThat(List.of(next(), next())).extracting(Sent::atMillis).containsExactly(0L, 0L);
+        assertThat(session.queuedAudio()).isEqualTo(Duration.ofMillis(120));
+        advanceToTimer();
+        assertThat(next().atMillis()).isEqualTo(40);
+        assertThat(session.queuedAudio()).isEqualTo(Duration.ofMillis(80));
+    }
+
+    @Test
     void interruptionSendsItsMessageDropsQueuedAudioAndResetsTheClock() throws Exception {
         MediaSession session = connect(b -> b);
         session.write(audio(400));

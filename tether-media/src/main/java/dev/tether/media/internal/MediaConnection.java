@@ -438,9 +438,11 @@ final class MediaConnection implements MediaSession {
             System.arraycopy(entry.frame.audio(), entry.offset, chunk, filled, n);
             entry.offset += n;
             filled += n;
+            long unsent = nanos(entry.frame.audio().length - entry.offset, entry.frame);
+            queuedAudioNanos.addAndGet(unsent - entry.nanos);
+            entry.nanos = unsent;
             if (entry.offset == entry.frame.audio().length) {
                 queue.pollFirst();
-                queuedAudioNanos.addAndGet(-entry.nanos);
             }
         }
         byte[] pcm = filled == chunkBytes ? chunk : Arrays.copyOf(chunk, filled);
@@ -608,10 +610,14 @@ final class MediaConnection implements MediaSession {
         return "MediaSession{" + session.id() + ", " + session.remoteAddress() + "}";
     }
 
-    /** Audio waiting for its turn, and how far it was sent. */
+    /**
+     * Audio waiting for its turn, how far it was sent, and how long its unsent part plays: what it still counts
+     * in {@link #queuedAudio()}, which goes down chunk by chunk, so a bot that refills below a mark is not starved
+     * while a long frame is half sent.
+     */
     private static final class AudioEntry {
         final AudioOutFrame frame;
-        final long nanos;
+        long nanos;
         int offset;
 
         AudioEntry(AudioOutFrame frame, long nanos) {
