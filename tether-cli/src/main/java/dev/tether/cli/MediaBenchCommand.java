@@ -74,6 +74,14 @@ final class MediaBenchCommand implements Callable<Integer> {
     int rate = 24000;
 
     @Option(
+            names = "--frame",
+            paramLabel = "MS",
+            defaultValue = "100",
+            description = "Length of each AudioOutFrame the in-process server writes; it writes 1 s of them whenever"
+                    + " less than 0.5 s is queued (default: ${DEFAULT-VALUE}).")
+    int frame = 100;
+
+    @Option(
             names = "--url",
             paramLabel = "URL",
             description = "A running server's media route (ws://127.0.0.1:PORT/PATH) that streams paced audio to"
@@ -101,6 +109,7 @@ final class MediaBenchCommand implements Callable<Integer> {
                     period("warmup", warmup),
                     chunk,
                     rate,
+                    frame,
                     url == null ? null : URI.create(url),
                     threads);
         } catch (IllegalArgumentException e) {

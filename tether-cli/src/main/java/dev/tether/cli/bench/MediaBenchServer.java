@@ -18,12 +18,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import org.HdrHistogram.Recorder;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The in-process server of {@code tether bench media}: a {@link MediaEndpoint} on {@value #PATH} whose handler keeps
- * every session talking (one second of silence written whenever less than half a second is queued), and a
+ * every session talking (one second of silence, in frames of a given length, written whenever less than half a
+ * second is queued), and a
  * serializer that notes when the transport hands each chunk over, so the server's own send-time jitter is measured
  * beside the one the clients see.
  */
@@ -51,14 +53,24 @@ final class MediaBenchServer implements AutoCloseable {
     final LongAdder refusedWrites = new LongAdder();
     private volatile boolean measuring;
 
-    MediaBenchServer(int rate, int tenMsChunks) {
+    MediaBenchServer(int rate, int tenMsChunks, int frameMillis) {
         this.intervalNanos = tenMsChunks * 10_000_000L;
-        AudioOutFrame second = new AudioOutFrame(new byte[rate * 2], rate, 1);
+        // One second as frames of frameMillis: queuedAudio() counts a frame until its last chunk has left, so with
+        // one-second frames a refill below 0.5 s comes only when the queue is already empty.
+        AudioOutFrame frame = new AudioOutFrame(new byte[(int) ((long) rate * frameMillis / 1000) * 2], rate, 1);
+        int perSecond = Math.max(1, 1000 / frameMillis);
+        Consumer<MediaSession> second = session -> {
+            for (int i = 0; i < perSecond; i++) {
+                if (!session.write(frame)) {
+                    refusedWrites.increment();
+                }
+            }
+        };
         MediaHandler bot = new MediaHandler() {
             @Override
             public void onConnect(MediaSession session) {
                 sessions.add(session);
-                session.write(second);
+                second.accept(session);
             }
 
             @Override
@@ -80,8 +92,8 @@ final class MediaBenchServer implements AutoCloseable {
         feeder.scheduleAtFixedRate(
                 () -> {
                     for (MediaSession session : sessions) {
-                        if (session.queuedAudio().compareTo(REFILL_BELOW) < 0 && !session.write(second)) {
-                            refusedWrites.increment();
+                        if (session.queuedAudio().compareTo(REFILL_BELOW) < 0) {
+                            second.accept(session);
                         }
                     }
                 },

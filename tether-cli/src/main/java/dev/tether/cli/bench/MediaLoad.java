@@ -53,6 +53,7 @@ public final class MediaLoad {
             Duration warmup,
             int chunkMillis,
             int rate,
+            int frameMillis,
             @Nullable URI url,
             int ioThreads) {
         public Options {
@@ -65,6 +66,9 @@ public final class MediaLoad {
             }
             if (rate < 1 || rate > 384_000) {
                 throw new IllegalArgumentException("rate: " + rate + " (expected: 1..384000)");
+            }
+            if (frameMillis < 1 || frameMillis > 1000) {
+                throw new IllegalArgumentException("frame: " + frameMillis + "ms (expected: 1..1000)");
             }
             if (ioThreads < 1) {
                 throw new IllegalArgumentException("threads: " + ioThreads + " (expected: > 0)");
@@ -92,8 +96,9 @@ public final class MediaLoad {
     }
 
     private MediaReport run() throws InterruptedException {
-        MediaBenchServer server =
-                options.url() == null ? new MediaBenchServer(options.rate(), options.chunkMillis() / 10) : null;
+        MediaBenchServer server = options.url() == null
+                ? new MediaBenchServer(options.rate(), options.chunkMillis() / 10, options.frameMillis())
+                : null;
         boolean epoll = Epoll.isAvailable();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(
                 options.ioThreads(),

@@ -49,6 +49,7 @@ public record MediaReport(
         json.put("sessions_open", sessionsOpen);
         json.put("chunk_ms", options.chunkMillis());
         json.put("rate", options.rate());
+        json.put("frame_ms", options.frameMillis());
         json.put("seconds", round(seconds));
         json.put("chunks_expected", chunksExpected);
         json.put("chunks_received", chunksReceived);
