@@ -201,7 +201,8 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static Duration period(String name, String value) {
+    /** Parses a period option, naming the option and the expected form when it is not one. */
+    static Duration period(String name, String value) {
         try {
             return Durations.parsePeriod(value);
         } catch (IllegalArgumentException e) {

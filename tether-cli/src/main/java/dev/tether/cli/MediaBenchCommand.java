@@ -2,10 +2,8 @@ package dev.tether.cli;
 
 import dev.tether.cli.bench.MediaLoad;
 import dev.tether.cli.bench.MediaReport;
-import dev.tether.core.Durations;
 import dev.tether.core.TetherException;
 import java.net.URI;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -105,8 +103,8 @@ final class MediaBenchCommand implements Callable<Integer> {
         try {
             options = new MediaLoad.Options(
                     sessions,
-                    period("duration", duration),
-                    period("warmup", warmup),
+                    BenchCommand.period("duration", duration),
+                    BenchCommand.period("warmup", warmup),
                     chunk,
                     rate,
                     frame,
@@ -121,14 +119,6 @@ final class MediaBenchCommand implements Callable<Integer> {
             return 0;
         } catch (IllegalStateException e) {
             throw new TetherException(String.valueOf(e.getMessage()), e);
-        }
-    }
-
-    private static Duration period(String name, String value) {
-        try {
-            return Durations.parsePeriod(value);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(name + ": " + value + " (expected: a number and s, m or h, as 30s)", e);
         }
     }
 }

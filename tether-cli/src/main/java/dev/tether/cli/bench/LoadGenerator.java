@@ -353,7 +353,8 @@ public final class LoadGenerator {
         }
     }
 
-    private static long generatorCpuNanos() {
+    /** This process's CPU time, or -1 where the JVM does not tell. */
+    static long generatorCpuNanos() {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             return os.getProcessCpuTime();
         }

@@ -113,7 +113,7 @@ public final class MediaLoad {
             Thread.sleep(options.warmup().toMillis());
 
             ThreadCpu cpu = new ThreadCpu();
-            long processCpuStart = processCpuNanos();
+            long processCpuStart = LoadGenerator.generatorCpuNanos();
             long waitStart =
                     LoadGenerator.RunQueue.waitNanos(ProcessHandle.current().pid());
             long[] gcStart = gc();
@@ -132,7 +132,7 @@ public final class MediaLoad {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             long[] gcEnd = gc();
-            double processCores = (processCpuNanos() - processCpuStart) / 1e9 / seconds;
+            double processCores = (LoadGenerator.generatorCpuNanos() - processCpuStart) / 1e9 / seconds;
             double wait = LoadGenerator.RunQueue.fraction(
                     waitStart,
                     LoadGenerator.RunQueue.waitNanos(ProcessHandle.current().pid()),
@@ -223,13 +223,6 @@ public final class MediaLoad {
             throw new IllegalStateException("no connection to " + url + " succeeded (expected: a media endpoint there; "
                     + errors.sum() + " failed)");
         }
-    }
-
-    private static long processCpuNanos() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            return os.getProcessCpuTime();
-        }
-        return -1;
     }
 
     /** Collections and milliseconds spent in them, summed over the collectors. */
