@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.media.AudioOutFrame;
+import dev.tether.media.FrameSerializers;
+import dev.tether.media.MediaEndpoint;
+import dev.tether.media.MediaHandler;
+import dev.tether.media.MediaSession;
+import dev.tether.server.TetherServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
@@ -30,6 +36,44 @@ class MediaBenchCommandTest {
         assertThat(json.get("errors").asLong()).isZero();
         assertThat(json.get("jitter_us").get("count").asLong()).isPositive();
         assertThat(json.get("server_jitter_us").get("count").asLong()).isPositive();
+    }
+
+    @Test
+    void urlMeasuresARunningServersMediaRouteAtTheClientsOnly() throws Exception {
+        MediaHandler talker = new MediaHandler() {
+            @Override
+            public void onConnect(MediaSession session) {
+                session.write(new AudioOutFrame(new byte[24_000 * 2 * 3], 24_000, 1)); // 3 s
+            }
+        };
+        try (TetherServer server = TetherServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .webSocket(MediaEndpoint.builder("/media", talker)
+                        .serializer(FrameSerializers::protobuf)
+                        .audioOut10msChunks(2)
+                        .build())
+                .build()
+                .start()) {
+            int exitCode = cli.execute(
+                    "bench",
+                    "media",
+                    "--url",
+                    "ws://127.0.0.1:" + server.port() + "/media",
+                    "--sessions",
+                    "3",
+                    "--duration",
+                    "1s",
+                    "--warmup",
+                    "0s",
+                    "--json");
+
+            assertThat(exitCode).as(err.toString()).isZero();
+            JsonNode json = new ObjectMapper().readTree(out.toString());
+            assertThat(json.get("in_process").asBoolean()).isFalse();
+            assertThat(json.get("chunks_received").asLong()).isPositive();
+            assertThat(json.has("server_jitter_us")).isFalse();
+        }
     }
 
     @Test
