@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
+        subcommands = MediaBenchCommand.class,
         description = {
             "Measures a WebSocket server on this machine (loopback addresses only).",
             "",
@@ -38,6 +40,7 @@ import picocli.CommandLine.Spec;
                     + " publish(channel, data) method (tether's bench server), DEPTH unanswered at most.",
             "connections: N idle connections from source addresses spread over 127.0.1.x, held for T; the"
                     + " server's /health memory per connection and the connect rate.",
+            "media (a subcommand, see bench media --help): N paced audio sessions, chunk jitter and server CPU.",
             "",
             "Rates count at the generator; latency is send->receive (closed loop, HdrHistogram).",
             ""
@@ -47,8 +50,14 @@ final class BenchCommand implements Callable<Integer> {
     @SuppressWarnings("NullAway.Init") // injected by picocli before call()
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SCENARIO", description = "echo, rpc, fanout or connections.")
-    String scenario = "echo";
+    // Optional to picocli only so that the media subcommand can follow "bench"; call() still requires it.
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "SCENARIO",
+            description = "echo, rpc, fanout or connections (or the subcommand media).")
+    @Nullable
+    String scenario;
 
     @Option(
             names = "--url",
@@ -161,6 +170,10 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private LoadOptions options() {
+        String scenario = this.scenario;
+        if (scenario == null) {
+            throw new ParameterException(spec.commandLine(), "Missing required parameter: 'SCENARIO'");
+        }
         try {
             Scenario kind = switch (scenario) {
                 case "echo" -> Scenario.ECHO;
@@ -188,7 +201,8 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static Duration period(String name, String value) {
+    /** Parses a period option, naming the option and the expected form when it is not one. */
+    static Duration period(String name, String value) {
         try {
             return Durations.parsePeriod(value);
         } catch (IllegalArgumentException e) {

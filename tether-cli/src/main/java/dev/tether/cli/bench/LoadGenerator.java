@@ -11,6 +11,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -295,16 +296,7 @@ public final class LoadGenerator {
             connections.add(connection);
             ChannelFuture future = bootstrap
                     .clone()
-                    .handler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline()
-                                    .addLast(new HttpClientCodec())
-                                    .addLast(new HttpObjectAggregator(8192))
-                                    .addLast(new WebSocketClientProtocolHandler(config))
-                                    .addLast(connection);
-                        }
-                    })
+                    .handler(webSocketClient(config, connection))
                     .connect(
                             new InetSocketAddress(options.url().getHost(), options.port()),
                             spread ? new InetSocketAddress("127.0.1." + (1 + i % 250), 0) : null);
@@ -333,6 +325,21 @@ public final class LoadGenerator {
         }
     }
 
+    /** The pipeline of one generator connection: HTTP for the upgrade, the WebSocket client, then {@code last}. */
+    static ChannelInitializer<SocketChannel> webSocketClient(
+            WebSocketClientProtocolConfig config, ChannelHandler last) {
+        return new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                ch.pipeline()
+                        .addLast(new HttpClientCodec())
+                        .addLast(new HttpObjectAggregator(8192))
+                        .addLast(new WebSocketClientProtocolHandler(config))
+                        .addLast(last);
+            }
+        };
+    }
+
     private void drain() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS);
         for (Connection c : connections) {
@@ -353,7 +360,8 @@ public final class LoadGenerator {
         }
     }
 
-    private static long generatorCpuNanos() {
+    /** This process's CPU time, or -1 where the JVM does not tell. */
+    static long generatorCpuNanos() {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             return os.getProcessCpuTime();
         }
