@@ -1,5 +1,6 @@
 package dev.tether.media;
 
+import dev.tether.media.internal.serializer.DetectingSerializer;
 import dev.tether.media.internal.serializer.ExotelSerializer;
 import dev.tether.media.internal.serializer.PlivoSerializer;
 import dev.tether.media.internal.serializer.ProtobufSerializer;
@@ -7,6 +8,7 @@ import dev.tether.media.internal.serializer.TelnyxSerializer;
 import dev.tether.media.internal.serializer.TwilioSerializer;
 import dev.tether.media.internal.serializer.VonageSerializer;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * The serializers Tether ships: pipecat's protobuf format for its browser client, and the media streams of the
@@ -61,6 +63,35 @@ public final class FrameSerializers {
     /** Vonage Audio Connector: binary PCM frames at the options' rate, JSON events. */
     public static FrameSerializer vonage(VonageOptions options) {
         return new VonageSerializer(options);
+    }
+
+    /**
+     * The telephony route's serializer, for an endpoint every provider may call: it reads the provider and the call
+     * from the first text messages (Twilio, Telnyx, Plivo, Exotel; see {@link TelephonyDetection}), then serializes as
+     * {@link #telephony(TelephonyCall, TelephonyOptions)} does for that call.
+     *
+     * <pre>{@code
+     * MediaEndpoint.builder("/ws", bot).serializer(() -> FrameSerializers.telephony(TelephonyOptions.fromEnvironment()))
+     * }</pre>
+     *
+     * <ul>
+     *   <li>Detection takes the first message that is a provider's start message, among the first two text messages
+     *       ({@code connected} carries no call data). The handler's {@code onFrame} then gets a
+     *       {@link TelephonyCallFrame}, and {@link MediaSession#attributes()} hold the call under
+     *       {@link TelephonyCall#ATTRIBUTE}.
+     *   <li>Until then the serializer is not {@link FrameSerializer#isReady() ready}: audio and messages the application
+     *       writes (a greeting in {@code onConnect}) stay queued and go out, paced, once the provider is known; an
+     *       interruption or an urgent message written before is dropped.
+     *   <li>Neither message a start: the connection is closed with 1008 and {@code Unsupported telephony provider:
+     *       unknown. Supported providers: twilio, telnyx, plivo, exotel}. A provider whose serializer cannot be made
+     *       (auto hang-up on and credentials missing): closed with 1011 and the reason. Closed before any message: a
+     *       warning {@code WebSocket closed before receiving telephony handshake messages}.
+     * </ul>
+     *
+     * <p>It is a {@link HangUpSerializer} whose hang-up is the detected provider's (none for Exotel).
+     */
+    public static FrameSerializer telephony(TelephonyOptions options) {
+        return new DetectingSerializer(Objects.requireNonNull(options, "options"));
     }
 
     /**

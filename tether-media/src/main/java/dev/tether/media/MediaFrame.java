@@ -23,6 +23,7 @@ public sealed interface MediaFrame
                 TranscriptionFrame,
                 TransportMessageFrame,
                 DtmfFrame,
+                TelephonyCallFrame,
                 InterruptionFrame,
                 EndFrame,
                 CancelFrame,

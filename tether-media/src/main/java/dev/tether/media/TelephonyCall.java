@@ -34,6 +34,12 @@ public record TelephonyCall(
         String mediaEncoding,
         JsonNode startMessage) {
 
+    /**
+     * The key of the call in {@link MediaSession#attributes()}, set by the transport when the auto-detecting serializer
+     * recognized it (see {@link TelephonyCallFrame}).
+     */
+    public static final String ATTRIBUTE = "dev.tether.media.TelephonyCall";
+
     public TelephonyCall {
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(streamId, "streamId");

@@ -31,7 +31,8 @@ public final class TelephonyDetection {
     /** How many messages detection looks at; later ones are ignored. */
     public static final int HANDSHAKE_MESSAGES = 2;
 
-    static final String CLOSED_EARLY = "WebSocket closed before receiving telephony handshake messages";
+    /** The error when a call's socket closed before its first message, pipecat's text. */
+    public static final String CLOSED_EARLY = "WebSocket closed before receiving telephony handshake messages";
 
     private static final Logger log = LoggerFactory.getLogger(TelephonyDetection.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -66,6 +67,17 @@ public final class TelephonyDetection {
         log.warn("Could not auto-detect the telephony provider");
         throw new TelephonyDetectionException(
                 "Unsupported telephony provider: unknown. Supported providers: twilio, telnyx, plivo, exotel");
+    }
+
+    /**
+     * The call {@code message} starts, when it is one provider's start message; {@code null} for anything else (a
+     * {@code connected} event, media, text that is not JSON). Logs nothing and never throws: for a transport that
+     * detects as soon as a message identifies the provider.
+     */
+    public static @Nullable TelephonyCall recognize(String message) {
+        JsonNode json = parse(message);
+        TelephonyProvider provider = providerOf(json);
+        return provider == null ? null : callOf(provider, json);
     }
 
     /** The provider whose start message {@code message} is, or {@code null}. */

@@ -8,6 +8,7 @@ import dev.tether.media.ClientMode;
 import dev.tether.media.FrameSerializer;
 import dev.tether.media.MediaRates;
 import dev.tether.media.MediaTokens;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -29,6 +30,7 @@ record MediaConfig(
         boolean rtvi,
         long maxQueuedAudioNanos,
         int maxQueuedFrames,
+        Duration closeTimeout,
         Clock clock) {
 
     static MediaConfig of(SettingValues s) {
@@ -48,6 +50,7 @@ record MediaConfig(
                 s.get(RTVI),
                 s.get(MAX_QUEUED_AUDIO).toNanos(),
                 s.get(MAX_QUEUED_FRAMES),
+                s.get(CLOSE_TIMEOUT),
                 s.get(CLOCK));
     }
 }

@@ -10,16 +10,21 @@ import dev.tether.media.ClientConnectedFrame;
 import dev.tether.media.ClientDisconnectedFrame;
 import dev.tether.media.EndFrame;
 import dev.tether.media.FrameSerializer;
+import dev.tether.media.HangUpSerializer;
 import dev.tether.media.InterruptionFrame;
+import dev.tether.media.MediaCloseException;
 import dev.tether.media.MediaFrame;
 import dev.tether.media.MediaHandler;
 import dev.tether.media.MediaSession;
+import dev.tether.media.TelephonyCall;
+import dev.tether.media.TelephonyCallFrame;
 import dev.tether.media.TransportMessageFrame;
 import dev.tether.media.WireMessage;
 import dev.tether.server.CloseStatus;
 import dev.tether.server.HttpRequest;
 import dev.tether.server.WebSocketSession;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -74,6 +79,8 @@ final class MediaConnection implements MediaSession {
     private boolean closed;
     private boolean connected; // onConnect ran
     private boolean inboundErrorLogged;
+    private boolean closing; // session.close was called, or waits for the hang-up
+    private @Nullable Cancellable hangUpGuard;
 
     MediaConnection(WebSocketSession session, MediaHandler handler, MediaConfig config) {
         this.session = session;
@@ -116,6 +123,13 @@ final class MediaConnection implements MediaSession {
         state.set(CLOSED);
         cancelTimers();
         releaseQueue();
+        if (serializer != null) {
+            try {
+                serializer.closed();
+            } catch (RuntimeException e) {
+                log.warn("Session {}: the serializer failed on close", session.id(), e);
+            }
+        }
         if (connected) {
             call("onDisconnect", () -> handler.onDisconnect(this, status));
         }
@@ -126,6 +140,10 @@ final class MediaConnection implements MediaSession {
         if (sessionTimer != null) {
             sessionTimer.cancel();
             sessionTimer = null;
+        }
+        if (hangUpGuard != null) {
+            hangUpGuard.cancel();
+            hangUpGuard = null;
         }
     }
 
@@ -152,12 +170,24 @@ final class MediaConnection implements MediaSession {
         if (serializer == null || closed) {
             return;
         }
+        boolean wasReady = ready();
         MediaFrame frame;
         try {
             frame = serializer.deserialize(message);
+        } catch (MediaCloseException e) {
+            log.warn("Session {}: {}; closing with {}", session.id(), e.getMessage(), e.code());
+            state.compareAndSet(OPEN, ENDING);
+            close(e.code(), e.reason());
+            return;
         } catch (RuntimeException e) {
             logInbound(e);
             return;
+        }
+        if (!wasReady && ready()) {
+            pump(); // what the application wrote before the serializer knew its format goes now
+        }
+        if (frame instanceof TelephonyCallFrame call) {
+            session.attributes().put(TelephonyCall.ATTRIBUTE, call.call());
         }
         if (frame == null || (frame instanceof AudioInFrame && !config.audioInEnabled())) {
             return;
@@ -252,6 +282,7 @@ final class MediaConnection implements MediaSession {
             return submit(() -> end(frame), () -> {});
         }
         if (frame instanceof AudioInFrame
+                || frame instanceof TelephonyCallFrame
                 || frame instanceof ClientConnectedFrame
                 || frame instanceof ClientDisconnectedFrame) {
             return false; // never sent to a client
@@ -324,6 +355,12 @@ final class MediaConnection implements MediaSession {
 
     /** Sends what is due: in-order frames at once, audio one chunk per interval, the end when everything before went. */
     private void pump() {
+        if (!ready()) {
+            if (queue.peekLast() instanceof Ending ending) {
+                finish(ending.frame); // the end cannot wait for a format that may never come; the audio is dropped
+            }
+            return;
+        }
         while (pacingTimer == null && tailTimer == null && !closed && !ended) {
             Object head = queue.peekFirst();
             if (head == null) {
@@ -457,13 +494,85 @@ final class MediaConnection implements MediaSession {
         }
     }
 
-    /** The end frame's message (a telephony serializer hangs up here), then the close. */
+    /**
+     * For an end, what the serializer held back (a resampler's last milliseconds); then the end frame's message (a
+     * telephony serializer starts its hang-up here), then the close: at once, or, when the serializer hangs up, once
+     * the hang-up completed or the close timeout passed, whichever comes first. The hang-up request itself goes on
+     * after a timeout; only the socket does not wait for it longer.
+     */
     private void finish(MediaFrame frame) {
+        if (frame instanceof EndFrame) {
+            sendFlushed();
+        }
         send(frame);
         ended = true;
         cancelTimers();
         releaseQueue();
-        session.close(1000, "");
+        if (serializer instanceof HangUpSerializer hangUp && hangUp.autoHangUp() && !closed) {
+            closing = true;
+            hangUpGuard = clock.schedule(config.closeTimeout(), this::closeAfterHangUp, loop);
+            hangUp.hangUpCompletion().whenComplete((ok, error) -> submit(this::closeAfterHangUp, () -> {}));
+        } else {
+            close(1000, "");
+        }
+    }
+
+    private void closeAfterHangUp() {
+        if (hangUpGuard != null) {
+            hangUpGuard.cancel();
+            hangUpGuard = null;
+        }
+        if (!closed) {
+            session.close(1000, "");
+        }
+    }
+
+    private void close(int code, String reason) {
+        if (!closing) {
+            closing = true;
+            session.close(code, closeReason(reason));
+        }
+    }
+
+    /** {@code reason} cut to the 123 bytes of UTF-8 a close frame carries, on a character boundary. */
+    static String closeReason(String reason) {
+        byte[] utf8 = reason.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length <= 123) {
+            return reason;
+        }
+        int end = 123;
+        while ((utf8[end] & 0xC0) == 0x80) {
+            end--; // utf8[end] continues the character before: cut before that character
+        }
+        return new String(utf8, 0, end, StandardCharsets.UTF_8);
+    }
+
+    /** Whether the serializer can write; true without one (nothing is ever sent) or when asking fails. */
+    private boolean ready() {
+        if (serializer == null) {
+            return true;
+        }
+        try {
+            return serializer.isReady();
+        } catch (RuntimeException e) {
+            log.warn("Session {}: the serializer failed on isReady()", session.id(), e);
+            return true;
+        }
+    }
+
+    /** Sends {@link FrameSerializer#flush()}'s message, if any; never throws. */
+    private void sendFlushed() {
+        if (serializer == null || closed || !session.isOpen()) {
+            return;
+        }
+        WireMessage message;
+        try {
+            message = serializer.flush();
+        } catch (RuntimeException e) {
+            log.warn("Session {}: the serializer failed to flush; the tail is lost", session.id(), e);
+            return;
+        }
+        sendMessage(message);
     }
 
     /** Serializes {@code frame} and sends what the serializer made of it, if anything; never throws. */
@@ -478,6 +587,10 @@ final class MediaConnection implements MediaSession {
             log.warn("Session {}: the serializer failed on {}; not sent", session.id(), frame, e);
             return;
         }
+        sendMessage(message);
+    }
+
+    private void sendMessage(@Nullable WireMessage message) {
         if (message instanceof WireMessage.Text text) {
             session.sendText(text.text());
         } else if (message instanceof WireMessage.Binary binary) {

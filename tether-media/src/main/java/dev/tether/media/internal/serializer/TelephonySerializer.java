@@ -103,6 +103,17 @@ abstract class TelephonySerializer implements FrameSerializer {
         return null;
     }
 
+    /** The outbound resampler's held-back last milliseconds as one more audio message; the stream starts anew. */
+    @Override
+    public final @Nullable WireMessage flush() {
+        Resampler resampler = outbound;
+        if (resampler == null) {
+            return null;
+        }
+        byte[] tail = resampler.flush();
+        return tail.length == 0 ? null : audio(tail);
+    }
+
     @Override
     public final @Nullable MediaFrame deserialize(WireMessage message) {
         try {

@@ -463,6 +463,34 @@ class TelephonySerializersTest {
         return ((WireMessage.Text) message).text();
     }
 
+    @Test
+    void flushGivesTheResamplersTailSoTheStreamKeepsEverySample() {
+        FrameSerializer serializer = twilio();
+        byte[] pcm = new byte[2 * 2400]; // 100 ms at 24 kHz
+        for (int i = 0; i < 2400; i++) {
+            short sample = (short) (8000 * Math.sin(2 * Math.PI * 440 * i / 24000.0));
+            pcm[2 * i] = (byte) sample;
+            pcm[2 * i + 1] = (byte) (sample >> 8);
+        }
+
+        int sent = payloadBytes(serializer.serialize(new AudioOutFrame(pcm, 24000, 1)));
+        WireMessage tail = serializer.flush();
+
+        assertThat(sent).as("the resampler holds back about 6 ms").isBetween(740, 760);
+        assertThat(text(tail)).contains("\"event\":\"media\"").contains(MZ);
+        assertThat(sent + payloadBytes(tail)).isEqualTo(800);
+        assertThat(serializer.flush()).as("nothing left after a flush").isNull();
+    }
+
+    @Test
+    void flushBeforeAnyAudioGivesNothing() {
+        for (FrameSerializer serializer : all()) {
+            assertThat(serializer.flush())
+                    .as(serializer.getClass().getSimpleName())
+                    .isNull();
+        }
+    }
+
     private static byte[] payload(WireMessage message) {
         try {
             return Base64.getDecoder()
