@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -103,7 +104,7 @@ class DemoPipecatClientBrowserTest {
         Files.copy(
                 JS.resolve("pipecat-client.html"),
                 OUT.resolve("pipecat-client.html"),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                StandardCopyOption.REPLACE_EXISTING);
         Process esbuild = new ProcessBuilder(
                         ESBUILD.toString(),
                         JS.resolve("pipecat-client.js").toString(),
