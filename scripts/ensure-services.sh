@@ -6,7 +6,9 @@
 # With no arguments it ensures the services named in TETHER_SERVICES (space-separated), or only "browser"
 # when that is unset. Safe to run again: a service that is already installed or listening is left alone.
 #
-#   browser  Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver)
+#   browser  Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver), and the npm packages
+#            of the pipecat client test (npm ci in tether-cli/src/test/js when its node_modules is missing or older
+#            than its package-lock.json; Debian's nodejs and npm when there is no npm)
 #   redis    a Redis server on 127.0.0.1:6379 (Debian's redis-server, started in the background)
 #   nats     a NATS server on 127.0.0.1:4222 (Debian's nats-server, started in the background)
 #
@@ -67,6 +69,19 @@ ensure_browser() {
   say "browser: $(/usr/bin/chromium --version 2>/dev/null || echo chromium) installed"
 }
 
+readonly JS_TEST_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tether-cli/src/test/js"
+
+ensure_browser_js() {
+  local modules="$JS_TEST_DIR/node_modules"
+  if [[ -d $modules && $modules/.package-lock.json -nt $JS_TEST_DIR/package-lock.json ]]; then
+    say "browser: pipecat client packages already in $modules"
+    return
+  fi
+  command -v npm >/dev/null || apt_install nodejs npm
+  say "browser: npm ci in $JS_TEST_DIR"
+  (cd "$JS_TEST_DIR" && npm ci --no-audit --no-fund --loglevel=error)
+}
+
 ensure_redis() {
   if port_open 127.0.0.1 6379; then
     say "redis: already listening on 127.0.0.1:6379"
@@ -108,7 +123,7 @@ main() {
   local service
   for service in "${services[@]}"; do
     case "$service" in
-      browser) ensure_browser ;;
+      browser) ensure_browser; ensure_browser_js ;;
       redis) ensure_redis ;;
       nats) ensure_nats ;;
       *) die "unknown service: $service (expected: browser, redis or nats)" ;;

@@ -68,6 +68,11 @@ final class ServeCommand implements Callable<Integer> {
         }
         server.start();
         String host = server.config().host();
+        log.info(
+                "Voice echo bot: {}voice.html  (pipecat clients: {}, telephony: {})",
+                pageUrl(host, server.port()),
+                DemoServer.VOICE_CLIENT_PATH,
+                DemoServer.TELEPHONY_PATH);
         log.info("Demo page: {}  (Ctrl-C stops the server)", pageUrl(host, server.port()));
         return server;
     }

@@ -1,5 +1,9 @@
 package dev.tether.cli.demo;
 
+import dev.tether.media.ClientMode;
+import dev.tether.media.FrameSerializers;
+import dev.tether.media.MediaEndpoint;
+import dev.tether.media.TelephonyOptions;
 import dev.tether.server.Predicates;
 import dev.tether.server.TetherServer;
 import dev.tether.server.WebSocketEndpoint;
@@ -20,12 +24,22 @@ public final class DemoServer {
     /** The largest message the echo endpoint takes: Autobahn's largest cases (9.x) send 16 MiB. */
     public static final int ECHO_MAX_MESSAGE_BYTES = 16 << 20;
 
+    /** The path of the voice echo bot for pipecat's browser client (protobuf), one session per connection. */
+    public static final String VOICE_CLIENT_PATH = "/ws-client";
+
+    /** The path of the same bot for one client at a time: a second is closed with 1013. */
+    public static final String VOICE_SINGLE_PATH = "/ws-single";
+
+    /** The path of the same bot for telephony media streams, the provider detected from the call's first messages. */
+    public static final String TELEPHONY_PATH = "/ws";
+
     private DemoServer() {}
 
     /**
      * A demo server on {@code host} and {@code port}, built and not started: the page at {@code /} over plain
-     * HTTP, webshocket.v1 upgrades on the same path with {@link DemoHandler}'s methods, and a raw echo endpoint at
-     * {@value #ECHO_PATH} that sends every text and binary message back unchanged.
+     * HTTP, webshocket.v1 upgrades on the same path with {@link DemoHandler}'s methods, a raw echo endpoint at
+     * {@value #ECHO_PATH} that sends every text and binary message back unchanged, and the voice echo bot at
+     * {@value #VOICE_CLIENT_PATH}, {@value #VOICE_SINGLE_PATH} and (telephony) {@value #TELEPHONY_PATH}.
      *
      * @throws IllegalArgumentException if the host or port is not acceptable
      */
@@ -35,13 +49,27 @@ public final class DemoServer {
 
     /**
      * The demo's own settings, before {@link #create(TetherServer.Builder)} adds its handler: the page, the chat's
-     * subscription limit and the raw echo endpoint.
+     * subscription limit, the raw echo endpoint and the voice echo bot.
      */
     public static TetherServer.Builder settings() {
+        EchoBot bot = new EchoBot();
         return TetherServer.builder()
                 .maxSubscribedChannels(MAX_SUBSCRIBED_CHANNELS)
                 .staticResources(PAGE_RESOURCES)
-                .webSocket(echoEndpoint());
+                .webSocket(echoEndpoint())
+                .webSocket(MediaEndpoint.builder(VOICE_CLIENT_PATH, bot)
+                        .serializer(FrameSerializers::protobuf)
+                        .clientMode(ClientMode.PER_CONNECTION)
+                        .build())
+                .webSocket(MediaEndpoint.builder(VOICE_SINGLE_PATH, bot)
+                        .serializer(FrameSerializers::protobuf)
+                        .clientMode(ClientMode.SINGLE_REJECT)
+                        .build())
+                .webSocket(MediaEndpoint.builder(TELEPHONY_PATH, bot)
+                        // The demo holds no provider credentials, so it never hangs a call up by REST.
+                        .serializer(() -> FrameSerializers.telephony(
+                                TelephonyOptions.builder().autoHangUp(false).build()))
+                        .build());
     }
 
     /**

@@ -17,9 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -28,18 +25,15 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The demo page in Debian's headless Chromium: it connects as a generic client, calls the demo's methods, streams
  * a count and chats with another client.
  *
- * <p>Selenium drives {@code /usr/bin/chromium} through {@code /usr/bin/chromedriver} and is given both paths,
- * so Selenium Manager downloads nothing. Without them the tests are skipped, or fail when
+ * <p>Selenium drives {@code /usr/bin/chromium} through {@code /usr/bin/chromedriver} ({@link HeadlessChromium}) and
+ * is given both paths, so Selenium Manager downloads nothing. Without them the tests are skipped, or fail when
  * {@code -Dtether.requireBrowser=true} (as {@code scripts/test.sh} runs them; its
  * {@code scripts/ensure-services.sh} installs Debian's {@code chromium} and {@code chromium-driver}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DemoPageBrowserTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
-    private static final String MISSING_BROWSER = "The browser test needs Debian's Chromium: " + CHROMIUM + " and "
-            + CHROMEDRIVER + " (install: apt-get install chromium chromium-driver, or run scripts/ensure-services.sh)";
+    private static final String MISSING_BROWSER = HeadlessChromium.MISSING;
 
     private TetherServer server;
     private WebDriver driver;
@@ -54,26 +48,7 @@ class DemoPageBrowserTest {
             return; // each test reports the skip
         }
         server = DemoServer.create("127.0.0.1", 0).start();
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
-        ChromeOptions options = new ChromeOptions()
-                .setBinary(CHROMIUM.toFile())
-                .addArguments(
-                        "--headless=new",
-                        "--no-sandbox",
-                        "--disable-gpu",
-                        "--disable-quic",
-                        "--no-first-run",
-                        "--disable-background-networking",
-                        "--disable-component-update",
-                        "--disable-sync",
-                        // Containers often have a small /dev/shm, where Chromium's renderers crash.
-                        "--disable-dev-shm-usage",
-                        "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        driver = new ChromeDriver(service, options);
+        driver = HeadlessChromium.start(profile);
         wait = new WebDriverWait(driver, TIMEOUT);
     }
 
@@ -259,6 +234,6 @@ class DemoPageBrowserTest {
     }
 
     private static boolean browserInstalled() {
-        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        return Files.isExecutable(HeadlessChromium.CHROMIUM) && Files.isExecutable(HeadlessChromium.CHROMEDRIVER);
     }
 }

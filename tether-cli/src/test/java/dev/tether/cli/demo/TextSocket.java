@@ -30,7 +30,12 @@ final class TextSocket implements WebSocket.Listener, AutoCloseable {
 
     /** Connects to the server on {@code port} of loopback as a generic client (no subprotocol). */
     static TextSocket connect(int port) throws Exception {
-        return new TextSocket(URI.create("ws://127.0.0.1:" + port + "/"));
+        return connect(port, "/");
+    }
+
+    /** Connects to {@code path} of the server on {@code port} of loopback. */
+    static TextSocket connect(int port, String path) throws Exception {
+        return new TextSocket(URI.create("ws://127.0.0.1:" + port + path));
     }
 
     void send(String text) throws Exception {
