@@ -423,7 +423,10 @@ class RawEndpointTest {
                 .autoCloseReply(false)
                 .connect()) {
             listener.awaitOpen();
-            int timers = clock.pendingTasks(); // the keepalive's
+            // A ping answered proves the I/O thread has set the connection's timers (the keepalive's) before we count.
+            client.sendPing(new byte[0]);
+            client.awaitPong();
+            int timers = clock.pendingTasks();
             client.sendText("close please");
             assertThat(client.awaitClose().reason()).isEqualTo("bye");
             assertThat(clock.awaitPendingTasks(timers + 1, Duration.ofSeconds(5)))
