@@ -3,7 +3,7 @@
 # into docs/conformance.md: a table of case families with their counts of OK / NON-STRICT / INFORMATIONAL /
 # UNIMPLEMENTED / FAILED, and the cases that were not OK.
 #
-#   scripts/autobahn.sh                       # cases 1-10, 12 and 13 (12 and 13 take about 15 minutes)
+#   scripts/autobahn.sh                       # cases 1-10, 12 and 13 (12 and 13 take about 35 minutes on 2 cores)
 #   CASES='1.* 2.* 9.*' scripts/autobahn.sh   # some families only
 #
 # Needs ../shared/tools/autobahn/wstest.sh and its CPython 2.7 (see its README); says so and exits 0 without them.
