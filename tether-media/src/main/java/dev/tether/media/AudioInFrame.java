@@ -1,7 +1,5 @@
 package dev.tether.media;
 
-import java.util.Arrays;
-import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,10 +18,7 @@ public record AudioInFrame(
         @Nullable Long pts) implements MediaFrame {
 
     public AudioInFrame {
-        FrameChecks.name(name);
-        FrameChecks.pcm(audio);
-        FrameChecks.sampleRate(sampleRate);
-        FrameChecks.channels(channels);
+        FrameChecks.audio(name, audio, sampleRate, channels);
     }
 
     /** A frame with no id, name or timestamp. */
@@ -39,22 +34,28 @@ public record AudioInFrame(
     @Override
     public boolean equals(Object other) {
         return other instanceof AudioInFrame that
-                && id == that.id
-                && name.equals(that.name)
-                && Arrays.equals(audio, that.audio)
-                && sampleRate == that.sampleRate
-                && channels == that.channels
-                && Objects.equals(pts, that.pts);
+                && FrameChecks.sameAudio(
+                        id,
+                        name,
+                        audio,
+                        sampleRate,
+                        channels,
+                        pts,
+                        that.id,
+                        that.name,
+                        that.audio,
+                        that.sampleRate,
+                        that.channels,
+                        that.pts);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, name, Arrays.hashCode(audio), sampleRate, channels, pts);
+        return FrameChecks.audioHash(id, name, audio, sampleRate, channels, pts);
     }
 
     @Override
     public String toString() {
-        return "AudioInFrame{id=" + Long.toUnsignedString(id) + ", name=" + name + ", " + audio.length + " bytes, "
-                + sampleRate + " Hz, " + channels + " ch" + (pts == null ? "" : ", pts=" + pts) + "}";
+        return FrameChecks.audioString("AudioInFrame", id, name, audio, sampleRate, channels, pts);
     }
 }

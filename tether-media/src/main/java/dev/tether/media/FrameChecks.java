@@ -3,10 +3,12 @@ package dev.tether.media;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
-/** Validation shared by the frame records. */
+/** Validation shared by the frame records, and the value semantics of the two audio frames. */
 final class FrameChecks {
     private FrameChecks() {}
 
@@ -77,5 +79,46 @@ final class FrameChecks {
             throw new IllegalArgumentException(
                     "auto_hang_up is enabled but missing required parameters: " + String.join(", ", missing));
         }
+    }
+
+    /** Checks the fields the two audio frames share. */
+    static void audio(String name, byte[] audio, int sampleRate, int channels) {
+        name(name);
+        pcm(audio);
+        sampleRate(sampleRate);
+        channels(channels);
+    }
+
+    /** The audio frames' equality: by value, the samples included (a record compares arrays by reference). */
+    static boolean sameAudio(
+            long id,
+            String name,
+            byte[] audio,
+            int sampleRate,
+            int channels,
+            @Nullable Long pts,
+            long otherId,
+            String otherName,
+            byte[] otherAudio,
+            int otherSampleRate,
+            int otherChannels,
+            @Nullable Long otherPts) {
+        return id == otherId
+                && name.equals(otherName)
+                && Arrays.equals(audio, otherAudio)
+                && sampleRate == otherSampleRate
+                && channels == otherChannels
+                && Objects.equals(pts, otherPts);
+    }
+
+    static int audioHash(long id, String name, byte[] audio, int sampleRate, int channels, @Nullable Long pts) {
+        return Objects.hash(id, name, Arrays.hashCode(audio), sampleRate, channels, pts);
+    }
+
+    /** The audio frames' text: sizes, not samples. */
+    static String audioString(
+            String type, long id, String name, byte[] audio, int sampleRate, int channels, @Nullable Long pts) {
+        return type + "{id=" + Long.toUnsignedString(id) + ", name=" + name + ", " + audio.length + " bytes, "
+                + sampleRate + " Hz, " + channels + " ch" + (pts == null ? "" : ", pts=" + pts) + "}";
     }
 }
