@@ -6,6 +6,7 @@ import dev.tether.cli.demo.DemoServer;
 import dev.tether.client.TetherClient;
 import dev.tether.core.ManualClock;
 import dev.tether.server.TetherServer;
+import dev.tether.testing.RefusedPort;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -92,15 +93,14 @@ class ClientCommandsTest {
 
     @Test
     void aServerThatIsNotThereFailsWithOneLine() {
-        int port = server.port();
-        server.close();
-        server = start(0);
+        try (RefusedPort absent = new RefusedPort()) {
+            String url = "ws://127.0.0.1:" + absent.port() + "/";
 
-        int exitCode = cli.execute("call", "ws://127.0.0.1:" + port + "/", "echo", "1");
+            int exitCode = cli.execute("call", url, "echo", "1");
 
-        assertThat(exitCode).isEqualTo(1);
-        assertThat(err.toString().trim())
-                .isEqualTo("tether call: could not find the server at ws://127.0.0.1:" + port + "/");
+            assertThat(exitCode).isEqualTo(1);
+            assertThat(err.toString().trim()).isEqualTo("tether call: could not find the server at " + url);
+        }
     }
 
     @Test

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.core.Backoff;
 import dev.tether.core.TetherException;
+import dev.tether.testing.RefusedPort;
 import dev.tether.testing.fault.Fault;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -31,27 +31,26 @@ class EstablishTest extends ConnectionTestBase {
 
     @Test
     void refusedOnEveryAttemptIsServerNotFound() throws Exception {
-        int freePort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            freePort = socket.getLocalPort();
-        }
-        ClientConnection connection = connection(config().uri("ws://127.0.0.1:" + freePort + "/chat"));
+        try (RefusedPort absent = new RefusedPort()) {
+            int freePort = absent.port();
+            ClientConnection connection = connection(config().uri("ws://127.0.0.1:" + freePort + "/chat"));
 
-        var connected = connection.connect();
-        for (int attempt = 1; attempt <= 4; attempt++) {
-            assertThat(events.awaitAttemptFailed(attempt))
-                    .hasMessageStartingWith("connection attempt " + attempt + " failed: ")
-                    .hasMessageContaining("refused");
-            advanceToNextTask();
-        }
-        events.awaitAttemptFailed(5);
+            var connected = connection.connect();
+            for (int attempt = 1; attempt <= 4; attempt++) {
+                assertThat(events.awaitAttemptFailed(attempt))
+                        .hasMessageStartingWith("connection attempt " + attempt + " failed: ")
+                        .hasMessageContaining("refused");
+                advanceToNextTask();
+            }
+            events.awaitAttemptFailed(5);
 
-        TetherException error = events.awaitEnded();
-        assertThat(error)
-                .isInstanceOf(ServerNotFoundException.class)
-                .hasMessage("could not find the server at ws://127.0.0.1:" + freePort + "/chat");
-        assertThat(awaitFailure(connected)).isSameAs(error);
-        assertThat(connection.state()).isEqualTo(ConnectionState.DISCONNECTED);
+            TetherException error = events.awaitEnded();
+            assertThat(error)
+                    .isInstanceOf(ServerNotFoundException.class)
+                    .hasMessage("could not find the server at ws://127.0.0.1:" + freePort + "/chat");
+            assertThat(awaitFailure(connected)).isSameAs(error);
+            assertThat(connection.state()).isEqualTo(ConnectionState.DISCONNECTED);
+        }
     }
 
     @Test
