@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Makes sure this machine has what the test suite needs, using whatever is already there.
 #
-#   scripts/ensure-services.sh [browser] [redis] [nats]
+#   scripts/ensure-services.sh [browser] [webrtc] [redis] [nats]
 #
-# With no arguments it ensures the services named in TETHER_SERVICES (space-separated), or only "browser"
+# With no arguments it ensures the services named in TETHER_SERVICES (space-separated), or "browser webrtc"
 # when that is unset. Safe to run again: a service that is already installed or listening is left alone.
 #
 #   browser  Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver), and the npm packages
 #            of the pipecat client test (npm ci in tether-cli/src/test/js when its node_modules is missing or older
 #            than its package-lock.json; Debian's nodejs and npm when there is no npm)
+#   webrtc   the shared libraries webrtc-java's native library loads (libpulse0 and a few X11/udev/dbus libraries
+#            from Debian; nothing is started: the peer uses a headless audio device)
 #   redis    a Redis server on 127.0.0.1:6379 (Debian's redis-server, started in the background)
 #   nats     a NATS server on 127.0.0.1:4222 (Debian's nats-server, started in the background)
 #
@@ -82,6 +84,22 @@ ensure_browser_js() {
   (cd "$JS_TEST_DIR" && npm ci --no-audit --no-fund --loglevel=error)
 }
 
+# The libraries libwebrtc-java.so links against, by Debian package; checked with dpkg so nothing is reinstalled.
+readonly WEBRTC_PACKAGES=(libpulse0 libudev1 libx11-6 libxfixes3 libxrandr2 libxcomposite1 libdbus-1-3)
+
+ensure_webrtc() {
+  local missing=() package
+  for package in "${WEBRTC_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  if [[ ${#missing[@]} -eq 0 ]]; then
+    say "webrtc: native libraries present (${WEBRTC_PACKAGES[*]})"
+    return
+  fi
+  apt_install "${missing[@]}"
+  say "webrtc: installed ${missing[*]}"
+}
+
 ensure_redis() {
   if port_open 127.0.0.1 6379; then
     say "redis: already listening on 127.0.0.1:6379"
@@ -118,15 +136,16 @@ ensure_nats() {
 main() {
   local services=("$@")
   if [[ ${#services[@]} -eq 0 ]]; then
-    read -r -a services <<<"${TETHER_SERVICES:-browser}"
+    read -r -a services <<<"${TETHER_SERVICES:-browser webrtc}"
   fi
   local service
   for service in "${services[@]}"; do
     case "$service" in
       browser) ensure_browser; ensure_browser_js ;;
+      webrtc) ensure_webrtc ;;
       redis) ensure_redis ;;
       nats) ensure_nats ;;
-      *) die "unknown service: $service (expected: browser, redis or nats)" ;;
+      *) die "unknown service: $service (expected: browser, webrtc, redis or nats)" ;;
     esac
   done
 }

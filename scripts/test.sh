@@ -8,8 +8,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-services="${TETHER_SERVICES:-browser}"
+services="${TETHER_SERVICES:-browser webrtc}"
 [[ " $services " == *" browser "* ]] || services="browser $services"
+[[ " $services " == *" webrtc "* ]] || services="webrtc $services"
 # shellcheck disable=SC2086 # one argument per service name
 scripts/ensure-services.sh $services
 

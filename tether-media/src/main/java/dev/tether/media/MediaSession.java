@@ -31,10 +31,10 @@ import java.util.UUID;
  */
 public interface MediaSession {
 
-    /** The id of the underlying WebSocket session. */
+    /** The session's id: the WebSocket session's, or over WebRTC the UUID that ends the peer connection's id. */
     UUID id();
 
-    /** The upgrade request: path, query, headers, remote address. */
+    /** The request that opened the session: the WebSocket upgrade, or over WebRTC the first offer. */
     HttpRequest request();
 
     /** The client's address as the server saw it. */

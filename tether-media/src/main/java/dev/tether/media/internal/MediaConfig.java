@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /** A media endpoint's settings as its connections read them, read once from the {@link SettingValues}. */
-record MediaConfig(
+public record MediaConfig(
         @Nullable Supplier<? extends FrameSerializer> serializer,
         ClientMode clientMode,
         boolean addWavHeader,
@@ -33,7 +33,7 @@ record MediaConfig(
         Duration closeTimeout,
         Clock clock) {
 
-    static MediaConfig of(SettingValues s) {
+    public static MediaConfig of(SettingValues s) {
         return new MediaConfig(
                 s.get(SERIALIZER),
                 s.get(CLIENT_MODE),

@@ -22,7 +22,6 @@ import dev.tether.media.TransportMessageFrame;
 import dev.tether.media.WireMessage;
 import dev.tether.server.CloseStatus;
 import dev.tether.server.HttpRequest;
-import dev.tether.server.WebSocketSession;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -44,18 +43,18 @@ import org.slf4j.LoggerFactory;
  * One session of a media endpoint: the serializer of its connection, the handler's callbacks, and the paced output.
  *
  * <p>Threads: {@link #write} runs on any thread; it checks the bounds with atomics and hands the frame to the
- * connection's event loop ({@link WebSocketSession#executor()}). Everything else (the queue, the pacing clock, the
+ * connection's event loop ({@link MediaChannel#executor()}). Everything else (the queue, the pacing clock, the
  * serializer, the handler's callbacks, the timers) lives on that loop, so nothing here takes a lock, and pacing
  * waits are timers on the injectable clock, never sleeps.
  */
-final class MediaConnection implements MediaSession {
+public final class MediaConnection implements MediaSession {
     private static final Logger log = LoggerFactory.getLogger(MediaConnection.class);
 
     private static final int OPEN = 0;
     private static final int ENDING = 1; // an end or cancel was written: no more writes
     private static final int CLOSED = 2;
 
-    private final WebSocketSession session;
+    private final MediaChannel session;
     private final MediaHandler handler;
     private final MediaConfig config;
     private final Clock clock;
@@ -82,7 +81,7 @@ final class MediaConnection implements MediaSession {
     private boolean closing; // session.close was called, or waits for the hang-up
     private @Nullable Cancellable hangUpGuard;
 
-    MediaConnection(WebSocketSession session, MediaHandler handler, MediaConfig config) {
+    public MediaConnection(MediaChannel session, MediaHandler handler, MediaConfig config) {
         this.session = session;
         this.handler = handler;
         this.config = config;
@@ -94,7 +93,8 @@ final class MediaConnection implements MediaSession {
 
     // ---- lifecycle, on the loop ------------------------------------------------------------------------------
 
-    void open() {
+    /** The client was accepted: sets the serializer up, starts the session timer, calls {@code onConnect}. */
+    public void open() {
         if (serializer != null) {
             serializer.setup(config.rates());
         }
@@ -118,7 +118,8 @@ final class MediaConnection implements MediaSession {
         session.close(1000, "Replaced by a new connection");
     }
 
-    void closed(CloseStatus status) {
+    /** The transport ended, however it ended: releases everything and calls {@code onDisconnect} once. */
+    public void closed(CloseStatus status) {
         closed = true;
         state.set(CLOSED);
         cancelTimers();
@@ -166,7 +167,8 @@ final class MediaConnection implements MediaSession {
 
     // ---- inbound, on the loop --------------------------------------------------------------------------------
 
-    void received(WireMessage message) {
+    /** A message arrived from the client: deserialized and delivered. */
+    public void received(WireMessage message) {
         if (serializer == null || closed) {
             return;
         }
@@ -189,17 +191,26 @@ final class MediaConnection implements MediaSession {
         if (frame instanceof TelephonyCallFrame call) {
             session.attributes().put(TelephonyCall.ATTRIBUTE, call.call());
         }
-        if (frame == null || (frame instanceof AudioInFrame && !config.audioInEnabled())) {
+        if (frame != null) {
+            deliver(frame);
+        }
+    }
+
+    /**
+     * A frame the transport made itself (WebRTC's audio from the remote track) or the serializer made: answers an RTVI
+     * {@code client-ready}, then hands it to the handler.
+     */
+    public void deliver(MediaFrame frame) {
+        if (closed || (frame instanceof AudioInFrame && !config.audioInEnabled())) {
             return;
         }
-        if (config.rtvi() && frame instanceof TransportMessageFrame message1) {
-            ObjectNode ready = Rtvi.answer(message1.message());
+        if (config.rtvi() && frame instanceof TransportMessageFrame message) {
+            ObjectNode ready = Rtvi.answer(message.message());
             if (ready != null) {
                 send(TransportMessageFrame.urgent(ready));
             }
         }
-        MediaFrame delivered = frame;
-        call("onFrame", () -> handler.onFrame(this, delivered));
+        call("onFrame", () -> handler.onFrame(this, frame));
     }
 
     /** The first failure of a connection is a warning, later ones debug lines: a hostile client cannot flood the log. */

@@ -48,7 +48,7 @@ public final class MediaListener implements WebSocketListener {
         if (tokens != null && !admitted(session, tokens)) {
             return;
         }
-        MediaConnection connection = new MediaConnection(session, handler, config);
+        MediaConnection connection = new MediaConnection(MediaChannel.of(session), handler, config);
         switch (config.clientMode()) {
             case SINGLE_REJECT -> {
                 if (!single.compareAndSet(null, connection)) {
