@@ -219,7 +219,7 @@ public final class ServerConfig {
         return values.get(WEB_SOCKET_ENDPOINTS);
     }
 
-    /** The HTTP endpoints by exact path. */
+    /** The HTTP endpoints by path: exact paths, and prefixes written as {@code /a/*}. */
     public Map<String, HttpEndpoint> httpEndpoints() {
         return values.get(HTTP_ENDPOINTS);
     }

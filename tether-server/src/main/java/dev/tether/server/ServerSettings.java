@@ -234,8 +234,8 @@ public final class ServerSettings {
             TABLE.add(Setting.<Map<String, HttpEndpoint>>of("httpEndpoints", "Map<String, HttpEndpoint>", Map.of())
                     .copy(ServerSettings::orderedCopy)
                     .defaultText("none")
-                    .doc("Answers plain HTTP requests to exactly a path, added one by one with"
-                            + " `httpEndpoint(path, endpoint)`."));
+                    .doc("Answers plain HTTP requests to exactly a path, or to every path below one ending in `/*`,"
+                            + " added one by one with `httpEndpoint(path, endpoint)`."));
 
     public static final Setting<Map<String, WebSocketEndpoint>> WEB_SOCKET_ENDPOINTS = TABLE.add(
             Setting.<Map<String, WebSocketEndpoint>>of("webSocketEndpoints", "Map<String, WebSocketEndpoint>", Map.of())

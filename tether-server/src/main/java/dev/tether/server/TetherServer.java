@@ -363,10 +363,16 @@ public final class TetherServer implements AutoCloseable {
             return set(WEB_SOCKET_ENDPOINTS, with(values.get(WEB_SOCKET_ENDPOINTS), endpoint.path(), endpoint));
         }
 
-        /** Serves plain HTTP requests for exactly {@code path} with {@code endpoint}. */
+        /**
+         * Serves plain HTTP requests for exactly {@code path} with {@code endpoint}; a path ending in {@code /*}
+         * ({@code /sessions/*}) serves every path below it, the longest such prefix winning, an exact path before any.
+         */
         public Builder httpEndpoint(String path, HttpEndpoint endpoint) {
-            if (!path.startsWith("/")) {
-                throw new IllegalArgumentException("path: " + path + " (expected: starts with '/')");
+            if (!path.startsWith("/")
+                    || path.indexOf('*') != path.lastIndexOf('*')
+                    || (path.contains("*") && !path.endsWith("/*"))) {
+                throw new IllegalArgumentException(
+                        "path: " + path + " (expected: starts with '/', and a '*' only as the last segment: /a/*)");
             }
             return set(
                     HTTP_ENDPOINTS,

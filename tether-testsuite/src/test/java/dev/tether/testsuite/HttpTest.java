@@ -42,6 +42,15 @@ class HttpTest {
                             request.method() + " " + request.path() + " " + request.query() + " "
                                     + new String(request.body(), StandardCharsets.UTF_8))))
             .httpEndpoint(
+                    "/tree/*",
+                    request -> CompletableFuture.completedFuture(HttpResponse.text(200, "tree " + request.path())))
+            .httpEndpoint(
+                    "/tree/deep/*",
+                    request -> CompletableFuture.completedFuture(HttpResponse.text(200, "deep " + request.path())))
+            .httpEndpoint(
+                    "/tree/exact",
+                    request -> CompletableFuture.completedFuture(HttpResponse.text(200, "exact " + request.path())))
+            .httpEndpoint(
                     "/api/broken", request -> CompletableFuture.failedFuture(new IllegalStateException("on purpose"))));
 
     private final HttpClient http =
@@ -143,6 +152,16 @@ class HttpTest {
     @Test
     void unknownPathIs404() throws Exception {
         assertThat(get("/nothing/here").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aPrefixEndpointServesEveryPathBelowItTheLongestPrefixAndExactPathsFirst() throws Exception {
+        assertThat(get("/tree/a/b").body()).isEqualTo("tree /tree/a/b");
+        assertThat(get("/tree/").body()).isEqualTo("tree /tree/");
+        assertThat(get("/tree/deep/x").body()).isEqualTo("deep /tree/deep/x");
+        assertThat(get("/tree/exact").body()).isEqualTo("exact /tree/exact");
+        assertThat(get("/tree").statusCode()).isEqualTo(404);
+        assertThat(get("/treetop/a").statusCode()).isEqualTo(404);
     }
 
     private java.net.http.HttpResponse<String> get(String path) throws IOException, InterruptedException {

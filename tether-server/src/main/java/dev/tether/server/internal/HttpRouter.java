@@ -236,7 +236,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             respond(ctx, request, HttpResponse.json(200, engine.healthJson()), false);
             return;
         }
-        HttpEndpoint endpoint = engine.config().httpEndpoints().get(path);
+        HttpEndpoint endpoint = httpEndpoint(path);
         if (endpoint == null && !engine.staticFiles().enabled()) {
             respond(ctx, request, HttpResponse.text(404, "Not found: " + path), false);
             return;
@@ -278,6 +278,25 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             write(ctx, out, keepAlive, head);
             ctx.channel().config().setAutoRead(true);
         }));
+    }
+
+    /** The endpoint on exactly {@code path}, else the one on the longest {@code /a/*} above it. */
+    private @Nullable HttpEndpoint httpEndpoint(String path) {
+        Map<String, HttpEndpoint> endpoints = engine.config().httpEndpoints();
+        HttpEndpoint exact = endpoints.get(path);
+        if (exact != null) {
+            return exact;
+        }
+        for (int slash = path.lastIndexOf('/'); slash >= 0; slash = path.lastIndexOf('/', slash - 1)) {
+            HttpEndpoint above = endpoints.get(path.substring(0, slash + 1) + "*");
+            if (above != null) {
+                return above;
+            }
+            if (slash == 0) {
+                break;
+            }
+        }
+        return null;
     }
 
     private HttpResponse staticFile(HttpMethod method, String path) {
