@@ -3,8 +3,12 @@ package dev.tether.cli;
 import dev.tether.cli.demo.DemoServer;
 import dev.tether.server.ServerSettings;
 import dev.tether.server.TetherServer;
+import dev.tether.webrtc.IceServer;
+import dev.tether.webrtc.IceServers;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -36,6 +40,14 @@ final class ServeCommand implements Callable<Integer> {
     @Spec
     @SuppressWarnings("NullAway.Init") // injected by picocli before call()
     private CommandSpec spec;
+
+    @CommandLine.Option(
+            names = "--ice-servers",
+            paramLabel = "SERVERS",
+            description = "STUN/TURN servers for the WebRTC bot: a comma list of URLs, or a JSON array of URLs and"
+                    + " {\"urls\", \"username\", \"credential\"} objects (default: env PIPECAT_ICE_SERVERS, else"
+                    + " none).")
+    private @Nullable String iceServers;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -73,13 +85,25 @@ final class ServeCommand implements Callable<Integer> {
                 pageUrl(host, server.port()),
                 DemoServer.VOICE_CLIENT_PATH,
                 DemoServer.TELEPHONY_PATH);
+        log.info(
+                "Voice echo bot over WebRTC: {}webrtc.html  (SmallWebRTC clients: POST {})",
+                pageUrl(host, server.port()),
+                DemoServer.WEBRTC_OFFER_PATH);
         log.info("Demo page: {}  (Ctrl-C stops the server)", pageUrl(host, server.port()));
         return server;
     }
 
     /** The settings of the options given, on top of {@link #defaults()}. */
     TetherServer.Builder settings() {
-        TetherServer.Builder settings = defaults();
+        List<IceServer> ice;
+        try {
+            ice = iceServers != null
+                    ? IceServers.parse("--ice-servers", iceServers)
+                    : IceServers.fromEnvironment(System.getenv(IceServers.ENV));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        TetherServer.Builder settings = DemoServer.settings(ice).host("127.0.0.1");
         SettingOptions.applyTo(spec, settings.config().values(), settings::set);
         return settings;
     }

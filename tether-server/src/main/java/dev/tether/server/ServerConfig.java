@@ -10,6 +10,7 @@ import dev.tether.core.WireFormat;
 import dev.tether.server.spi.ClusterBroker;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -217,6 +218,11 @@ public final class ServerConfig {
     /** The raw WebSocket endpoints by path; see {@link WebSocketEndpoint}. */
     public Map<String, WebSocketEndpoint> webSocketEndpoints() {
         return values.get(WEB_SOCKET_ENDPOINTS);
+    }
+
+    /** What the server closes after its sessions, in order. */
+    public List<AutoCloseable> closeWith() {
+        return values.get(CLOSE_WITH);
     }
 
     /** The HTTP endpoints by path: exact paths, and prefixes written as {@code /a/*}. */

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -229,6 +230,14 @@ public final class ServerSettings {
     public static final Setting<Path> STATIC_DIRECTORY = TABLE.add(Setting.<Path>of("staticDirectory", "Path", null)
             .nullable()
             .doc("Serves static files from this folder (checked before the class path folder)."));
+
+    public static final Setting<List<AutoCloseable>> CLOSE_WITH = TABLE.add(Setting.<List<AutoCloseable>>of(
+                    "closeWith", "List<AutoCloseable>", List.of())
+            .copy(List::copyOf)
+            .defaultText("none")
+            .doc("Closed, in order, when the server closes, once its sessions closed and before its threads stop (a"
+                    + " module's own resources, e.g. a WebRTC signaling handler); added one by one with"
+                    + " `closeWith(resource)`. A failure is logged."));
 
     public static final Setting<Map<String, HttpEndpoint>> HTTP_ENDPOINTS =
             TABLE.add(Setting.<Map<String, HttpEndpoint>>of("httpEndpoints", "Map<String, HttpEndpoint>", Map.of())

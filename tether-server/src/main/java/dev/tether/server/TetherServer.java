@@ -379,6 +379,16 @@ public final class TetherServer implements AutoCloseable {
                     with(values.get(HTTP_ENDPOINTS), path, Objects.requireNonNull(endpoint, "endpoint")));
         }
 
+        /**
+         * Closes {@code resource} when the server closes: after every session closed, before the I/O threads stop,
+         * on a thread of its own (it may block), in the order added. A resource that fails is logged.
+         */
+        public Builder closeWith(AutoCloseable resource) {
+            List<AutoCloseable> all = new java.util.ArrayList<>(values.get(CLOSE_WITH));
+            all.add(Objects.requireNonNull(resource, "resource"));
+            return set(CLOSE_WITH, all);
+        }
+
         /** The most channels and patterns one session may subscribe to; 0 or less means no limit. */
         public Builder maxSubscribedChannels(int maxSubscribedChannels) {
             return set(MAX_SUBSCRIBED_CHANNELS, maxSubscribedChannels);

@@ -9,6 +9,9 @@ import dev.tether.server.TetherServer;
 import dev.tether.server.WebSocketEndpoint;
 import dev.tether.server.WebSocketListener;
 import dev.tether.server.WebSocketSession;
+import dev.tether.webrtc.IceServer;
+import dev.tether.webrtc.WebRtcSignaling;
+import java.util.List;
 
 /** The demo server, as {@code tether serve} and the tests run it. */
 public final class DemoServer {
@@ -33,13 +36,17 @@ public final class DemoServer {
     /** The path of the same bot for telephony media streams, the provider detected from the call's first messages. */
     public static final String TELEPHONY_PATH = "/ws";
 
+    /** The path WebRTC clients post their offer to (pipecat's SmallWebRTC signaling; also /start, /sessions/...). */
+    public static final String WEBRTC_OFFER_PATH = "/api/offer";
+
     private DemoServer() {}
 
     /**
      * A demo server on {@code host} and {@code port}, built and not started: the page at {@code /} over plain
      * HTTP, webshocket.v1 upgrades on the same path with {@link DemoHandler}'s methods, a raw echo endpoint at
      * {@value #ECHO_PATH} that sends every text and binary message back unchanged, and the voice echo bot at
-     * {@value #VOICE_CLIENT_PATH}, {@value #VOICE_SINGLE_PATH} and (telephony) {@value #TELEPHONY_PATH}.
+     * {@value #VOICE_CLIENT_PATH}, {@value #VOICE_SINGLE_PATH}, (telephony) {@value #TELEPHONY_PATH} and over WebRTC
+     * at {@value #WEBRTC_OFFER_PATH}.
      *
      * @throws IllegalArgumentException if the host or port is not acceptable
      */
@@ -52,8 +59,15 @@ public final class DemoServer {
      * subscription limit, the raw echo endpoint and the voice echo bot.
      */
     public static TetherServer.Builder settings() {
+        return settings(List.of());
+    }
+
+    /** {@link #settings()} with these ICE servers for the WebRTC bot (the answer's candidates, {@code /start}). */
+    public static TetherServer.Builder settings(List<IceServer> iceServers) {
         EchoBot bot = new EchoBot();
-        return TetherServer.builder()
+        WebRtcSignaling webrtc =
+                WebRtcSignaling.builder(bot).iceServers(iceServers).build();
+        return webrtc.mount(TetherServer.builder())
                 .maxSubscribedChannels(MAX_SUBSCRIBED_CHANNELS)
                 .staticResources(PAGE_RESOURCES)
                 .webSocket(echoEndpoint())

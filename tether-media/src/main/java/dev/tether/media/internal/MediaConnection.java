@@ -105,6 +105,13 @@ public final class MediaConnection implements MediaSession {
         call("onConnect", () -> handler.onConnect(this));
     }
 
+    /** The serializer may have become ready (a WebRTC peer connected): sends what waited for it. On the loop. */
+    public void resume() {
+        if (!closed) {
+            pump();
+        }
+    }
+
     private void sessionTimedOut() {
         sessionTimer = null;
         if (!closed) {

@@ -208,6 +208,7 @@ public final class ServerEngine {
         long graceMillis = config.shutdownGracePeriod().toMillis();
         CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
                 .completeOnTimeout(null, graceMillis, TimeUnit.MILLISECONDS)
+                .thenCompose(ignored -> closeResources())
                 .whenComplete((ok, error) -> {
                     network.closeConnections(); // drops sessions that did not finish and idle HTTP connections
                     Future<?> loops = network.shutdown(graceMillis);
@@ -218,6 +219,30 @@ public final class ServerEngine {
                     }
                 });
         return terminated;
+    }
+
+    /** Closes {@link ServerConfig#closeWith()} on a thread of its own: they may block, and this may run on a loop. */
+    private CompletableFuture<Void> closeResources() {
+        List<AutoCloseable> resources = config.closeWith();
+        if (resources.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread closer = new Thread(
+                () -> {
+                    for (AutoCloseable resource : resources) {
+                        try {
+                            resource.close();
+                        } catch (Exception e) {
+                            log.warn("Closing {} with the server failed", resource, e);
+                        }
+                    }
+                    done.complete(null);
+                },
+                "tether-close");
+        closer.setDaemon(true);
+        closer.start();
+        return done;
     }
 
     private void finishClose() {

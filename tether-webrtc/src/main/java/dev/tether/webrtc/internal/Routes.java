@@ -1,0 +1,191 @@
+package dev.tether.webrtc.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tether.server.HttpEndpoint;
+import dev.tether.server.HttpRequest;
+import dev.tether.server.HttpResponse;
+import dev.tether.webrtc.IceServer;
+import dev.tether.webrtc.IceServers;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP surface of pipecat's development runner for SmallWebRTC: {@code POST/PATCH /api/offer}, {@code POST
+ * /start}, {@code /sessions/{id}/...} and {@code GET /status}. Bodies are parsed here; the rules live in {@link
+ * Signaling}.
+ */
+public final class Routes {
+    private static final Logger log = LoggerFactory.getLogger(Routes.class);
+
+    /** Sessions {@code /start} remembers; the oldest is forgotten past this. */
+    static final int MAX_SESSIONS = 10_000;
+
+    private final Signaling signaling;
+    private final Map<UUID, JsonNode> sessions = new LinkedHashMap<>(); // guarded by itself
+
+    public Routes(Signaling signaling) {
+        this.signaling = signaling;
+    }
+
+    /** {@code POST} an offer, {@code PATCH} candidates. */
+    public HttpEndpoint offer() {
+        return request -> switch (request.method()) {
+            case "POST" -> offer(request, startBody(request));
+            case "PATCH" -> patch(request);
+            default -> methodNotAllowed();
+        };
+    }
+
+    /** {@code POST /start}: a session id and the ICE configuration for the client. */
+    public HttpEndpoint start() {
+        return request -> {
+            if (!request.method().equals("POST")) {
+                return methodNotAllowed();
+            }
+            SignalingBodies.Start start;
+            try {
+                start = SignalingBodies.start(request.body());
+            } catch (SignalingBodies.Invalid e) {
+                return done(HttpResponse.json(422, e.detailJson()));
+            }
+            String transport = start.transport();
+            if (transport != null && !transport.equals("webrtc")) {
+                return done(HttpResponse.json(
+                        400,
+                        SignalingBodies.detail("Transport '" + transport + "' is not enabled (expected: webrtc)")));
+            }
+            UUID id = UUID.randomUUID();
+            JsonNode body = start.body();
+            remember(id, body == null ? JsonNodeFactory.instance.nullNode() : body);
+            ObjectNode answer = JsonNodeFactory.instance.objectNode();
+            answer.put("sessionId", id.toString());
+            ArrayNode servers = answer.putObject("iceConfig").putArray("iceServers");
+            List<IceServer> configured = signaling.currentIceServers();
+            if (!configured.isEmpty()) {
+                configured.forEach(server -> servers.add(server.toJson()));
+            } else if (start.enableDefaultIceServers()) {
+                servers.add(IceServer.of(IceServers.GOOGLE_STUN).toJson());
+            }
+            return done(HttpResponse.json(200, answer.toString()));
+        };
+    }
+
+    /** {@code /sessions/{id}/{path}}: the offer routes of a session {@code /start} made; other paths answer empty. */
+    public HttpEndpoint sessions() {
+        return request -> {
+            String rest = request.path().substring("/sessions/".length());
+            int slash = rest.indexOf('/');
+            String idText = slash < 0 ? rest : rest.substring(0, slash);
+            String path = slash < 0 ? "" : rest.substring(slash + 1);
+            JsonNode startBody = session(idText);
+            if (startBody == null) {
+                return done(HttpResponse.json(404, SignalingBodies.detail("Invalid or not-yet-ready session_id")));
+            }
+            if (!path.endsWith("api/offer")) {
+                return done(new HttpResponse(200, "application/json", new byte[0], Map.of()));
+            }
+            return switch (request.method()) {
+                case "POST" -> offer(request, startBody).thenApply(Routes::invalidAs400);
+                case "PATCH" -> patch(request).thenApply(Routes::invalidAs400);
+                default -> methodNotAllowed();
+            };
+        };
+    }
+
+    /** {@code GET /status}. */
+    public HttpEndpoint status() {
+        return request -> request.method().equals("GET") || request.method().equals("HEAD")
+                ? done(HttpResponse.json(200, "{\"status\":\"ready\",\"transports\":[\"webrtc\"]}"))
+                : methodNotAllowed();
+    }
+
+    private CompletionStage<HttpResponse> offer(HttpRequest request, @Nullable JsonNode startBody) {
+        SignalingBodies.Offer offer;
+        try {
+            offer = SignalingBodies.offer(request.body());
+        } catch (SignalingBodies.Invalid e) {
+            return done(HttpResponse.json(422, e.detailJson()));
+        }
+        if (offer.requestData() == null && startBody != null && !startBody.isNull()) {
+            offer = new SignalingBodies.Offer(offer.sdp(), offer.type(), offer.pcId(), offer.restartPc(), startBody);
+        }
+        return signaling
+                .offer(offer, request)
+                .thenApply(answer -> HttpResponse.json(200, answer))
+                .exceptionally(Routes::failure);
+    }
+
+    private CompletionStage<HttpResponse> patch(HttpRequest request) {
+        SignalingBodies.Patch patch;
+        try {
+            patch = SignalingBodies.patch(request.body());
+        } catch (SignalingBodies.Invalid e) {
+            return done(HttpResponse.json(422, e.detailJson()));
+        }
+        return signaling
+                .patch(patch)
+                .thenApply(ignored -> HttpResponse.json(200, "{\"status\":\"success\"}"))
+                .exceptionally(Routes::failure);
+    }
+
+    /** The runner answers a session route's unparsable body with 400, not 422. */
+    private static HttpResponse invalidAs400(HttpResponse response) {
+        return response.status() == 422
+                ? HttpResponse.json(400, SignalingBodies.detail("Invalid WebRTC request"))
+                : response;
+    }
+
+    private static HttpResponse failure(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof Refusal refusal) {
+            return HttpResponse.json(refusal.status(), refusal.body());
+        }
+        log.error("WebRTC signaling failed", cause);
+        return HttpResponse.json(500, SignalingBodies.detail(String.valueOf(cause.getMessage())));
+    }
+
+    private @Nullable JsonNode startBody(HttpRequest request) {
+        List<String> id = request.query().get("session_id");
+        return id == null || id.isEmpty() ? null : session(id.get(0));
+    }
+
+    private void remember(UUID id, JsonNode body) {
+        synchronized (sessions) {
+            sessions.put(id, body);
+            if (sessions.size() > MAX_SESSIONS) {
+                sessions.remove(sessions.keySet().iterator().next());
+            }
+        }
+    }
+
+    private @Nullable JsonNode session(String idText) {
+        UUID id;
+        try {
+            id = UUID.fromString(idText);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        synchronized (sessions) {
+            return sessions.get(id);
+        }
+    }
+
+    private static CompletionStage<HttpResponse> methodNotAllowed() {
+        return done(HttpResponse.json(405, SignalingBodies.detail("Method Not Allowed")));
+    }
+
+    private static CompletionStage<HttpResponse> done(HttpResponse response) {
+        return CompletableFuture.completedFuture(response);
+    }
+}
