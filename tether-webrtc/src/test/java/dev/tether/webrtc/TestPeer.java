@@ -131,7 +131,7 @@ final class TestPeer implements AutoCloseable {
             body.putNull("pc_id");
         }
         body.setAll(extra);
-        return post("/api/offer", body.toString());
+        return post("api/offer", body.toString()); // relative: a base of /sessions/{id}/ posts there
     }
 
     /** Offers and sets the answer; fails unless the server answered 200. */
