@@ -46,6 +46,28 @@ class ShutdownTest {
     }
 
     @Test
+    void closeWithResourcesAreClosedInOrderAfterTheSessionsOnAThreadOfTheirOwn() throws Exception {
+        List<String> closed = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicReference<dev.tether.server.Session> session =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        TetherServer server = Support.startServer(b -> b.handler(handler)
+                .closeWith(() -> closed.add("first on " + Thread.currentThread().getName() + " after "
+                        + handler.disconnectCount(session.get())))
+                .closeWith(() -> {
+                    closed.add("second");
+                    throw new IllegalStateException("a failing resource is logged, on purpose");
+                })
+                .closeWith(() -> closed.add("third")));
+        try (TestWebSocketClient client = TestWebSocketClient.connect(Support.uri(server))) {
+            session.set(handler.awaitConnect());
+
+            server.close();
+
+            assertThat(closed).containsExactly("first on tether-close after 1", "second", "third");
+        }
+    }
+
+    @Test
     void closeRightAfterAHandshakeStillSends1001() {
         // No wait for onConnect: the client has its 101, so the session exists for it and must be closed properly.
         for (int attempt = 0; attempt < 20; attempt++) {
