@@ -150,6 +150,7 @@ class ServerSettingsTest {
                 .staticResources("tether/demo")
                 .staticDirectory(Path.of("www"))
                 .httpEndpoint("/metrics", request -> CompletableFuture.completedFuture(HttpResponse.text(200, "ok")))
+                .closeWith(() -> {})
                 .webSocket(WebSocketEndpoint.builder("/raw", new WebSocketListener() {})
                         .build())
                 .maxSubscribedChannels(11)
