@@ -96,6 +96,33 @@ class TetherCliTest {
     }
 
     @Test
+    void iceServersOfTheFlagReachTheWebRtcStartRoute() throws Exception {
+        cli.parseArgs(
+                "serve", "--port", "0", "--ice-servers", "[{\"urls\":\"turn:t.example:3478\",\"username\":\"u\"}]");
+        ServeCommand serve = cli.getSubcommands().get("serve").getCommand();
+
+        try (TetherServer server = serve.start()) {
+            HttpResponse<String> start = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/start"))
+                                    .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+
+            assertThat(start.body())
+                    .contains("\"iceServers\":[{\"urls\":[\"turn:t.example:3478\"],\"username\":\"u\"}]");
+        }
+    }
+
+    @Test
+    void malformedIceServersAreAUsageError() {
+        int exitCode = cli.execute("serve", "--port", "0", "--ice-servers", "[{\"username\":\"u\"}]");
+
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(err.toString()).contains("--ice-servers: entry 1 has no \"urls\"");
+    }
+
+    @Test
     void pageUrlOfAWildcardAddressIsLoopback() {
         assertThat(ServeCommand.pageUrl("0.0.0.0", 8765)).isEqualTo("http://127.0.0.1:8765/");
     }
