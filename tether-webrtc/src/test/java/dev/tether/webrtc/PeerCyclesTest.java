@@ -50,6 +50,7 @@ class PeerCyclesTest {
         Sample warm = null;
         Sample last = null;
         int disconnects = 0;
+        java.util.List<long[]> rss = new java.util.ArrayList<>(); // {cycle, kB} from cycle 20
         for (int cycle = 1; cycle <= CYCLES; cycle++) {
             try (TestPeer peer = new TestPeer(base).connect()) {
                 peer.roundTrip();
@@ -66,6 +67,9 @@ class PeerCyclesTest {
                 System.out.printf(
                         "PeerCycles: cycle %3d: RSS %d kB, heap %d kB, threads %d%n",
                         cycle, sample.rssKb, sample.heapBytes / 1024, sample.threads);
+                if (cycle >= 2 * WARM_UP) {
+                    rss.add(new long[] {cycle, sample.rssKb});
+                }
                 if (cycle == WARM_UP) {
                     warm = sample;
                 } else if (cycle == CYCLES) {
@@ -84,6 +88,8 @@ class PeerCyclesTest {
                 rssGrowth / (double) cycles,
                 heapGrowth / 1024.0 / cycles,
                 (last.threads - warm.threads) / (double) cycles);
+        System.out.printf(
+                "PeerCycles: RSS slope over cycles 20..100 (least squares): %+.1f kB per cycle%n", slope(rss));
         assertThat(bot.connectCount.get()).isEqualTo(CYCLES);
         assertThat(disconnects).isEqualTo(CYCLES);
         assertThat(bot.connects).isEmpty();
@@ -93,6 +99,22 @@ class PeerCyclesTest {
         assertThat(last.threads - warm.threads)
                 .as("threads from cycle 10 to 100")
                 .isLessThan(10);
+    }
+
+    /** The least-squares slope of {cycle, value} points. */
+    private static double slope(java.util.List<long[]> points) {
+        double n = points.size();
+        double sx = 0;
+        double sy = 0;
+        double sxy = 0;
+        double sxx = 0;
+        for (long[] p : points) {
+            sx += p[0];
+            sy += p[1];
+            sxy += (double) p[0] * p[1];
+            sxx += (double) p[0] * p[0];
+        }
+        return (n * sxy - sx * sy) / (n * sxx - sx * sx);
     }
 
     /** Polls the live count until it is 0; fails the cycle when it stays above 0 for 20 s. */
