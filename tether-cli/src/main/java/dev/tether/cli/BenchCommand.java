@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        subcommands = MediaBenchCommand.class,
+        subcommands = {MediaBenchCommand.class, WebRtcBenchCommand.class},
         description = {
             "Measures a WebSocket server on this machine (loopback addresses only).",
             "",
@@ -41,6 +41,8 @@ import picocli.CommandLine.Spec;
             "connections: N idle connections from source addresses spread over 127.0.1.x, held for T; the"
                     + " server's /health memory per connection and the connect rate.",
             "media (a subcommand, see bench media --help): N paced audio sessions, chunk jitter and server CPU.",
+            "webrtc (a subcommand, see bench webrtc --help): N WebRTC peers, setup rate and latency, echoed audio and"
+                    + " CPU per connection.",
             "",
             "Rates count at the generator; latency is send->receive (closed loop, HdrHistogram).",
             ""
@@ -55,7 +57,7 @@ final class BenchCommand implements Callable<Integer> {
             index = "0",
             arity = "0..1",
             paramLabel = "SCENARIO",
-            description = "echo, rpc, fanout or connections (or the subcommand media).")
+            description = "echo, rpc, fanout or connections (or the subcommand media or webrtc).")
     @Nullable
     String scenario;
 

@@ -67,6 +67,8 @@ final class TestPeer implements AutoCloseable {
     final AtomicLong receivedFrames = new AtomicLong();
     final AtomicLong loudFrames = new AtomicLong();
     String pcId;
+    private final ChannelObserver channelObserver;
+    private final List<Runnable> detach = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     static synchronized PeerConnectionFactory factory() {
         if (factory == null) {
@@ -93,28 +95,8 @@ final class TestPeer implements AutoCloseable {
         RTCDataChannelInit init = new RTCDataChannelInit();
         init.ordered = true;
         channel = connection.createDataChannel("chat", init);
-        channel.registerObserver(new RTCDataChannelObserver() {
-            @Override
-            public void onBufferedAmountChange(long previousAmount) {}
-
-            @Override
-            public void onStateChange() {
-                if (channel.getState() == RTCDataChannelState.OPEN) {
-                    channelOpen.complete(null);
-                }
-            }
-
-            @Override
-            public void onMessage(RTCDataChannelBuffer buffer) {
-                byte[] bytes = new byte[buffer.data.remaining()];
-                buffer.data.get(bytes);
-                try {
-                    messages.add(JSON.readTree(bytes));
-                } catch (java.io.IOException e) {
-                    messages.add(JSON.getNodeFactory().textNode(new String(bytes, StandardCharsets.UTF_8)));
-                }
-            }
-        });
+        channelObserver = new ChannelObserver(this);
+        channel.registerObserver(channelObserver);
     }
 
     /** Creates the offer, waits for our candidates, and posts it; returns the HTTP answer. */
@@ -248,6 +230,8 @@ final class TestPeer implements AutoCloseable {
 
     @Override
     public void close() {
+        detach.forEach(Runnable::run); // libwebrtc holds the sink through a global reference past close()
+        channelObserver.peer = null; // and the data channel's observer for good (webrtc-java 0.14)
         channel.unregisterObserver();
         channel.close();
         channel.dispose();
@@ -284,7 +268,7 @@ final class TestPeer implements AutoCloseable {
         @Override
         public void onTrack(RTCRtpTransceiver transceiver) {
             if (transceiver.getReceiver().getTrack() instanceof AudioTrack audio) {
-                audio.addSink((data, bits, rate, channels, frames) -> {
+                dev.onvoid.webrtc.media.audio.AudioTrackSink sink = (data, bits, rate, channels, frames) -> {
                     receivedFrames.incrementAndGet();
                     long energy = 0;
                     for (int i = 0; i + 1 < data.length; i += 2) {
@@ -293,7 +277,44 @@ final class TestPeer implements AutoCloseable {
                     if (frames > 0 && energy / frames > 500) {
                         loudFrames.incrementAndGet();
                     }
-                });
+                };
+                audio.addSink(sink);
+                detach.add(() -> audio.removeSink(sink));
+            }
+        }
+    }
+
+    /** Holds the peer only until close(): webrtc-java 0.14 never lets go of a data channel's observer. */
+    private static final class ChannelObserver implements RTCDataChannelObserver {
+        volatile TestPeer peer;
+
+        ChannelObserver(TestPeer peer) {
+            this.peer = peer;
+        }
+
+        @Override
+        public void onBufferedAmountChange(long previousAmount) {}
+
+        @Override
+        public void onStateChange() {
+            TestPeer p = peer;
+            if (p != null && p.channel.getState() == RTCDataChannelState.OPEN) {
+                p.channelOpen.complete(null);
+            }
+        }
+
+        @Override
+        public void onMessage(RTCDataChannelBuffer buffer) {
+            TestPeer p = peer;
+            if (p == null) {
+                return;
+            }
+            byte[] bytes = new byte[buffer.data.remaining()];
+            buffer.data.get(bytes);
+            try {
+                p.messages.add(JSON.readTree(bytes));
+            } catch (java.io.IOException e) {
+                p.messages.add(JSON.getNodeFactory().textNode(new String(bytes, StandardCharsets.UTF_8)));
             }
         }
     }

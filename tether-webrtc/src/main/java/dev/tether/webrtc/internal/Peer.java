@@ -74,12 +74,17 @@ final class Peer implements MediaChannel {
     private final MediaConnection media;
     private final java.util.concurrent.CompletableFuture<Void> gathered =
             new java.util.concurrent.CompletableFuture<>();
+    // The track-ended listeners added to remote tracks, removed on release: libwebrtc holds each through a JNI global
+    // reference, and the remote tracks outlive close() (webrtc-java 0.14 never frees a closed peer connection), so a
+    // listener left behind would keep this peer, its media connection and its buffers reachable for good.
+    private final java.util.Queue<Runnable> remoteListeners = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     // The loop only.
     private final ArrayDeque<String> pendingMessages = new ArrayDeque<>();
     private final byte[] audioOut = new byte[FRAME_BYTES];
     private int audioOutFill;
     private @Nullable RTCDataChannel dataChannel;
+    private @Nullable ChannelObserver channelObserver; // the signaling thread only
     private boolean dataChannelOpen;
     private boolean dataChannelExpired; // connected, and the channel did not open in time: messages are dropped
     private @Nullable Cancellable connectingTimer;
@@ -328,6 +333,11 @@ final class Peer implements MediaChannel {
             CloseStatus status) {
         signaling.execute(() -> {
             try {
+                ChannelObserver observer = channelObserver;
+                if (observer != null) {
+                    observer.detach();
+                    channelObserver = null;
+                }
                 if (channel != null) {
                     channel.unregisterObserver();
                     channel.close();
@@ -335,6 +345,9 @@ final class Peer implements MediaChannel {
                 }
                 if (remote != null && sink != null) {
                     remote.removeSink(sink);
+                }
+                for (Runnable remove; (remove = remoteListeners.poll()) != null; ) {
+                    remove.run();
                 }
                 for (RTCRtpTransceiver transceiver : connection.getTransceivers()) {
                     if (transceiver.getSender().getTrack() != null) {
@@ -426,7 +439,9 @@ final class Peer implements MediaChannel {
         }
         dataChannel = channel;
         signaling.execute(() -> {
-            channel.registerObserver(new ChannelObserver(channel));
+            ChannelObserver observer = new ChannelObserver(this, channel);
+            channelObserver = observer;
+            channel.registerObserver(observer);
             if (channel.getState() == RTCDataChannelState.OPEN) {
                 runOnLoop(this::dataChannelOpened);
             }
@@ -508,17 +523,18 @@ final class Peer implements MediaChannel {
         RTCRtpReceiver receiver = transceiver.getReceiver();
         MediaStreamTrack track = receiver.getTrack();
         String kind = track.getKind();
+        dev.onvoid.webrtc.media.MediaStreamTrackEndedListener ended = t -> runOnLoop(() -> trackEnded(kind));
+        track.addTrackEndedListener(ended);
+        remoteListeners.add(() -> track.removeTrackEndedListener(ended));
         if (track instanceof AudioTrack audio && remoteAudio == null) {
             AudioTrackSink sink = this::audioArrived;
             audio.addSink(sink);
-            audio.addTrackEndedListener(ended -> runOnLoop(() -> trackEnded(kind)));
             runOnLoop(() -> {
                 remoteAudio = audio;
                 remoteAudioSink = sink;
                 trackStarted(kind);
             });
         } else {
-            track.addTrackEndedListener(ended -> runOnLoop(() -> trackEnded(kind)));
             runOnLoop(() -> trackStarted(kind));
         }
     }
@@ -629,11 +645,22 @@ final class Peer implements MediaChannel {
         }
     }
 
-    private final class ChannelObserver implements RTCDataChannelObserver {
+    /**
+     * The data channel's observer. webrtc-java 0.14 never frees the native observer that holds it (unregisterObserver
+     * does not delete it, and its JNI global reference stays), so it must not keep the peer reachable: it reaches the
+     * peer through {@link #peer}, which {@link #detach()} clears on release, and only this small object is left.
+     */
+    private static final class ChannelObserver implements RTCDataChannelObserver {
         private final RTCDataChannel channel;
+        private volatile @Nullable Peer peer;
 
-        ChannelObserver(RTCDataChannel channel) {
+        ChannelObserver(Peer peer, RTCDataChannel channel) {
+            this.peer = peer;
             this.channel = channel;
+        }
+
+        void detach() {
+            peer = null;
         }
 
         @Override
@@ -641,25 +668,33 @@ final class Peer implements MediaChannel {
 
         @Override
         public void onStateChange() {
+            Peer p = peer;
+            if (p == null) {
+                return;
+            }
             RTCDataChannelState next = channel.getState();
             if (next == RTCDataChannelState.OPEN) {
-                runOnLoop(Peer.this::dataChannelOpened);
+                p.runOnLoop(p::dataChannelOpened);
             } else if (next == RTCDataChannelState.CLOSED) {
-                runOnLoop(Peer.this::dataChannelClosed);
+                p.runOnLoop(p::dataChannelClosed);
             }
         }
 
         @Override
         public void onMessage(RTCDataChannelBuffer buffer) {
+            Peer p = peer;
+            if (p == null) {
+                return;
+            }
             if (buffer.binary) {
-                log.debug("Peer {}: binary data-channel message ignored", pcId);
+                log.debug("Peer {}: binary data-channel message ignored", p.pcId);
                 return;
             }
             ByteBuffer data = buffer.data;
             byte[] bytes = new byte[data.remaining()];
             data.get(bytes);
             String text = new String(bytes, StandardCharsets.UTF_8);
-            runOnLoop(() -> messageArrived(text));
+            p.runOnLoop(() -> p.messageArrived(text));
         }
     }
 }
