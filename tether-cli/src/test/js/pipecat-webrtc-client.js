@@ -43,7 +43,8 @@ const client = new PipecatClient({
     onError: (message) => { status('error', JSON.stringify(message.data)); log(`error: ${JSON.stringify(message.data)}`); },
     onTrackStarted: (track, participant) => {
       log(`track: ${track.kind} local=${participant?.local}`);
-      if (track.kind === 'audio' && participant && !participant.local) {
+      // The bot's track comes with a participant whose `local` is not true (this version leaves it undefined).
+      if (track.kind === 'audio' && participant?.local !== true) {
         status('botAudioTrack', track.readyState);
         measure(track);
       }
