@@ -4,6 +4,7 @@ import dev.tether.core.Setting;
 import dev.tether.core.SettingTable;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,6 +61,13 @@ public final class WebRtcSettings {
     public static final Setting<Integer> MAX_CONNECTIONS = TABLE.add(Setting.ofInt("maxConnections", 1000)
             .range(1, Integer.MAX_VALUE)
             .doc("Peer connections held at once; a new offer beyond gets 503."));
+
+    public static final Setting<Set<String>> CORS_ORIGINS = TABLE.add(Setting.<Set<String>>of(
+                    "corsOrigins", "Set<String>", Set.of())
+            .copy(Set::copyOf)
+            .defaultText("none (same origin only)")
+            .doc("Pages on these origins (exact, e.g. `http://localhost:5173`, or `*` for any) may call the routes"
+                    + " from a browser: they get CORS headers and their preflight `OPTIONS` is answered 204."));
 
     public static final Setting<Integer> THREADS = TABLE.add(Setting.ofInt("threads", 0)
             .range(0, 1024)

@@ -83,15 +83,15 @@ public final class WebRtcSignaling implements AutoCloseable {
      */
     public TetherServer.Builder mount(TetherServer.Builder server) {
         return server.closeWith(this)
-                .httpEndpoint("/api/offer", routes.offer())
-                .httpEndpoint("/start", routes.start())
-                .httpEndpoint("/sessions/*", routes.sessions())
-                .httpEndpoint("/status", routes.status());
+                .httpEndpoint("/api/offer", routes.withCors(routes.offer()))
+                .httpEndpoint("/start", routes.withCors(routes.start()))
+                .httpEndpoint("/sessions/*", routes.withCors(routes.sessions()))
+                .httpEndpoint("/status", routes.withCors(routes.status()));
     }
 
     /** The offer route alone ({@code POST} an offer, {@code PATCH} candidates), to mount on a path of your own. */
     public HttpEndpoint offerEndpoint() {
-        return routes.offer();
+        return routes.withCors(routes.offer());
     }
 
     /** Replaces the ICE servers of the connections made from now on; existing ones keep theirs. Any thread. */
@@ -143,6 +143,11 @@ public final class WebRtcSignaling implements AutoCloseable {
         /** See {@link WebRtcSettings#ICE_SERVERS}. */
         public Builder iceServers(List<IceServer> iceServers) {
             return set(ICE_SERVERS, iceServers);
+        }
+
+        /** See {@link WebRtcSettings#CORS_ORIGINS}: pages on these origins may call the routes from a browser. */
+        public Builder corsOrigins(Set<String> origins) {
+            return set(WebRtcSettings.CORS_ORIGINS, origins);
         }
 
         /** See {@link WebRtcSettings#CONNECTION_MODE}. */

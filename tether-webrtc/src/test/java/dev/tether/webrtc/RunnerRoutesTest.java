@@ -20,7 +20,9 @@ class RunnerRoutesTest {
 
     @BeforeEach
     void start() {
-        signaling = WebRtcSignaling.builder(bot).build();
+        signaling = WebRtcSignaling.builder(bot)
+                .corsOrigins(java.util.Set.of("http://localhost:5173"))
+                .build();
         server = signaling
                 .mount(TetherServer.builder().host("127.0.0.1").port(0))
                 .build()
@@ -59,6 +61,44 @@ class RunnerRoutesTest {
                 .isEqualTo("[{\"urls\":[\"stun:stun.l.google.com:19302\"]}]");
         assertThat(configured.path("iceConfig").path("iceServers").toString())
                 .isEqualTo("[{\"urls\":[\"turn:turn.example:3478\"],\"username\":\"u\",\"credential\":\"p\"}]");
+    }
+
+    @Test
+    void aConfiguredOriginGetsCorsHeadersAndItsPreflightAnsweredAnotherOriginGetsNone() throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        URI offer = URI.create("http://127.0.0.1:" + server.port() + "/api/offer");
+        HttpResponse<String> preflight = client.send(
+                java.net.http.HttpRequest.newBuilder(offer)
+                        .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody())
+                        .header("Origin", "http://localhost:5173")
+                        .header("Access-Control-Request-Method", "POST")
+                        .header("Access-Control-Request-Headers", "content-type")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> allowed = client.send(
+                java.net.http.HttpRequest.newBuilder(offer)
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+                        .header("Origin", "http://localhost:5173")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> other = client.send(
+                java.net.http.HttpRequest.newBuilder(offer)
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+                        .header("Origin", "http://evil.example")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(preflight.statusCode()).isEqualTo(204);
+        assertThat(preflight.headers().firstValue("access-control-allow-origin"))
+                .hasValue("http://localhost:5173");
+        assertThat(preflight.headers().firstValue("access-control-allow-methods"))
+                .hasValue("GET, POST, PATCH, OPTIONS");
+        assertThat(preflight.headers().firstValue("access-control-allow-headers"))
+                .hasValue("content-type");
+        assertThat(allowed.statusCode()).isEqualTo(422);
+        assertThat(allowed.headers().firstValue("access-control-allow-origin")).hasValue("http://localhost:5173");
+        assertThat(other.statusCode()).isEqualTo(422);
+        assertThat(other.headers().firstValue("access-control-allow-origin")).isEmpty();
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.tether.webrtc.IceServers;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -32,10 +33,42 @@ public final class Routes {
     static final int MAX_SESSIONS = 10_000;
 
     private final Signaling signaling;
+    private final Set<String> corsOrigins;
     private final Map<UUID, JsonNode> sessions = new LinkedHashMap<>(); // guarded by itself
 
     public Routes(Signaling signaling) {
         this.signaling = signaling;
+        this.corsOrigins = signaling.config().corsOrigins();
+    }
+
+    /**
+     * {@code endpoint} with CORS for the configured origins: a preflight {@code OPTIONS} from one is answered 204, and
+     * every answer to one carries {@code access-control-allow-origin}; other origins get no CORS headers, so the
+     * browser keeps their pages out.
+     */
+    public HttpEndpoint withCors(HttpEndpoint endpoint) {
+        return request -> {
+            String origin = request.headers().get("origin");
+            boolean allowed = origin != null && (corsOrigins.contains("*") || corsOrigins.contains(origin));
+            if (!allowed) {
+                return endpoint.handle(request);
+            }
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("access-control-allow-origin", origin);
+            headers.put("vary", "origin");
+            if (request.method().equals("OPTIONS")) {
+                headers.put("access-control-allow-methods", "GET, POST, PATCH, OPTIONS");
+                String asked = request.headers().get("access-control-request-headers");
+                headers.put("access-control-allow-headers", asked == null ? "content-type" : asked);
+                headers.put("access-control-max-age", "600");
+                return done(new HttpResponse(204, "text/plain", new byte[0], headers));
+            }
+            return endpoint.handle(request).thenApply(response -> {
+                Map<String, String> all = new LinkedHashMap<>(response.headers());
+                all.putAll(headers);
+                return new HttpResponse(response.status(), response.contentType(), response.body(), all);
+            });
+        };
     }
 
     /** {@code POST} an offer, {@code PATCH} candidates. */

@@ -104,7 +104,7 @@ public final class Signaling implements AutoCloseable {
         return listener;
     }
 
-    WebRtcConfig config() {
+    public WebRtcConfig config() {
         return config;
     }
 

@@ -2,6 +2,7 @@ package dev.tether.webrtc.internal;
 
 import static dev.tether.webrtc.WebRtcSettings.CONNECTING_TIMEOUT;
 import static dev.tether.webrtc.WebRtcSettings.CONNECTION_MODE;
+import static dev.tether.webrtc.WebRtcSettings.CORS_ORIGINS;
 import static dev.tether.webrtc.WebRtcSettings.DATA_CHANNEL_TIMEOUT;
 import static dev.tether.webrtc.WebRtcSettings.ESP32_HOST;
 import static dev.tether.webrtc.WebRtcSettings.ESP32_MODE;
@@ -13,6 +14,7 @@ import static dev.tether.webrtc.WebRtcSettings.THREADS;
 import dev.tether.core.SettingValues;
 import dev.tether.webrtc.ConnectionMode;
 import java.time.Duration;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /** The WebRTC settings as the handler reads them, read once. */
@@ -25,6 +27,7 @@ public record WebRtcConfig(
         int maxQueuedMessages,
         Duration iceGatheringTimeout,
         int maxConnections,
+        Set<String> corsOrigins,
         int threads) {
 
     public static WebRtcConfig of(SettingValues s) {
@@ -37,6 +40,7 @@ public record WebRtcConfig(
                 s.get(MAX_QUEUED_MESSAGES),
                 s.get(ICE_GATHERING_TIMEOUT),
                 s.get(MAX_CONNECTIONS),
+                s.get(CORS_ORIGINS),
                 s.get(THREADS));
     }
 }
