@@ -292,6 +292,8 @@ public final class Signaling implements AutoCloseable {
      * the candidates gathered (a new connection), then the answer's JSON; a new peer is registered and started last.
      */
     private CompletableFuture<String> negotiate(Peer peer, String sdp, boolean isNew) {
+        long started = System.nanoTime();
+        long[] answered = new long[1];
         return setDescription(peer, new RTCSessionDescription(RTCSdpType.OFFER, sdp), false)
                 .thenComposeAsync(
                         ignored -> {
@@ -300,9 +302,20 @@ public final class Signaling implements AutoCloseable {
                         },
                         thread)
                 .thenComposeAsync(answer -> setDescription(peer, answer, true), thread)
-                .thenComposeAsync(ignored -> isNew ? gathered(peer) : CompletableFuture.completedFuture(null), thread)
+                .thenComposeAsync(
+                        ignored -> {
+                            answered[0] = System.nanoTime();
+                            return isNew ? gathered(peer) : CompletableFuture.completedFuture(null);
+                        },
+                        thread)
                 .thenApplyAsync(
                         ignored -> {
+                            long now = System.nanoTime();
+                            log.debug(
+                                    "Peer {}: answered after {} ms, {} ms of it gathering candidates",
+                                    peer.pcId(),
+                                    (now - started) / 1_000_000,
+                                    (now - answered[0]) / 1_000_000);
                             RTCSessionDescription local = peer.connection().getLocalDescription();
                             if (local == null || local.sdp == null || local.sdp.isEmpty()) {
                                 throw new IllegalStateException("SmallWebRTC connection produced no SDP answer");
