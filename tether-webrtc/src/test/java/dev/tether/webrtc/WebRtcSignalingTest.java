@@ -280,6 +280,40 @@ class WebRtcSignalingTest {
     }
 
     @Test
+    void theListenerHearsTheStatesAndTheClientsAudioTrackOnTheSessionsThread() throws Exception {
+        java.util.concurrent.BlockingQueue<String> events = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        start(b -> b.listener(new PeerListener() {
+            @Override
+            public void onStateChange(MediaSession session, PeerState state) {
+                threads.add(Thread.currentThread().getName());
+                events.add("state " + state);
+            }
+
+            @Override
+            public void onTrackStarted(MediaSession session, String kind) {
+                threads.add(Thread.currentThread().getName());
+                events.add("track " + kind);
+            }
+        }));
+        try (TestPeer peer = new TestPeer(base).connect()) {
+            peer.roundTrip();
+        }
+        bot.awaitDisconnect();
+
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        while (!seen.contains("state CLOSED")) {
+            String event = events.poll(10, TimeUnit.SECONDS);
+            assertThat(event).as("events so far: %s", seen).isNotNull();
+            seen.add(event);
+        }
+        assertThat(seen).contains("track audio");
+        assertThat(threads).singleElement().asString().matches("tether-webrtc-\\d+-\\d+");
+        assertThat(seen.stream().filter(e -> e.startsWith("state")))
+                .containsSubsequence("state CONNECTING", "state CONNECTED", "state CLOSED");
+    }
+
+    @Test
     void esp32ModeKeepsOnlyTheHostsCandidatesAndConnects() throws Exception {
         String host = firstHostCandidateAddress();
         stop();
