@@ -7,12 +7,14 @@ import dev.onvoid.webrtc.RTCDataChannelBuffer;
 import dev.onvoid.webrtc.RTCDataChannelObserver;
 import dev.onvoid.webrtc.RTCDataChannelState;
 import dev.onvoid.webrtc.RTCIceCandidate;
+import dev.onvoid.webrtc.RTCIceGatheringState;
 import dev.onvoid.webrtc.RTCPeerConnection;
 import dev.onvoid.webrtc.RTCPeerConnectionState;
 import dev.onvoid.webrtc.RTCRtpReceiver;
 import dev.onvoid.webrtc.RTCRtpTransceiver;
 import dev.onvoid.webrtc.RTCSignalingState;
 import dev.onvoid.webrtc.media.MediaStreamTrack;
+import dev.onvoid.webrtc.media.MediaStreamTrackEndedListener;
 import dev.onvoid.webrtc.media.audio.AudioTrack;
 import dev.onvoid.webrtc.media.audio.AudioTrackSink;
 import dev.onvoid.webrtc.media.audio.CustomAudioSource;
@@ -27,13 +29,19 @@ import dev.tether.server.CloseStatus;
 import dev.tether.server.HttpRequest;
 import dev.tether.webrtc.PeerListener;
 import dev.tether.webrtc.PeerState;
+import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,7 +65,7 @@ final class Peer implements MediaChannel {
     private static final Logger log = LoggerFactory.getLogger(Peer.class);
     private static final int FRAME_BYTES = PeerSerializer.RATE / 100 * 2; // 10 ms of 48 kHz mono PCM16
     private static final int MAX_PENDING_AUDIO_IN = 50; // 500 ms of remote audio waiting for the loop
-    private static final java.time.Duration GOODBYE_WAIT = java.time.Duration.ofMillis(250);
+    private static final Duration GOODBYE_WAIT = Duration.ofMillis(250);
 
     private final Signaling signaling;
     private final String pcId;
@@ -72,12 +80,11 @@ final class Peer implements MediaChannel {
     private final AudioTrack audioTrack;
     private final RTCPeerConnection connection;
     private final MediaConnection media;
-    private final java.util.concurrent.CompletableFuture<Void> gathered =
-            new java.util.concurrent.CompletableFuture<>();
+    private final CompletableFuture<Void> gathered = new CompletableFuture<>();
     // The track-ended listeners added to remote tracks, removed on release: libwebrtc holds each through a JNI global
     // reference, and the remote tracks outlive close() (webrtc-java 0.14 never frees a closed peer connection), so a
     // listener left behind would keep this peer, its media connection and its buffers reachable for good.
-    private final java.util.Queue<Runnable> remoteListeners = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Queue<Runnable> remoteListeners = new ConcurrentLinkedQueue<>();
 
     // The loop only.
     private final ArrayDeque<String> pendingMessages = new ArrayDeque<>();
@@ -113,7 +120,7 @@ final class Peer implements MediaChannel {
     }
 
     /** Completes when ICE gathering is complete. */
-    java.util.concurrent.CompletableFuture<Void> gathered() {
+    CompletableFuture<Void> gathered() {
         return gathered;
     }
 
@@ -287,7 +294,7 @@ final class Peer implements MediaChannel {
         if (loop.isShutdown()) {
             return;
         }
-        if (((io.netty.util.concurrent.EventExecutor) loop).inEventLoop()) {
+        if (((EventExecutor) loop).inEventLoop()) {
             task.run();
         } else {
             loop.execute(task);
@@ -523,7 +530,7 @@ final class Peer implements MediaChannel {
         RTCRtpReceiver receiver = transceiver.getReceiver();
         MediaStreamTrack track = receiver.getTrack();
         String kind = track.getKind();
-        dev.onvoid.webrtc.media.MediaStreamTrackEndedListener ended = t -> runOnLoop(() -> trackEnded(kind));
+        MediaStreamTrackEndedListener ended = t -> runOnLoop(() -> trackEnded(kind));
         track.addTrackEndedListener(ended);
         remoteListeners.add(() -> track.removeTrackEndedListener(ended));
         if (track instanceof AudioTrack audio && remoteAudio == null) {
@@ -558,7 +565,9 @@ final class Peer implements MediaChannel {
         }
         if (pendingAudioIn.incrementAndGet() > MAX_PENDING_AUDIO_IN) {
             pendingAudioIn.decrementAndGet();
-            droppedAudioIn.incrementAndGet();
+            if (droppedAudioIn.incrementAndGet() == 1) {
+                log.warn("Peer {}: the session's thread is 500 ms behind the remote audio; dropping frames", pcId);
+            }
             return;
         }
         byte[] pcm = new byte[Math.min(data.length, frames * channels * 2)];
@@ -568,7 +577,7 @@ final class Peer implements MediaChannel {
                 pendingAudioIn.decrementAndGet();
                 deliverAudio(pcm, sampleRate, channels);
             });
-        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+        } catch (RejectedExecutionException shuttingDown) {
             pendingAudioIn.decrementAndGet();
         }
     }
@@ -596,10 +605,6 @@ final class Peer implements MediaChannel {
         }
     }
 
-    long droppedAudioIn() {
-        return droppedAudioIn.get();
-    }
-
     @Override
     public String toString() {
         return "Peer{" + pcId + "}";
@@ -623,8 +628,8 @@ final class Peer implements MediaChannel {
         }
 
         @Override
-        public void onIceGatheringChange(dev.onvoid.webrtc.RTCIceGatheringState next) {
-            if (next == dev.onvoid.webrtc.RTCIceGatheringState.COMPLETE) {
+        public void onIceGatheringChange(RTCIceGatheringState next) {
+            if (next == RTCIceGatheringState.COMPLETE) {
                 gathered.complete(null);
             }
         }
