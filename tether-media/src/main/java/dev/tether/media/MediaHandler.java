@@ -11,8 +11,9 @@ import dev.tether.server.CloseStatus;
  * and exactly one {@link #onDisconnect}, last. The connected and disconnected events come as these callbacks, not as
  * {@link ClientConnectedFrame} / {@link ClientDisconnectedFrame}.
  *
- * <p>Threading: callbacks of one session run on its connection's I/O thread, one at a time, and must never block
- * (they would stall every connection of that thread); hand slow work (speech-to-text, an LLM call) to your own
+ * <p>Threading: callbacks of one session run on its connection's I/O thread (for a WebRTC session of tether-webrtc,
+ * on the {@code tether-webrtc-N} thread it lives on), one at a time, and must never block (they would stall every
+ * connection of that thread); hand slow work (speech-to-text, an LLM call) to your own
  * executor and {@link MediaSession#write} the answer from there. One handler serves every session of the endpoint;
  * keep per-session state in {@link MediaSession#attributes()}. A callback that throws is logged and closes the
  * session with 1011.
