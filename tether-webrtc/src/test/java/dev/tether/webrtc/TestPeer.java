@@ -154,6 +154,11 @@ final class TestPeer implements AutoCloseable {
         channel.send(new RTCDataChannelBuffer(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), false));
     }
 
+    /** The next data-channel message, or {@code null} after 10 s without one. */
+    JsonNode pollMessage() throws InterruptedException {
+        return messages.poll(10, TimeUnit.SECONDS);
+    }
+
     /** The next data-channel message, waiting up to 10 s. */
     JsonNode nextMessage() throws InterruptedException {
         JsonNode message = messages.poll(10, TimeUnit.SECONDS);
