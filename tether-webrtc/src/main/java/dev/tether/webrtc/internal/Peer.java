@@ -91,7 +91,7 @@ final class Peer implements MediaChannel {
     private final byte[] audioOut = new byte[FRAME_BYTES];
     private int audioOutFill;
     private @Nullable RTCDataChannel dataChannel;
-    private @Nullable ChannelObserver channelObserver; // the signaling thread only
+    private volatile @Nullable ChannelObserver channelObserver; // set on the loop, detached on the signaling thread
     private boolean dataChannelOpen;
     private boolean dataChannelExpired; // connected, and the channel did not open in time: messages are dropped
     private @Nullable Cancellable connectingTimer;
@@ -436,27 +436,26 @@ final class Peer implements MediaChannel {
         }
     }
 
-    private void dataChannelArrived(RTCDataChannel channel) {
+    /**
+     * The client's data channel, with its observer already registered (on libwebrtc's thread, in the callback that
+     * announced it, so no message arrives while nobody listens). A second channel, or one after the close, is closed.
+     */
+    private void dataChannelArrived(RTCDataChannel channel, ChannelObserver observer) {
         if (closing || dataChannel != null) {
+            observer.detach();
             signaling.execute(() -> {
+                channel.unregisterObserver();
                 channel.close();
                 channel.dispose();
             });
             return;
         }
         dataChannel = channel;
-        signaling.execute(() -> {
-            ChannelObserver observer = new ChannelObserver(this, channel);
-            channelObserver = observer;
-            channel.registerObserver(observer);
-            if (channel.getState() == RTCDataChannelState.OPEN) {
-                runOnLoop(this::dataChannelOpened);
-            }
-        });
+        channelObserver = observer;
     }
 
-    private void dataChannelOpened() {
-        if (closing || dataChannelOpen) {
+    private void dataChannelOpened(RTCDataChannel channel) {
+        if (closing || dataChannelOpen || channel != dataChannel) {
             return;
         }
         dataChannelOpen = true;
@@ -470,8 +469,8 @@ final class Peer implements MediaChannel {
         }
     }
 
-    private void dataChannelClosed() {
-        if (!closing && dataChannelOpen) {
+    private void dataChannelClosed(RTCDataChannel channel) {
+        if (!closing && dataChannelOpen && channel == dataChannel) {
             log.debug("Peer {}: the data channel closed; the peer left", pcId);
             shutdown(new CloseStatus(1000, "The peer left", true), false);
         }
@@ -636,7 +635,12 @@ final class Peer implements MediaChannel {
 
         @Override
         public void onDataChannel(RTCDataChannel channel) {
-            runOnLoop(() -> dataChannelArrived(channel));
+            ChannelObserver observer = new ChannelObserver(Peer.this, channel);
+            channel.registerObserver(observer);
+            runOnLoop(() -> dataChannelArrived(channel, observer));
+            if (channel.getState() == RTCDataChannelState.OPEN) {
+                runOnLoop(() -> dataChannelOpened(channel));
+            }
         }
 
         @Override
@@ -679,9 +683,9 @@ final class Peer implements MediaChannel {
             }
             RTCDataChannelState next = channel.getState();
             if (next == RTCDataChannelState.OPEN) {
-                p.runOnLoop(p::dataChannelOpened);
+                p.runOnLoop(() -> p.dataChannelOpened(channel));
             } else if (next == RTCDataChannelState.CLOSED) {
-                p.runOnLoop(p::dataChannelClosed);
+                p.runOnLoop(() -> p.dataChannelClosed(channel));
             }
         }
 
