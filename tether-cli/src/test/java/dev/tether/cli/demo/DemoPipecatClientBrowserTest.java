@@ -1,8 +1,6 @@
 package dev.tether.cli.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.tether.server.TetherServer;
@@ -13,10 +11,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,8 +32,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * the browser it is skipped, or fails with {@code -Dtether.requireBrowser=true}.
  */
 class DemoPipecatClientBrowserTest {
-    private static final Path JS = Path.of("src", "test", "js");
-    private static final Path ESBUILD = JS.resolve("node_modules/.bin/esbuild");
     private static final Path OUT = Path.of("target", "pipecat-client");
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final Map<String, String> TYPES = Map.of(
@@ -67,8 +61,8 @@ class DemoPipecatClientBrowserTest {
     @Test
     void pipecatClientConnectsAndReceivesTheEcho(@TempDir Path profile) throws Exception {
         HeadlessChromium.assumeInstalled();
-        assumePackagesInstalled();
-        bundle();
+        PipecatPages.assumePackagesInstalled();
+        PipecatPages.bundle("pipecat-client");
         server = DemoServer.create("127.0.0.1", 0).start();
         pages = servePages();
         driver = HeadlessChromium.start(profile);
@@ -86,42 +80,6 @@ class DemoPipecatClientBrowserTest {
         wait.until(d -> Integer.parseInt(body.getAttribute("data-frames-received")) >= 10);
         wait.until(d -> String.valueOf(body.getAttribute("data-server-message")).startsWith("echoing"));
         assertThat(body.getAttribute("data-error")).isNull();
-    }
-
-    private static void assumePackagesInstalled() {
-        boolean installed = Files.isExecutable(ESBUILD);
-        String missing = "The pipecat client test needs " + JS
-                + "/node_modules (run scripts/ensure-services.sh browser," + " or npm ci in " + JS + ")";
-        if (!installed && Boolean.getBoolean("tether.requireBrowser")) {
-            fail(missing + "; -Dtether.requireBrowser=true forbids skipping");
-        }
-        assumeTrue(installed, missing);
-    }
-
-    /** Bundles the test page's script with the project's esbuild. */
-    private static void bundle() throws IOException, InterruptedException {
-        Files.createDirectories(OUT);
-        Files.copy(
-                JS.resolve("pipecat-client.html"),
-                OUT.resolve("pipecat-client.html"),
-                StandardCopyOption.REPLACE_EXISTING);
-        Process esbuild = new ProcessBuilder(
-                        ESBUILD.toString(),
-                        JS.resolve("pipecat-client.js").toString(),
-                        "--bundle",
-                        "--format=iife",
-                        "--log-level=warning",
-                        "--outfile=" + OUT.resolve("pipecat-client.bundle.js"))
-                .redirectErrorStream(true)
-                .redirectOutput(OUT.resolve("esbuild.log").toFile())
-                .start();
-        if (!esbuild.waitFor(60, TimeUnit.SECONDS)) {
-            esbuild.destroyForcibly();
-            fail("esbuild took more than 60 s; see " + OUT.resolve("esbuild.log"));
-        }
-        assertThat(esbuild.exitValue())
-                .as(Files.readString(OUT.resolve("esbuild.log")))
-                .isZero();
     }
 
     /** Serves the page and its bundle from {@code target/pipecat-client/} on loopback. */

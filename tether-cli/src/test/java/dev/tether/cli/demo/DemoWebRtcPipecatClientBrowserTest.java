@@ -1,16 +1,12 @@
 package dev.tether.cli.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tether.server.TetherServer;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,9 +29,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * it is skipped, or fails with {@code -Dtether.requireBrowser=true}.
  */
 class DemoWebRtcPipecatClientBrowserTest {
-    private static final Path JS = Path.of("src", "test", "js");
-    private static final Path ESBUILD = JS.resolve("node_modules/.bin/esbuild");
-    private static final Path OUT = Path.of("target", "pipecat-webrtc-client");
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     private TetherServer server;
@@ -57,12 +50,12 @@ class DemoWebRtcPipecatClientBrowserTest {
     @Test
     void pipecatClientConnectsOverWebRtcAndReceivesTheEcho(@TempDir Path profile) throws Exception {
         HeadlessChromium.assumeInstalled();
-        assumePackagesInstalled();
-        bundle();
+        PipecatPages.assumePackagesInstalled();
+        Path pages = PipecatPages.bundle("pipecat-webrtc-client");
         // The page comes from the demo server itself, so the offer is a same-origin request (the routes send no CORS
         // headers): the bundle's folder is the server's static directory, checked before the demo's own pages.
         server = DemoServer.create(
-                        DemoServer.settings().host("127.0.0.1").port(0).staticDirectory(OUT.toAbsolutePath()))
+                        DemoServer.settings().host("127.0.0.1").port(0).staticDirectory(pages.toAbsolutePath()))
                 .start();
         driver = HeadlessChromium.start(profile);
         WebDriverWait wait = new WebDriverWait(driver, TIMEOUT);
@@ -84,43 +77,7 @@ class DemoWebRtcPipecatClientBrowserTest {
         assertThat(body.getAttribute("data-error")).isNull();
         Files.copy(
                 driver.getScreenshotAs(OutputType.FILE).toPath(),
-                OUT.resolve("pipecat-webrtc-client.png"),
+                pages.resolve("pipecat-webrtc-client.png"),
                 StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private static void assumePackagesInstalled() {
-        boolean installed = Files.isExecutable(ESBUILD);
-        String missing = "The pipecat client test needs " + JS
-                + "/node_modules (run scripts/ensure-services.sh browser," + " or npm ci in " + JS + ")";
-        if (!installed && Boolean.getBoolean("tether.requireBrowser")) {
-            fail(missing + "; -Dtether.requireBrowser=true forbids skipping");
-        }
-        assumeTrue(installed, missing);
-    }
-
-    /** Bundles the test page's script with the project's esbuild. */
-    private static void bundle() throws IOException, InterruptedException {
-        Files.createDirectories(OUT);
-        Files.copy(
-                JS.resolve("pipecat-webrtc-client.html"),
-                OUT.resolve("pipecat-webrtc-client.html"),
-                StandardCopyOption.REPLACE_EXISTING);
-        Process esbuild = new ProcessBuilder(
-                        ESBUILD.toString(),
-                        JS.resolve("pipecat-webrtc-client.js").toString(),
-                        "--bundle",
-                        "--format=iife",
-                        "--log-level=warning",
-                        "--outfile=" + OUT.resolve("pipecat-webrtc-client.bundle.js"))
-                .redirectErrorStream(true)
-                .redirectOutput(OUT.resolve("esbuild.log").toFile())
-                .start();
-        if (!esbuild.waitFor(60, TimeUnit.SECONDS)) {
-            esbuild.destroyForcibly();
-            fail("esbuild took more than 60 s; see " + OUT.resolve("esbuild.log"));
-        }
-        assertThat(esbuild.exitValue())
-                .as(Files.readString(OUT.resolve("esbuild.log")))
-                .isZero();
     }
 }
