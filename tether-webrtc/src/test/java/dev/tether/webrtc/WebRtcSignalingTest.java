@@ -155,6 +155,31 @@ class WebRtcSignalingTest {
     }
 
     @Test
+    void singleModeGivesOneOfTwoSimultaneousOffersTheConnection() throws Exception {
+        start(b -> b.connectionMode(ConnectionMode.SINGLE));
+        try (TestPeer first = new TestPeer(base);
+                TestPeer second = new TestPeer(base)) {
+            var one = java.util.concurrent.CompletableFuture.supplyAsync(() -> offer(first));
+            var two = java.util.concurrent.CompletableFuture.supplyAsync(() -> offer(second));
+
+            java.util.List<Integer> statuses = java.util.List.of(
+                    one.get(20, TimeUnit.SECONDS).statusCode(),
+                    two.get(20, TimeUnit.SECONDS).statusCode());
+
+            assertThat(statuses).containsExactlyInAnyOrder(200, 400);
+            assertThat(signaling.connections()).isEqualTo(1);
+        }
+    }
+
+    private static HttpResponse<String> offer(TestPeer peer) {
+        try {
+            return peer.offer(TestPeer.JSON.createObjectNode());
+        } catch (Exception e) {
+            throw new java.util.concurrent.CompletionException(e);
+        }
+    }
+
+    @Test
     void anUnknownPcIdInMultipleModeMakesANewConnection() throws Exception {
         start(b -> b);
         try (TestPeer peer = new TestPeer(base)) {

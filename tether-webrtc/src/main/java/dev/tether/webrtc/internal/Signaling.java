@@ -57,6 +57,7 @@ public final class Signaling implements AutoCloseable {
     private final ExecutorService thread;
     private final DefaultEventLoopGroup loops;
     private final Map<String, Peer> peers = new ConcurrentHashMap<>();
+    private int negotiating; // new peers whose answer is not out yet; the signaling thread only
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private volatile List<IceServer> iceServers;
     private volatile boolean closed;
@@ -241,7 +242,8 @@ public final class Signaling implements AutoCloseable {
             throw new Refusal(400, "type: " + offer.type() + " (expected: offer)");
         }
         @Nullable String pcId = offer.pcId();
-        if (config.connectionMode() == ConnectionMode.SINGLE && !peers.isEmpty()) {
+        // A new peer still gathering counts: two quick offers in single mode must not both get a connection.
+        if (config.connectionMode() == ConnectionMode.SINGLE && (!peers.isEmpty() || negotiating > 0)) {
             if (pcId == null) {
                 throw new Refusal(400, "Cannot create new connection with existing connection active");
             }
@@ -260,16 +262,21 @@ public final class Signaling implements AutoCloseable {
             peers.remove(pcId, existing);
             existing.close(1000, "Restarted");
         }
-        if (peers.size() >= config.maxConnections()) {
+        if (peers.size() + negotiating >= config.maxConnections()) {
             throw new Refusal(503, "Too many peer connections (" + config.maxConnections() + ")");
         }
         startEngine();
         Peer peer = new Peer(this, PcIds.next(), request, offer.requestData());
-        return negotiate(peer, offer.sdp(), true).whenComplete((answer, error) -> {
-            if (error != null) {
-                peer.close(1011, "Negotiation failed");
-            }
-        });
+        negotiating++;
+        return negotiate(peer, offer.sdp(), true)
+                .whenCompleteAsync(
+                        (answer, error) -> {
+                            negotiating--;
+                            if (error != null) {
+                                peer.close(1011, "Negotiation failed");
+                            }
+                        },
+                        thread);
     }
 
     private void startEngine() {
