@@ -180,6 +180,23 @@ class WebRtcSignalingTest {
     }
 
     @Test
+    void anSdpLibwebrtcCannotParseIs400AndLeavesNothingBehind() throws Exception {
+        start(b -> b.connectionMode(ConnectionMode.SINGLE));
+        try (TestPeer peer = new TestPeer(base)) {
+            HttpResponse<String> garbage = peer.post("/api/offer", "{\"sdp\":\"v=0 not an offer\",\"type\":\"offer\"}");
+
+            assertThat(garbage.statusCode()).isEqualTo(400);
+            assertThat(TestPeer.JSON.readTree(garbage.body()).path("detail").asText())
+                    .startsWith("Invalid offer: ");
+            assertThat(signaling.connections()).isZero();
+            // In single mode a leftover would refuse the next offer: the real one gets its connection.
+            peer.connect();
+            peer.roundTrip();
+        }
+        assertThat(bot.connectCount.get()).isEqualTo(1);
+    }
+
+    @Test
     void anUnknownPcIdInMultipleModeMakesANewConnection() throws Exception {
         start(b -> b);
         try (TestPeer peer = new TestPeer(base)) {
@@ -193,12 +210,13 @@ class WebRtcSignalingTest {
     }
 
     @Test
-    void patchForAnUnknownPcIdIs404AndAKnownOneTakesCandidatesAndTheEndMarker() throws Exception {
+    void patchForAnUnknownPcIdIs404AndAKnownOneTakesCandidatesPastTheEndMarkerAndAMalformedOne() throws Exception {
         start(b -> b);
         try (TestPeer peer = new TestPeer(base).connect()) {
             HttpResponse<String> unknown = peer.send("PATCH", "/api/offer", "{\"pc_id\":\"nope\",\"candidates\":[]}");
             String candidates = "{\"pc_id\":\"" + peer.pcId + "\",\"candidates\":["
                     + "{\"candidate\":\"\",\"sdp_mid\":\"0\",\"sdp_mline_index\":0},"
+                    + "{\"candidate\":\"candidate:not one at all\",\"sdp_mid\":\"0\",\"sdp_mline_index\":0},"
                     + "{\"candidate\":\"candidate:1 1 udp 2122260223 127.0.0.1 9 typ host\",\"sdp_mid\":\"0\","
                     + "\"sdp_mline_index\":0}]}";
             HttpResponse<String> known = peer.send("PATCH", "/api/offer", candidates);

@@ -253,7 +253,8 @@ final class Peer implements MediaChannel {
         signaling.execute(() -> {
             try {
                 channel.send(new RTCDataChannelBuffer(utf8, false));
-            } catch (Exception e) {
+            } catch (Throwable e) {
+                Signaling.rethrowIfFatal(e);
                 log.debug("Peer {}: data channel send failed: {}", pcId, e.toString());
             }
         });
@@ -322,7 +323,8 @@ final class Peer implements MediaChannel {
                 try {
                     ByteBuffer goodbye = ByteBuffer.wrap(Signals.PEER_LEFT.getBytes(StandardCharsets.UTF_8));
                     channel.send(new RTCDataChannelBuffer(goodbye, false));
-                } catch (Exception e) {
+                } catch (Throwable e) {
+                    Signaling.rethrowIfFatal(e);
                     log.debug("Peer {}: peerLeft not sent: {}", pcId, e.toString());
                 }
             });
@@ -364,7 +366,8 @@ final class Peer implements MediaChannel {
                 connection.close();
                 audioTrack.dispose();
                 audioSource.dispose();
-            } catch (Exception e) {
+            } catch (Throwable e) {
+                Signaling.rethrowIfFatal(e);
                 log.warn("Peer {}: releasing the peer connection failed", pcId, e);
             } finally {
                 loop.execute(() -> released(status));

@@ -83,6 +83,17 @@ public final class Signaling implements AutoCloseable {
         this.loops = new DefaultEventLoopGroup(threads, new DefaultThreadFactory("tether-webrtc", true));
     }
 
+    /**
+     * Rethrows what no code should catch. webrtc-java reports a C++ exception, such as an SDP or a candidate it cannot
+     * parse, as a {@code java.lang.Error} from the native method; a call into it catches {@code Throwable}, lets this
+     * rethrow the JVM's own errors, and treats the rest as a refusal of that input.
+     */
+    static void rethrowIfFatal(Throwable t) {
+        if (t instanceof VirtualMachineError fatal) {
+            throw fatal;
+        }
+    }
+
     // ---- what peers ask for ------------------------------------------------------------------------------------
 
     PeerFactory factory() {
@@ -134,7 +145,8 @@ public final class Signaling implements AutoCloseable {
             thread.execute(() -> {
                 try {
                     task.run();
-                } catch (RuntimeException e) {
+                } catch (Throwable e) {
+                    rethrowIfFatal(e);
                     log.warn("WebRTC signaling task failed", e);
                 }
             });
@@ -186,7 +198,8 @@ public final class Signaling implements AutoCloseable {
                             answer.complete(json);
                         }
                     });
-                } catch (RuntimeException e) {
+                } catch (Throwable e) { // webrtc-java's native methods throw what they do not declare
+                    rethrowIfFatal(e);
                     answer.completeExceptionally(e);
                 }
             });
@@ -227,7 +240,8 @@ public final class Signaling implements AutoCloseable {
             peer.connection()
                     .addIceCandidate(
                             new RTCIceCandidate(candidate.sdpMid(), index == null ? 0 : index, candidate.candidate()));
-        } catch (Exception e) {
+        } catch (Throwable e) {
+            rethrowIfFatal(e);
             log.warn("Peer {}: candidate refused ({}): {}", peer.pcId(), e.getMessage(), candidate.candidate());
         }
     }
@@ -371,10 +385,16 @@ public final class Signaling implements AutoCloseable {
                         new Refusal(400, (local ? "Could not set the answer: " : "Invalid offer: ") + error));
             }
         };
-        if (local) {
-            peer.connection().setLocalDescription(description, observer);
-        } else {
-            peer.connection().setRemoteDescription(description, observer);
+        try {
+            if (local) {
+                peer.connection().setLocalDescription(description, observer);
+            } else {
+                peer.connection().setRemoteDescription(description, observer);
+            }
+        } catch (Throwable e) {
+            // webrtc-java parses the SDP before libwebrtc sees it, and throws an Error when it cannot.
+            rethrowIfFatal(e);
+            observer.onFailure(String.valueOf(e.getMessage()));
         }
         return done;
     }
