@@ -93,6 +93,7 @@ final class Peer implements MediaChannel {
     private @Nullable RTCDataChannel dataChannel;
     private volatile @Nullable ChannelObserver channelObserver; // set on the loop, detached on the signaling thread
     private boolean dataChannelOpen;
+    private boolean queueFullLogged;
     private boolean dataChannelExpired; // connected, and the channel did not open in time: messages are dropped
     private @Nullable Cancellable connectingTimer;
     private @Nullable Cancellable dataChannelTimer;
@@ -238,7 +239,16 @@ final class Peer implements MediaChannel {
         } else if (dataChannelExpired) {
             log.debug("Peer {}: no data channel; message dropped", pcId);
         } else if (pendingMessages.size() >= signaling.config().maxQueuedMessages()) {
-            log.warn("Peer {}: {} messages wait for the data channel; message dropped", pcId, pendingMessages.size());
+            // The first drop is a warning, later ones debug lines: a bot that writes in a loop cannot flood the log.
+            if (!queueFullLogged) {
+                queueFullLogged = true;
+                log.warn(
+                        "Peer {}: {} messages wait for the data channel; dropping more until it opens",
+                        pcId,
+                        pendingMessages.size());
+            } else {
+                log.debug("Peer {}: message dropped, the data channel is not open", pcId);
+            }
         } else {
             pendingMessages.addLast(text);
         }
