@@ -33,7 +33,6 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -63,7 +62,6 @@ final class TestPeer implements AutoCloseable {
     private final CompletableFuture<Void> connected = new CompletableFuture<>();
     private final CompletableFuture<Void> channelOpen = new CompletableFuture<>();
     private final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
-    private final List<RTCIceCandidate> candidates = new ArrayList<>();
     final AtomicLong receivedFrames = new AtomicLong();
     final AtomicLong loudFrames = new AtomicLong();
     String pcId;
@@ -251,9 +249,7 @@ final class TestPeer implements AutoCloseable {
     private final class Observer implements PeerConnectionObserver {
         @Override
         public void onIceCandidate(RTCIceCandidate candidate) {
-            synchronized (candidates) {
-                candidates.add(candidate);
-            }
+            // The offer carries the candidates once gathering is complete; nothing is trickled.
         }
 
         @Override

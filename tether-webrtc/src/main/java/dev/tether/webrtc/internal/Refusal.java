@@ -6,18 +6,9 @@ public final class Refusal extends RuntimeException {
     private final String body;
 
     Refusal(int status, String detail) {
-        this(status, SignalingBodies.detail(detail), true);
-    }
-
-    private Refusal(int status, String body, boolean json) {
-        super(status + " " + body, null, false, false);
+        super(status + " " + detail, null, false, false);
         this.status = status;
-        this.body = body;
-    }
-
-    /** A refusal whose body is already JSON. */
-    static Refusal withBody(int status, String json) {
-        return new Refusal(status, json, true);
+        this.body = SignalingBodies.detail(detail);
     }
 
     public int status() {

@@ -23,7 +23,6 @@ import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -176,10 +175,6 @@ public final class Signaling implements AutoCloseable {
     /** The peer connections held now. */
     public int connections() {
         return peers.size();
-    }
-
-    public Collection<String> pcIds() {
-        return List.copyOf(peers.keySet());
     }
 
     /**
