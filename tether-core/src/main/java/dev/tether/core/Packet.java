@@ -1,9 +1,11 @@
 package dev.tether.core;
 
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One webshocket.v1 message: the six-key map {@code source, data, rpc, channel, timestamp, correlation_id}.
+ * One webshocket.v1 message: the six-key map {@code source, data, rpc, channel, timestamp, correlation_id}, and
+ * a seventh key, {@code tether}, in the packets of Tether's extension.
  *
  * <p>Packets are immutable. {@code data} holds any value the codecs can write: {@code null}, booleans,
  * numbers, strings, {@code byte[]}, lists, maps, arrays, records and POJOs (written by Jackson's usual
@@ -39,6 +41,9 @@ import org.jspecify.annotations.Nullable;
  * @param channel the channel a {@link PacketSource#CHANNEL} packet was published to
  * @param timestamp seconds since the epoch, if the sender set it; never filled automatically
  * @param correlationId free for applications
+ * @param extension Tether's extension, the seventh key {@code tether}, written only when set: the position of a
+ *     publication or a presence event, for clients that asked for them (see docs/protocol.md); {@code null} for
+ *     every webshocket.v1 packet
  */
 public record Packet(
         PacketSource source,
@@ -46,12 +51,24 @@ public record Packet(
         @Nullable RpcMessage rpc,
         @Nullable String channel,
         @Nullable Double timestamp,
-        @Nullable String correlationId) {
+        @Nullable String correlationId,
+        @Nullable Map<String, Object> extension) {
 
     public Packet {
         if (source == null) {
             throw new NullPointerException("source");
         }
+    }
+
+    /** A webshocket.v1 packet: the six keys, no extension. */
+    public Packet(
+            PacketSource source,
+            @Nullable Object data,
+            @Nullable RpcMessage rpc,
+            @Nullable String channel,
+            @Nullable Double timestamp,
+            @Nullable String correlationId) {
+        this(source, data, rpc, channel, timestamp, correlationId, null);
     }
 
     /** A packet the application sends to one connection ({@link PacketSource#CUSTOM}). */
@@ -86,12 +103,17 @@ public record Packet(
 
     /** This packet with {@code timestamp} set. */
     public Packet withTimestamp(@Nullable Double timestamp) {
-        return new Packet(source, data, rpc, channel, timestamp, correlationId);
+        return new Packet(source, data, rpc, channel, timestamp, correlationId, extension);
     }
 
     /** This packet with {@code correlation_id} set. */
     public Packet withCorrelationId(@Nullable String correlationId) {
-        return new Packet(source, data, rpc, channel, timestamp, correlationId);
+        return new Packet(source, data, rpc, channel, timestamp, correlationId, extension);
+    }
+
+    /** This packet with Tether's extension key set, or removed with {@code null}. */
+    public Packet withExtension(@Nullable Map<String, Object> extension) {
+        return new Packet(source, data, rpc, channel, timestamp, correlationId, extension);
     }
 
     /** The RPC request this packet carries, or {@code null}. */

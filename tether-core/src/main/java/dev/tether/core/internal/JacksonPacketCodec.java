@@ -19,6 +19,7 @@ import dev.tether.core.WireFormat;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -156,6 +157,11 @@ public final class JacksonPacketCodec implements PacketCodec {
         }
         gen.writeFieldName("correlation_id");
         writeString(gen, packet.correlationId());
+        Map<String, Object> extension = packet.extension();
+        if (extension != null) {
+            gen.writeFieldName("tether");
+            writeValue(gen, "tether", extension, mapper);
+        }
         gen.writeEndObject();
     }
 

@@ -38,6 +38,7 @@ final class MsgpackPacketReader extends PacketReader {
             "channel",
             "timestamp",
             "correlation_id",
+            "tether",
             "type",
             "request",
             "response",

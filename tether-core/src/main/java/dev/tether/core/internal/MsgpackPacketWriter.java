@@ -72,6 +72,7 @@ final class MsgpackPacketWriter {
     private static final byte[] CHANNEL = packed("channel");
     private static final byte[] TIMESTAMP = packed("timestamp");
     private static final byte[] CORRELATION_ID = packed("correlation_id");
+    private static final byte[] EXTENSION = packed("tether");
     private static final byte[] TYPE = packed("type");
     private static final byte[] REQUEST = packed("request");
     private static final byte[] RESPONSE = packed("response"); // the type and the key
@@ -148,7 +149,8 @@ final class MsgpackPacketWriter {
     private void pack(Packet packet) throws IOException {
         packed = false;
         output.clear();
-        packer.packMapHeader(6);
+        Map<String, Object> extension = packet.extension();
+        packer.packMapHeader(extension == null ? 6 : 7);
         packer.writePayload(SOURCE);
         packer.packInt(packet.source().code());
         packer.writePayload(DATA);
@@ -166,6 +168,10 @@ final class MsgpackPacketWriter {
         }
         packer.writePayload(CORRELATION_ID);
         packNullableString(packet.correlationId());
+        if (extension != null) {
+            packer.writePayload(EXTENSION);
+            packField("tether", extension, 2);
+        }
         packer.flush(); // hands the packer's last bytes to the output
         packed = true;
     }

@@ -56,6 +56,7 @@ abstract class PacketReader {
         Object channel = null;
         Object timestamp = null;
         Object correlationId = null;
+        Object extension = null;
         for (Object key = nextKey(); key != END; key = nextKey()) {
             if (!(key instanceof String name)) {
                 skipValue();
@@ -68,6 +69,7 @@ abstract class PacketReader {
                 case "channel" -> channel = readValue(2);
                 case "timestamp" -> timestamp = readValue(2);
                 case "correlation_id" -> correlationId = readValue(2);
+                case "tether" -> extension = readValue(2);
                 default -> skipValue();
             }
         }
@@ -80,7 +82,25 @@ abstract class PacketReader {
                 rpc == null ? null : rpc(rpc),
                 optionalString(channel),
                 timestamp(timestamp),
-                optionalString(correlationId));
+                optionalString(correlationId),
+                extension(extension));
+    }
+
+    /** Tether's extension key: a map with string keys, or absent; anything else is not a packet. */
+    @SuppressWarnings("unchecked")
+    private static @Nullable Map<String, Object> extension(@Nullable Object value) throws MalformedPacketException {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof Map<?, ?> map)) {
+            throw MalformedPacketException.INSTANCE;
+        }
+        for (Object key : map.keySet()) {
+            if (!(key instanceof String)) {
+                throw MalformedPacketException.INSTANCE;
+            }
+        }
+        return (Map<String, Object>) map;
     }
 
     static void checkDepth(int depth) throws MalformedPacketException {
