@@ -37,7 +37,8 @@ class ExtensionKeyTest {
 
         byte[] bytes = codec.encode(plain);
 
-        assertThat(bytes).isEqualTo(codec.encode(plain.withExtension(position(1, "e")).withExtension(null)));
+        assertThat(bytes)
+                .isEqualTo(codec.encode(plain.withExtension(position(1, "e")).withExtension(null)));
         assertThat(format == WireFormat.MSGPACK ? bytes[0] : (byte) 0x86).isEqualTo((byte) 0x86); // fixmap of 6
         if (format == WireFormat.JSON) {
             assertThat(new String(bytes, StandardCharsets.UTF_8)).doesNotContain("tether");

@@ -1,7 +1,15 @@
 package dev.tether.testing;
 
 import dev.tether.core.ChannelPattern;
+import dev.tether.core.StreamPosition;
 import dev.tether.server.spi.ClusterBroker;
+import dev.tether.server.spi.HistoryPage;
+import dev.tether.server.spi.HistoryPolicy;
+import dev.tether.server.spi.MemoryHistory;
+import dev.tether.server.spi.MemoryPresence;
+import dev.tether.server.spi.PresenceEntry;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -10,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,7 +34,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Like a real broker, a publication reaches only the other nodes, and only those with an interest in a name or
  * pattern that matches the channel. Deliveries run on one thread per hub, so every node sees the publications of
- * one channel in the order they were made.
+ * one channel in the order they were made. The hub keeps history and presence for all its nodes in memory, as
+ * Redis or NATS would for a real cluster.
  */
 public final class InMemoryBroker implements ClusterBroker {
     private final Hub hub;
@@ -40,6 +50,8 @@ public final class InMemoryBroker implements ClusterBroker {
     public static final class Hub implements AutoCloseable {
         private final CopyOnWriteArrayList<InMemoryBroker> nodes = new CopyOnWriteArrayList<>();
         private final Map<String, ChannelPattern> patterns = new ConcurrentHashMap<>();
+        private final MemoryHistory history = new MemoryHistory();
+        private final MemoryPresence presence = new MemoryPresence();
         private final ExecutorService delivery = Executors.newSingleThreadExecutor(task -> {
             Thread t = new Thread(task, "tether-in-memory-broker");
             t.setDaemon(true);
@@ -53,11 +65,11 @@ public final class InMemoryBroker implements ClusterBroker {
             return broker;
         }
 
-        private void fanOut(InMemoryBroker from, String channel, byte[] packet) {
+        private void fanOut(InMemoryBroker from, String channel, Consumer<Inbound> delivery) {
             for (InMemoryBroker node : nodes) {
                 Inbound target = node.inbound;
                 if (node != from && target != null && node.interestedIn(channel, patterns)) {
-                    target.deliver(channel, packet);
+                    delivery.accept(target);
                 }
             }
         }
@@ -86,7 +98,66 @@ public final class InMemoryBroker implements ClusterBroker {
 
     @Override
     public CompletionStage<Void> publish(String channel, byte[] packet) {
-        return CompletableFuture.runAsync(() -> hub.fanOut(this, channel, packet), hub.delivery);
+        return CompletableFuture.runAsync(
+                () -> hub.fanOut(this, channel, inbound -> inbound.deliver(channel, packet)), hub.delivery);
+    }
+
+    @Override
+    public boolean keepsHistory() {
+        return true;
+    }
+
+    @Override
+    public CompletionStage<StreamPosition> publish(String channel, byte[] packet, HistoryPolicy history) {
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    StreamPosition position = hub.history.append(channel, packet, history);
+                    hub.fanOut(this, channel, inbound -> inbound.deliver(channel, packet, position));
+                    return position;
+                },
+                hub.delivery);
+    }
+
+    @Override
+    public CompletionStage<HistoryPage> history(
+            String channel, HistoryPolicy history, @Nullable StreamPosition since, int limit) {
+        return CompletableFuture.supplyAsync(() -> hub.history.read(channel, history, since, limit), hub.delivery);
+    }
+
+    @Override
+    public boolean keepsPresence() {
+        return true;
+    }
+
+    @Override
+    public CompletionStage<Boolean> join(String channel, PresenceEntry entry, Duration ttl) {
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    boolean added = hub.presence.join(channel, entry, ttl);
+                    if (added) {
+                        hub.fanOut(this, channel, inbound -> inbound.presence(channel, entry, true));
+                    }
+                    return added;
+                },
+                hub.delivery);
+    }
+
+    @Override
+    public CompletionStage<Boolean> leave(String channel, PresenceEntry entry) {
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    boolean removed = hub.presence.leave(channel, entry.session());
+                    if (removed) {
+                        hub.fanOut(this, channel, inbound -> inbound.presence(channel, entry, false));
+                    }
+                    return removed;
+                },
+                hub.delivery);
+    }
+
+    @Override
+    public CompletionStage<List<PresenceEntry>> presence(String channel) {
+        return CompletableFuture.supplyAsync(() -> hub.presence.presence(channel), hub.delivery);
     }
 
     @Override
