@@ -8,6 +8,7 @@ import dev.tether.core.Setting;
 import dev.tether.core.SettingValues;
 import dev.tether.core.WireFormat;
 import dev.tether.server.spi.ClusterBroker;
+import dev.tether.server.spi.HistoryPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.BiPredicate;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
@@ -193,6 +195,26 @@ public final class ServerConfig {
     /** The broker that carries publications to the other nodes of a cluster. */
     public ClusterBroker clusterBroker() {
         return values.get(CLUSTER_BROKER);
+    }
+
+    /** The channels that keep a history, by name or pattern, in the order they were added. */
+    public Map<String, HistoryPolicy> history() {
+        return values.get(CHANNEL_HISTORY);
+    }
+
+    /** The channels, by name or pattern, whose subscribers are tracked as present. */
+    public List<String> presence() {
+        return values.get(PRESENCE);
+    }
+
+    /** How long a presence entry lives without a refresh. */
+    public Duration presenceTtl() {
+        return values.get(PRESENCE_TTL);
+    }
+
+    /** What a presence entry tells about its session, or {@code null} for nothing. */
+    public @Nullable Function<? super Session, ?> presenceInfo() {
+        return values.get(PRESENCE_INFO);
     }
 
     /** Who may subscribe with the built-in {@code subscribe} RPC method, or {@code null} when it is off. */

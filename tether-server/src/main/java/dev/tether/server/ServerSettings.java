@@ -7,6 +7,7 @@ import dev.tether.core.Setting;
 import dev.tether.core.SettingRule;
 import dev.tether.core.SettingTable;
 import dev.tether.server.spi.ClusterBroker;
+import dev.tether.server.spi.HistoryPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.BiPredicate;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -272,6 +274,36 @@ public final class ServerSettings {
                     .doc("Registers the built-in RPC methods `subscribe(name)` and `unsubscribe(name)` for clients"
                             + " that cannot run server code; the predicate decides per session and name (refusal:"
                             + " application error `Access denied for channel 'NAME'.`) ([channels](channels.md))."));
+
+    public static final Setting<Map<String, HistoryPolicy>> CHANNEL_HISTORY =
+            TABLE.add(Setting.<Map<String, HistoryPolicy>>of("history", "Map<String, HistoryPolicy>", Map.of())
+                    .copy(m -> Collections.unmodifiableMap(new LinkedHashMap<>(m)))
+                    .defaultText("none")
+                    .doc(
+                            "Channels that keep a history, by name or pattern, added with `history(nameOrPattern, size, ttl)`:"
+                                    + " every publication gets a position, and clients of the extension recover what they missed"
+                                    + " after a reconnect. An exact name wins over patterns, then the first pattern added"
+                                    + " ([cluster](cluster.md))."));
+
+    public static final Setting<List<String>> PRESENCE = TABLE.add(Setting.<List<String>>of(
+                    "presence", "List<String>", List.of())
+            .copy(List::copyOf)
+            .defaultText("none")
+            .doc("Channels, by name or pattern, whose subscribers by name are tracked as present (session id and"
+                    + " `presenceInfo`), across nodes ([cluster](cluster.md))."));
+
+    public static final Setting<Duration> PRESENCE_TTL = TABLE.add(Setting.ofDuration(
+                    "presenceTtl", Duration.ofSeconds(30))
+            .positive()
+            .doc("How long a presence entry lives without a refresh; each node refreshes its entries every third of"
+                    + " it, so the entries of a node that died disappear within this."));
+
+    public static final Setting<Function<? super Session, ?>> PRESENCE_INFO =
+            TABLE.add(Setting.<Function<? super Session, ?>>of("presenceInfo", "Function<Session, Object>", null)
+                    .nullable()
+                    .defaultText("none (`info` is null)")
+                    .doc("What a presence entry tells about its session, e.g. `session ->"
+                            + " session.attributes().get(\"user\")`; any value the codecs can write."));
 
     public static final Setting<Boolean> DISPATCH_RPC = TABLE.add(Setting.ofBoolean("dispatchRpc", true)
             .doc("Off, RPC request packets reach `onPacket` like any other packet and the application answers them"

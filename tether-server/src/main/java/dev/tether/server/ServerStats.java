@@ -14,6 +14,8 @@ package dev.tether.server;
  * @param refusedSends {@link Session#send} calls refused because the session's queue was full
  * @param refusedWorkerTasks RPC calls, stream pulls and HTTP requests refused because the workers had
  *     {@code maxPendingWorkerTasks} tasks pending
+ * @param unpositioned publications on a channel with history that got no position because the cluster broker failed
+ *     (delivered on this node without one, see docs/cluster.md)
  */
 public record ServerStats(
         int connections,
@@ -25,4 +27,5 @@ public record ServerStats(
         long droppedOldest,
         long conflated,
         long refusedSends,
-        long refusedWorkerTasks) {}
+        long refusedWorkerTasks,
+        long unpositioned) {}

@@ -2,6 +2,7 @@ package dev.tether.server;
 
 import static dev.tether.server.ServerSettings.*;
 
+import dev.tether.core.ChannelPattern;
 import dev.tether.core.Checks;
 import dev.tether.core.Clock;
 import dev.tether.core.PacketCodec;
@@ -10,8 +11,10 @@ import dev.tether.core.SettingValues;
 import dev.tether.core.WireFormat;
 import dev.tether.server.internal.ServerEngine;
 import dev.tether.server.spi.ClusterBroker;
+import dev.tether.server.spi.HistoryPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +26,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.BiPredicate;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
@@ -151,6 +155,16 @@ public final class TetherServer implements AutoCloseable {
             Collection<? extends Session> exclude,
             Predicate<? super Session> filter) {
         return engine.publish(channels, data, exclude, filter);
+    }
+
+    /**
+     * Who is present in {@code channel} on every node of the cluster (see {@link Builder#presence}); completes when
+     * the broker answered.
+     *
+     * @throws IllegalArgumentException when {@code channel} does not track presence
+     */
+    public CompletionStage<List<PresenceMember>> presence(String channel) {
+        return engine.presence(channel);
     }
 
     /** The server's counters: connections, publications, deliveries and slow-consumer actions. */
@@ -422,6 +436,44 @@ public final class TetherServer implements AutoCloseable {
          */
         public Builder dispatchRpc(boolean dispatchRpc) {
             return set(DISPATCH_RPC, dispatchRpc);
+        }
+
+        /**
+         * Keeps a history of the channels {@code nameOrPattern} names: at most {@code size} publications, each for
+         * {@code ttl}. Every publication on them gets a position (offset and epoch), and a client of Tether's
+         * extension that subscribes again after a reconnect gets what it missed, or is told it cannot
+         * (docs/cluster.md). History lives in the {@link #clusterBroker} when it keeps one, else in this node's
+         * memory. Calling it again for the same name or pattern replaces its policy.
+         */
+        public Builder history(String nameOrPattern, int size, Duration ttl) {
+            ChannelPattern.compile(nameOrPattern); // refuses a malformed pattern
+            Map<String, HistoryPolicy> all = new LinkedHashMap<>(values.get(CHANNEL_HISTORY));
+            all.put(nameOrPattern, HistoryPolicy.of(size, ttl));
+            return set(CHANNEL_HISTORY, all);
+        }
+
+        /**
+         * Tracks who is present in the channels {@code nameOrPattern} names: every session subscribed to such a
+         * channel by its name, with {@link #presenceInfo}; readable with {@link TetherServer#presence} and the
+         * built-in {@code presence} RPC method, with join and leave events for clients that ask.
+         */
+        public Builder presence(String nameOrPattern) {
+            ChannelPattern.compile(nameOrPattern);
+            List<String> all = new ArrayList<>(values.get(PRESENCE));
+            if (!all.contains(nameOrPattern)) {
+                all.add(nameOrPattern);
+            }
+            return set(PRESENCE, all);
+        }
+
+        /** How long a presence entry lives without a refresh (default 30 s); nodes refresh every third of it. */
+        public Builder presenceTtl(Duration presenceTtl) {
+            return set(PRESENCE_TTL, presenceTtl);
+        }
+
+        /** What a presence entry tells about its session; {@code null} (the default) tells nothing. */
+        public Builder presenceInfo(@Nullable Function<? super Session, ?> presenceInfo) {
+            return set(PRESENCE_INFO, presenceInfo);
         }
 
         /**

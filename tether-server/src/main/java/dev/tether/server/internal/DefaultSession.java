@@ -172,6 +172,22 @@ final class DefaultSession implements Session, ConnectionHandler {
         return subscriptions.policyOf(name);
     }
 
+    /** What Tether's extension asked for on the subscription {@code name}, or {@code null}. */
+    @Nullable
+    ExtendedSubscription extensionOf(String name) {
+        return subscriptions.extensionOf(name);
+    }
+
+    /** Subscribes to {@code name} for a client of Tether's extension; see {@link SessionSubscriptions#addExtended}. */
+    boolean subscribeExtended(String name, ExtendedSubscription extension) {
+        return subscriptions.addExtended(name, extension);
+    }
+
+    /** The allocator of this session's connection. */
+    ByteBufAllocator channelAllocator() {
+        return connection.channel().alloc();
+    }
+
     // ---- the connection's events, on the event loop ----------------------------------------------------------
 
     @Override

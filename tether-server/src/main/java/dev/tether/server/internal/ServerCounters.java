@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.LongAdder;
 /** The server's event counters, written from any thread without contention, read as {@link ServerStats}. */
 final class ServerCounters {
     private final LongAdder published = new LongAdder();
+    private final LongAdder unpositioned = new LongAdder();
     private final LongAdder delivered = new LongAdder();
     private final LongAdder slowDisconnects = new LongAdder();
     private final LongAdder droppedNewest = new LongAdder();
@@ -15,6 +16,16 @@ final class ServerCounters {
     private final LongAdder refusedSends = new LongAdder();
 
     /** A publication reached this node's subscribers, queued for {@code deliveries} of them. */
+    /** A publication on a channel with history that the broker gave no position. */
+    void unpositioned() {
+        unpositioned.increment();
+    }
+
+    /** More deliveries of a publication already counted (its positioned subscribers, once the broker answered). */
+    void delivered(int deliveries) {
+        delivered.add(deliveries);
+    }
+
     void published(int deliveries) {
         published.increment();
         delivered.add(deliveries);
@@ -44,6 +55,7 @@ final class ServerCounters {
                 droppedOldest.sum(),
                 conflated.sum(),
                 refusedSends.sum(),
-                refusedWorkerTasks);
+                refusedWorkerTasks,
+                unpositioned.sum());
     }
 }

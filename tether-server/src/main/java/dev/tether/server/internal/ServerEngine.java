@@ -5,6 +5,7 @@ import dev.tether.core.CloseCodes;
 import dev.tether.core.WireFormat;
 import dev.tether.server.HttpRequest;
 import dev.tether.server.OverflowPolicy;
+import dev.tether.server.PresenceMember;
 import dev.tether.server.RpcException;
 import dev.tether.server.RpcOptions;
 import dev.tether.server.ServerConfig;
@@ -73,7 +74,9 @@ public final class ServerEngine {
                 config.codec(WireFormat.MSGPACK),
                 config.codec(WireFormat.JSON),
                 registry,
-                counters);
+                counters,
+                new ChannelRules(config.history(), config.presence()),
+                new PresenceTracker.Settings(config.presenceTtl(), config.presenceInfo()));
         this.staticFiles = new StaticFiles(config.staticDirectory(), config.staticResources());
         this.rpc = new RpcDispatcher(config.predicates(), config.clock(), config.rpcTaskLimit(), this::workers);
         if (handler != null && config.dispatchRpc()) {
@@ -395,22 +398,60 @@ public final class ServerEngine {
         return false;
     }
 
-    /** The built-in {@code subscribe(name)} and {@code unsubscribe(name)} methods for clients. */
+    /**
+     * The built-in {@code subscribe(name)}, {@code unsubscribe(name)} and {@code presence(name)} methods for clients;
+     * {@code subscribe} with keyword arguments is Tether's extension (docs/protocol.md).
+     */
     private void registerSubscriptionMethods(BiPredicate<? super Session, String> allowed) {
         rpc.registry().register(RpcOptions.named("subscribe"), call -> {
             String name = call.arg(0, "name", String.class);
             if (!allowed.test(call.session(), name)) {
                 throw new RpcException("Access denied for channel '" + name + "'.");
             }
-            try {
-                return call.session().subscribe(name);
-            } catch (IllegalArgumentException malformed) {
-                throw new RpcException(String.valueOf(malformed.getMessage()));
+            Map<String, @Nullable Object> kwargs = call.kwargs();
+            if (kwargs.isEmpty()) {
+                try {
+                    return call.session().subscribe(name);
+                } catch (IllegalArgumentException malformed) {
+                    throw new RpcException(String.valueOf(malformed.getMessage()));
+                }
             }
+            SubscribeOptions options = SubscribeOptions.parse(name, kwargs);
+            return hub.subscribeExtended(
+                    (DefaultSession) call.session(), name, options.positions(), options.since(), options.joinLeave());
         });
         rpc.registry()
                 .register(
                         RpcOptions.named("unsubscribe"),
                         call -> call.session().unsubscribe(call.arg(0, "name", String.class)));
+        rpc.registry().register(RpcOptions.named("presence"), call -> {
+            String name = call.arg(0, "name", String.class);
+            if (!allowed.test(call.session(), name)) {
+                throw new RpcException("Access denied for channel '" + name + "'.");
+            }
+            if (!hub.tracksPresence(name)) {
+                throw new InvalidParams(
+                        "presence(name) argument 'name': \"" + name + "\" (expected: a channel that tracks presence)");
+            }
+            return hub.presence(name).thenApply(members -> {
+                List<Map<String, @Nullable Object>> list = new ArrayList<>(members.size());
+                for (PresenceMember member : members) {
+                    Map<String, @Nullable Object> item = new LinkedHashMap<>();
+                    item.put("session", member.session());
+                    item.put("info", member.info());
+                    list.add(item);
+                }
+                return list;
+            });
+        });
+    }
+
+    /** Who is present in {@code channel}, on every node. */
+    public CompletionStage<List<PresenceMember>> presence(String channel) {
+        if (!hub.tracksPresence(channel)) {
+            throw new IllegalArgumentException(
+                    "channel: '" + channel + "' (expected: a channel name that tracks presence, see presence(...))");
+        }
+        return hub.presence(channel);
     }
 }

@@ -25,6 +25,8 @@ final class SessionSubscriptions {
      * reads one field of each instead of looking in each one's map. Written under the lock, after the map.
      */
     private volatile @Nullable SlowConsumerPolicy uniformPolicy;
+    /** The subscriptions by name of Tether's extension; most sessions have none. */
+    private final Map<String, ExtendedSubscription> extended = new ConcurrentHashMap<>();
 
     SessionSubscriptions(DefaultSession session, ChannelHub hub, SlowConsumerPolicy defaultPolicy, int limit) {
         this.session = session;
@@ -66,10 +68,37 @@ final class SessionSubscriptions {
         return true;
     }
 
+    /**
+     * Subscribes to the channel {@code name} with the default policy for a client of Tether's extension, replacing
+     * what an earlier subscription to it asked for. The extension is in place before the hub indexes the
+     * subscription, so no publication reaches the session without it.
+     *
+     * @return {@code false}, with nothing subscribed, past the limit or once the session is closed
+     */
+    synchronized boolean addExtended(String name, ExtendedSubscription extension) {
+        ExtendedSubscription previous = extended.put(name, extension);
+        if (add(java.util.List.of(name), defaultPolicy)) {
+            return true;
+        }
+        if (previous != null) {
+            extended.put(name, previous);
+        } else {
+            extended.remove(name);
+        }
+        return false;
+    }
+
+    /** What Tether's extension asked for on the subscription {@code name}, or {@code null}. */
+    @Nullable
+    ExtendedSubscription extensionOf(String name) {
+        return extended.isEmpty() ? null : extended.get(name);
+    }
+
     /** Ends the subscriptions among {@code names}; returns whether any ended. */
     synchronized boolean remove(String... names) {
         boolean any = false;
         for (String name : names) {
+            extended.remove(name);
             if (policies.remove(name) != null) {
                 hub.unsubscribed(name, session);
                 any = true;
@@ -85,6 +114,7 @@ final class SessionSubscriptions {
             hub.unsubscribed(name, session);
         }
         policies.clear();
+        extended.clear();
         updateUniformPolicy();
     }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -48,6 +49,15 @@ public final class MemoryHistory {
 
     /** Appends {@code packet} to {@code channel}'s history and returns its position. */
     public StreamPosition append(String channel, byte[] packet, HistoryPolicy policy) {
+        return append(channel, packet, policy, position -> {});
+    }
+
+    /**
+     * Appends {@code packet} to {@code channel}'s history, hands its position to {@code thenInOrder} while the
+     * channel is still locked (so that what it does happens in offset order for the channel), and returns it.
+     */
+    public StreamPosition append(
+            String channel, byte[] packet, HistoryPolicy policy, Consumer<StreamPosition> thenInOrder) {
         long now = clock.nanoTime();
         if (appends.incrementAndGet() % SWEEP_EVERY == 0) {
             sweep(now);
@@ -59,7 +69,9 @@ public final class MemoryHistory {
                     continue; // swept between the lookup and the lock
                 }
                 stream.renewIfForgotten(now);
-                return stream.append(packet, policy, now);
+                StreamPosition position = stream.append(packet, policy, now);
+                thenInOrder.accept(position);
+                return position;
             }
         }
     }
