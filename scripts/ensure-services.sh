@@ -3,8 +3,8 @@
 #
 #   scripts/ensure-services.sh [browser] [webrtc] [redis] [nats]
 #
-# With no arguments it ensures the services named in TETHER_SERVICES (space-separated), or "browser webrtc"
-# when that is unset. Safe to run again: a service that is already installed or listening is left alone.
+# With no arguments it ensures the services named in TETHER_SERVICES (space-separated), or
+# "browser webrtc redis nats" when that is unset. Safe to run again: a service that is already installed or listening is left alone.
 #
 #   browser  Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver), and the npm packages
 #            of the pipecat client test (npm ci in tether-cli/src/test/js when its node_modules is missing or older
@@ -12,7 +12,8 @@
 #   webrtc   the shared libraries webrtc-java's native library loads (libpulse0 and a few X11/udev/dbus libraries
 #            from Debian; nothing is started: the peer uses a headless audio device)
 #   redis    a Redis server on 127.0.0.1:6379 (Debian's redis-server, started in the background)
-#   nats     a NATS server on 127.0.0.1:4222 (Debian's nats-server, started in the background)
+#   nats     a NATS server with JetStream on 127.0.0.1:4222 (Debian's nats-server, started in the background with
+#            its store under $TMPDIR/tether-services/nats)
 #
 # Packages come from apt-get (Debian or Ubuntu); "apt-get update" runs only when something must be installed.
 # Commands that need root go through sudo unless the script already runs as root.
@@ -117,18 +118,32 @@ ensure_redis() {
   say "redis: started on 127.0.0.1:6379 (log: $LOG_DIR/redis.log)"
 }
 
+# Whether the NATS server on 127.0.0.1:4222 has JetStream: its greeting (INFO {...}) says "jetstream":true.
+nats_has_jetstream() {
+  local greeting
+  exec 3<>/dev/tcp/127.0.0.1/4222 || return 1
+  IFS= read -r -t 5 greeting <&3 || true
+  exec 3<&- 3>&-
+  [[ $greeting == *'"jetstream":true'* ]]
+}
+
 ensure_nats() {
   if port_open 127.0.0.1 4222; then
-    say "nats: already listening on 127.0.0.1:4222"
+    nats_has_jetstream \
+      || die "nats: the server on 127.0.0.1:4222 has no JetStream; restart it with --jetstream (the cluster tests need it)"
+    say "nats: already listening on 127.0.0.1:4222, with JetStream"
     return
   fi
   command -v nats-server >/dev/null || apt_install nats-server
   if port_open 127.0.0.1 4222; then
+    nats_has_jetstream \
+      || die "nats: its package started a server on 127.0.0.1:4222 without JetStream; restart it with --jetstream"
     say "nats: started by its package on 127.0.0.1:4222"
     return
   fi
   mkdir -p "$LOG_DIR"
-  nohup nats-server --addr 127.0.0.1 --port 4222 >"$LOG_DIR/nats.log" 2>&1 &
+  nohup nats-server --addr 127.0.0.1 --port 4222 --jetstream --store_dir "$LOG_DIR/nats" \
+    >"$LOG_DIR/nats.log" 2>&1 &
   wait_for_port 127.0.0.1 4222 nats
   say "nats: started on 127.0.0.1:4222 (log: $LOG_DIR/nats.log)"
 }
@@ -136,7 +151,7 @@ ensure_nats() {
 main() {
   local services=("$@")
   if [[ ${#services[@]} -eq 0 ]]; then
-    read -r -a services <<<"${TETHER_SERVICES:-browser webrtc}"
+    read -r -a services <<<"${TETHER_SERVICES:-browser webrtc redis nats}"
   fi
   local service
   for service in "${services[@]}"; do

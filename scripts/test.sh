@@ -4,13 +4,15 @@
 #
 #   scripts/test.sh [extra Maven arguments]      e.g. scripts/test.sh -pl tether-cli -am
 #
-# TETHER_SERVICES="browser redis nats" also ensures Redis and NATS (see scripts/ensure-services.sh).
+# It always ensures the browser, WebRTC's libraries, Redis and NATS (see scripts/ensure-services.sh); a Redis or NATS
+# already listening on its standard loopback port is used as it is.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-services="${TETHER_SERVICES:-browser webrtc}"
-[[ " $services " == *" browser "* ]] || services="browser $services"
-[[ " $services " == *" webrtc "* ]] || services="webrtc $services"
+services="${TETHER_SERVICES:-browser webrtc redis nats}"
+for needed in browser webrtc redis nats; do
+  [[ " $services " == *" $needed "* ]] || services="$services $needed"
+done
 # shellcheck disable=SC2086 # one argument per service name
 scripts/ensure-services.sh $services
 
