@@ -11,6 +11,7 @@ import dev.tether.server.WebSocketListener;
 import dev.tether.server.WebSocketSession;
 import dev.tether.webrtc.IceServer;
 import dev.tether.webrtc.WebRtcSignaling;
+import java.time.Duration;
 import java.util.List;
 
 /** The demo server, as {@code tether serve} and the tests run it. */
@@ -36,6 +37,12 @@ public final class DemoServer {
     /** The path of the same bot for telephony media streams, the provider detected from the call's first messages. */
     public static final String TELEPHONY_PATH = "/ws";
 
+    /** How many publications every channel of the demo keeps, for clients that recover after a reconnect. */
+    public static final int HISTORY_SIZE = 100;
+
+    /** How long the demo keeps each publication. */
+    public static final Duration HISTORY_TTL = Duration.ofMinutes(5);
+
     /** The path WebRTC clients post their offer to (pipecat's SmallWebRTC signaling; also /start, /sessions/...). */
     public static final String WEBRTC_OFFER_PATH = "/api/offer";
 
@@ -46,7 +53,8 @@ public final class DemoServer {
      * HTTP, webshocket.v1 upgrades on the same path with {@link DemoHandler}'s methods, a raw echo endpoint at
      * {@value #ECHO_PATH} that sends every text and binary message back unchanged, and the voice echo bot at
      * {@value #VOICE_CLIENT_PATH}, {@value #VOICE_SINGLE_PATH}, (telephony) {@value #TELEPHONY_PATH} and over WebRTC
-     * at {@value #WEBRTC_OFFER_PATH}.
+     * at {@value #WEBRTC_OFFER_PATH}. Every channel keeps a history ({@value #HISTORY_SIZE} publications, 5 minutes)
+     * and tracks presence.
      *
      * @throws IllegalArgumentException if the host or port is not acceptable
      */
@@ -69,6 +77,12 @@ public final class DemoServer {
                 WebRtcSignaling.builder(bot).iceServers(iceServers).build();
         return webrtc.mount(TetherServer.builder())
                 .maxSubscribedChannels(MAX_SUBSCRIBED_CHANNELS)
+                // Every channel keeps its last 100 publications for 5 minutes and tracks who is in it; clients may
+                // subscribe themselves (tether listen --subscribe), with recovery.
+                .history("*", HISTORY_SIZE, HISTORY_TTL)
+                .presence("*")
+                .presenceInfo(session -> session.attributes().get(DemoHandler.USERNAME))
+                .clientSubscriptions((session, name) -> true)
                 .staticResources(PAGE_RESOURCES)
                 .webSocket(echoEndpoint())
                 .webSocket(MediaEndpoint.builder(VOICE_CLIENT_PATH, bot)
