@@ -295,6 +295,7 @@ public final class ServerSettings {
     public static final Setting<Duration> PRESENCE_TTL = TABLE.add(Setting.ofDuration(
                     "presenceTtl", Duration.ofSeconds(30))
             .positive()
+            .option()
             .doc("How long a presence entry lives without a refresh; each node refreshes its entries every third of"
                     + " it, so the entries of a node that died disappear within this."));
 
