@@ -103,7 +103,7 @@ public final class RedisNode {
 
     public RedisNode(String redisUri, String prefix, int maxPendingPublications, Duration commandTimeout) {
         this.uri = RedisURI.create(redisUri);
-        this.display = uri.toString();
+        this.display = display(uri);
         this.keys = new Keys(prefix);
         this.maxPendingPublications = maxPendingPublications;
         this.commandTimeout = commandTimeout;
@@ -611,13 +611,25 @@ public final class RedisNode {
             if (connection != commands || closed) {
                 return;
             }
-            lostAt = System.nanoTime() | 1; // never 0
             loaded.clear(); // a restarted Redis has none of them
+            if (lostAt != 0) {
+                return; // an attempt that connected but failed its handshake: the same outage
+            }
+            lostAt = System.nanoTime() | 1; // never 0
             log.warn(
                     "Lost the connection to Redis at {}; reconnecting, and holding up to {} publications meanwhile",
                     display,
                     maxPendingPublications);
         }
+    }
+
+    /** The URI without its credentials, and with its port even when it is the default. */
+    private static String display(RedisURI uri) {
+        if (uri.getHost() == null || !uri.getSentinels().isEmpty()) {
+            return uri.toString(); // a socket or Sentinel URI; Lettuce masks the password
+        }
+        return (uri.isSsl() ? "rediss://" : "redis://") + uri.getHost() + ":" + uri.getPort()
+                + (uri.getDatabase() != 0 ? "/" + uri.getDatabase() : "");
     }
 
     private static byte[] utf8(String text) {
