@@ -120,27 +120,35 @@ class RedisGlobTest {
             for (String name : names) {
                 redis.set(prefix + name, "");
             }
-            for (String text : patterns) {
-                ChannelPattern pattern = ChannelPattern.compile(text);
-                String glob = RedisGlob.escape(prefix) + RedisGlob.translate(text);
-                Set<String> matched = new HashSet<>();
-                ScanIterator.scan(redis, ScanArgs.Builder.matches(glob).limit(1000))
-                        .forEachRemaining(key -> matched.add(key.substring(prefix.length())));
-                for (String name : names) {
-                    if (pattern.matches(name)) {
-                        assertThat(matched)
-                                .as("%s (as %s) in Redis matches %s", text, glob, name)
-                                .contains(name);
-                    } else if (exact(text)) {
-                        assertThat(matched)
-                                .as("%s (as %s) in Redis matches %s", text, glob, name)
-                                .doesNotContain(name);
-                    }
-                }
+            try {
+                assertRedisMatchesWhatTetherMatches(redis, prefix, names, patterns);
+            } finally {
+                redis.unlink(names.stream().map(name -> prefix + name).toArray(String[]::new));
             }
-            redis.unlink(names.stream().map(name -> prefix + name).toArray(String[]::new));
         } finally {
             client.shutdown();
+        }
+    }
+
+    private static void assertRedisMatchesWhatTetherMatches(
+            RedisCommands<String, String> redis, String prefix, List<String> names, List<String> patterns) {
+        for (String text : patterns) {
+            ChannelPattern pattern = ChannelPattern.compile(text);
+            String glob = RedisGlob.escape(prefix) + RedisGlob.translate(text);
+            Set<String> matched = new HashSet<>();
+            ScanIterator.scan(redis, ScanArgs.Builder.matches(glob).limit(1000))
+                    .forEachRemaining(key -> matched.add(key.substring(prefix.length())));
+            for (String name : names) {
+                if (pattern.matches(name)) {
+                    assertThat(matched)
+                            .as("%s (as %s) in Redis matches %s", text, glob, name)
+                            .contains(name);
+                } else if (exact(text)) {
+                    assertThat(matched)
+                            .as("%s (as %s) in Redis matches %s", text, glob, name)
+                            .doesNotContain(name);
+                }
+            }
         }
     }
 }
