@@ -26,13 +26,25 @@ class RedisBrokerTest {
         prefixes.forEach(prefix -> TestRedis.deleteKeys(TestRedis.URI, prefix));
     }
 
-    private RecordingInbound node(String prefix, RedisBroker[] out) {
+    /** One node of a cluster: its broker and what it received. */
+    private record Node(RedisBroker broker, RecordingInbound inbound) {}
+
+    private Node a;
+    private Node b;
+
+    private Node node(String prefix) {
         RedisBroker broker = RedisBroker.builder(TestRedis.URI).prefix(prefix).build();
         brokers.add(broker);
         RecordingInbound inbound = new RecordingInbound();
         join(broker.start(inbound));
-        out[0] = broker;
-        return inbound;
+        return new Node(broker, inbound);
+    }
+
+    /** Nodes {@link #a} and {@link #b} of a new cluster. */
+    private void twoNodes() {
+        String prefix = prefix("");
+        a = node(prefix);
+        b = node(prefix);
     }
 
     private String prefix(String suffix) {
@@ -47,142 +59,116 @@ class RedisBrokerTest {
 
     @Test
     void questionMarkMatchesOneCharacterEvenBeyondAscii() throws Exception {
-        String prefix = prefix("");
-        RedisBroker[] a = new RedisBroker[1];
-        RedisBroker[] b = new RedisBroker[1];
-        node(prefix, a);
-        RecordingInbound toB = node(prefix, b);
-        join(b[0].interest("user.?", true));
-        join(b[0].interest("marker", true));
+        twoNodes();
+        join(b.broker.interest("user.?", true));
+        join(b.broker.interest("marker", true));
 
-        publish(a[0], "user.12", "two characters");
-        publish(a[0], "user.é", "one wide character");
-        publish(a[0], "user.1", "one character");
-        publish(a[0], "marker", "end");
+        publish(a.broker, "user.12", "two characters");
+        publish(a.broker, "user.é", "one wide character");
+        publish(a.broker, "user.1", "one character");
+        publish(a.broker, "marker", "end");
 
-        assertThat(toB.next()).isEqualTo("user.é one wide character");
-        assertThat(toB.next()).isEqualTo("user.1 one character");
-        assertThat(toB.next()).isEqualTo("marker end");
+        assertThat(b.inbound.next()).isEqualTo("user.é one wide character");
+        assertThat(b.inbound.next()).isEqualTo("user.1 one character");
+        assertThat(b.inbound.next()).isEqualTo("marker end");
     }
 
     @Test
     void setsAndNegatedSetsMatchAsInTether() throws Exception {
-        String prefix = prefix("");
-        RedisBroker[] a = new RedisBroker[1];
-        RedisBroker[] b = new RedisBroker[1];
-        node(prefix, a);
-        RecordingInbound toB = node(prefix, b);
-        join(b[0].interest("room.[abc]", true));
-        join(b[0].interest("desk.[!x]", true));
-        join(b[0].interest("marker", true));
+        twoNodes();
+        join(b.broker.interest("room.[abc]", true));
+        join(b.broker.interest("desk.[!x]", true));
+        join(b.broker.interest("marker", true));
 
         for (String channel : List.of("room.a", "room.d", "room.c", "desk.x", "desk.y", "desk.ü", "desk.yy")) {
-            publish(a[0], channel, "hi");
+            publish(a.broker, channel, "hi");
         }
-        publish(a[0], "marker", "end");
+        publish(a.broker, "marker", "end");
 
-        assertThat(List.of(toB.next(), toB.next(), toB.next(), toB.next(), toB.next()))
+        assertThat(List.of(b.inbound.next(), b.inbound.next(), b.inbound.next(), b.inbound.next(), b.inbound.next()))
                 .containsExactly("room.a hi", "room.c hi", "desk.y hi", "desk.ü hi", "marker end");
     }
 
     @Test
     void aPrefixWithGlobCharactersMatchesOnlyItsOwnCluster() throws Exception {
         String base = prefix("");
-        String starred = prefix("*");
+        String starred = base + "*";
+        prefixes.add(starred);
         prefixes.add(base + "x");
-        RedisBroker[] a = new RedisBroker[1];
-        RedisBroker[] b = new RedisBroker[1];
-        RedisBroker[] other = new RedisBroker[1];
-        node(starred, a);
-        RecordingInbound toB = node(starred, b);
-        node(base + "x", other); // base* as a Redis glob would match this cluster's channels
-        join(b[0].interest("news.*", true));
+        a = node(starred);
+        b = node(starred);
+        Node other = node(base + "x"); // base* as a Redis glob would match this cluster's channels
+        join(b.broker.interest("news.*", true));
 
-        publish(other[0], "news.elsewhere", "not for b");
-        publish(a[0], "news.here", "for b");
+        publish(other.broker, "news.elsewhere", "not for b");
+        publish(a.broker, "news.here", "for b");
 
-        assertThat(toB.next()).isEqualTo("news.here for b");
-        assertThat(toB.received).isEmpty();
+        assertThat(b.inbound.next()).isEqualTo("news.here for b");
+        assertThat(b.inbound.received).isEmpty();
     }
 
     @Test
     void aNameWithABackslashIsMatchedLiterally() throws Exception {
-        String prefix = prefix("");
-        RedisBroker[] a = new RedisBroker[1];
-        RedisBroker[] b = new RedisBroker[1];
-        node(prefix, a);
-        RecordingInbound toB = node(prefix, b);
-        join(b[0].interest("dir\\*", true));
-        join(b[0].interest("exact\\name", true));
+        twoNodes();
+        join(b.broker.interest("dir\\*", true));
+        join(b.broker.interest("exact\\name", true));
 
-        publish(a[0], "dir*", "not for b"); // a Tether pattern name is never published on, but Redis would match it
-        publish(a[0], "dir\\file", "for b");
-        publish(a[0], "exact\\name", "exact");
+        publish(a.broker, "dir*", "not for b"); // a Tether pattern name is never published on, but Redis would match it
+        publish(a.broker, "dir\\file", "for b");
+        publish(a.broker, "exact\\name", "exact");
 
-        assertThat(toB.next()).isEqualTo("dir\\file for b");
-        assertThat(toB.next()).isEqualTo("exact\\name exact");
+        assertThat(b.inbound.next()).isEqualTo("dir\\file for b");
+        assertThat(b.inbound.next()).isEqualTo("exact\\name exact");
     }
 
     @Test
     void aPublicationMatchingSeveralSubscriptionsOfANodeArrivesOnce() throws Exception {
-        String prefix = prefix("");
-        RedisBroker[] a = new RedisBroker[1];
-        RedisBroker[] b = new RedisBroker[1];
-        node(prefix, a);
-        RecordingInbound toB = node(prefix, b);
-        join(b[0].interest("room.1", true));
-        join(b[0].interest("room.*", true));
-        join(b[0].interest("room.?", true));
-        join(b[0].interest("marker", true));
+        twoNodes();
+        join(b.broker.interest("room.1", true));
+        join(b.broker.interest("room.*", true));
+        join(b.broker.interest("room.?", true));
+        join(b.broker.interest("marker", true));
 
-        publish(a[0], "room.1", "once");
-        publish(a[0], "marker", "end");
+        publish(a.broker, "room.1", "once");
+        publish(a.broker, "marker", "end");
 
-        assertThat(toB.next()).isEqualTo("room.1 once");
-        assertThat(toB.next()).isEqualTo("marker end");
-        assertThat(b[0].stats().received()).isEqualTo(2);
+        assertThat(b.inbound.next()).isEqualTo("room.1 once");
+        assertThat(b.inbound.next()).isEqualTo("marker end");
+        assertThat(b.broker.stats().received()).isEqualTo(2);
     }
 
     @Test
     void aMalformedMessageIsDroppedAndCountedAndLaterOnesStillArrive() throws Exception {
-        String prefix = prefix("");
-        RedisBroker[] a = new RedisBroker[1];
-        RedisBroker[] b = new RedisBroker[1];
-        node(prefix, a);
-        RecordingInbound toB = node(prefix, b);
-        join(b[0].interest("news", true));
+        twoNodes();
+        join(b.broker.interest("news", true));
         RedisClient client = RedisClient.create(TestRedis.URI);
         try (StatefulRedisConnection<String, String> raw = client.connect()) {
-            raw.sync().publish(prefix + ":ch:news", "not an envelope");
-            raw.sync().publish(prefix + ":ch:news", "\u0001\u0001 short");
+            raw.sync().publish(b.broker.prefix() + ":ch:news", "not an envelope");
+            raw.sync().publish(b.broker.prefix() + ":ch:news", "\u0001\u0001 short");
         } finally {
             client.shutdown();
         }
 
-        publish(a[0], "news", "fine");
+        publish(a.broker, "news", "fine");
 
-        assertThat(toB.next()).isEqualTo("news fine");
-        assertThat(b[0].stats().malformed()).isEqualTo(2);
+        assertThat(b.inbound.next()).isEqualTo("news fine");
+        assertThat(b.broker.stats().malformed()).isEqualTo(2);
     }
 
     @Test
     void statsCountWhatWasPublishedAndReceived() throws Exception {
-        String prefix = prefix("");
-        RedisBroker[] a = new RedisBroker[1];
-        RedisBroker[] b = new RedisBroker[1];
-        node(prefix, a);
-        RecordingInbound toB = node(prefix, b);
-        join(b[0].interest("news", true));
+        twoNodes();
+        join(b.broker.interest("news", true));
 
-        publish(a[0], "news", "one");
-        publish(a[0], "news", "two");
-        toB.next();
-        toB.next();
+        publish(a.broker, "news", "one");
+        publish(a.broker, "news", "two");
+        b.inbound.next();
+        b.inbound.next();
 
         await().atMost(PATIENCE)
                 .untilAsserted(
-                        () -> assertThat(a[0].stats()).isEqualTo(new RedisBroker.Stats(2, 0, 0, 0, 0, 0, 0, true)));
-        assertThat(b[0].stats().received()).isEqualTo(2);
+                        () -> assertThat(a.broker.stats()).isEqualTo(new RedisBroker.Stats(2, 0, 0, 0, 0, 0, 0, true)));
+        assertThat(b.broker.stats().received()).isEqualTo(2);
     }
 
     @Test
@@ -217,10 +203,9 @@ class RedisBrokerTest {
 
     @Test
     void aBrokerIsStartedOnce() {
-        RedisBroker[] a = new RedisBroker[1];
-        node(prefix(""), a);
+        twoNodes();
 
-        assertThatThrownBy(() -> join(a[0].start(new RecordingInbound()))).hasMessageContaining("already started");
-        assertThat(a[0].toBuilder().build().prefix()).isEqualTo(a[0].prefix());
+        assertThatThrownBy(() -> join(a.broker.start(new RecordingInbound()))).hasMessageContaining("already started");
+        assertThat(a.broker.toBuilder().build().prefix()).isEqualTo(a.broker.prefix());
     }
 }

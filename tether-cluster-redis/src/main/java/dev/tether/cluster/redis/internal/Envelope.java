@@ -24,19 +24,63 @@ import org.jspecify.annotations.Nullable;
  * All integers are big-endian. The history script appends offset and epoch to a {@link #head} it is given, so the
  * layout of kind 2 up to the payload is fixed here and in {@link Scripts#PUBLISH_WITH_HISTORY}.
  */
-public record Envelope(
-        Kind kind,
-        long node,
-        long sequence,
-        @Nullable StreamPosition position,
-        @Nullable String session,
-        byte[] payload) {
-
+public final class Envelope {
     public static final byte VERSION = 1;
     /** Version, kind, node and sequence. */
     public static final int HEAD_BYTES = 18;
 
     private static final int MAX_SESSION_BYTES = 0xffff;
+
+    private final Kind kind;
+    private final long node;
+    private final long sequence;
+    private final @Nullable StreamPosition position;
+    private final @Nullable String session;
+    private final byte[] payload;
+
+    private Envelope(
+            Kind kind,
+            long node,
+            long sequence,
+            @Nullable StreamPosition position,
+            @Nullable String session,
+            byte[] payload) {
+        this.kind = kind;
+        this.node = node;
+        this.sequence = sequence;
+        this.position = position;
+        this.session = session;
+        this.payload = payload;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The sending broker's id. */
+    public long node() {
+        return node;
+    }
+
+    /** The sender's number of this envelope; it grows with every envelope the sender sends. */
+    public long sequence() {
+        return sequence;
+    }
+
+    /** The position of a {@link Kind#POSITIONED} publication, null for other kinds. */
+    public @Nullable StreamPosition position() {
+        return position;
+    }
+
+    /** The session of a {@link Kind#JOIN} or {@link Kind#LEAVE}, null for other kinds. */
+    public @Nullable String session() {
+        return session;
+    }
+
+    /** The packet of a publication, or the info of a presence entry. */
+    public byte[] payload() {
+        return payload;
+    }
 
     /** What an envelope carries. */
     public enum Kind {
