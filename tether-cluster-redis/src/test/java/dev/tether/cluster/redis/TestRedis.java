@@ -1,6 +1,6 @@
 package dev.tether.cluster.redis;
 
-import dev.tether.cluster.redis.internal.RedisGlob;
+import dev.tether.cluster.redis.internal.Keys;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionException;
@@ -27,7 +27,7 @@ final class TestRedis {
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
             RedisCommands<String, String> redis = connection.sync();
             ScanArgs match =
-                    ScanArgs.Builder.matches(RedisGlob.escape(prefix) + ":*").limit(1000);
+                    ScanArgs.Builder.matches(new Keys(prefix).everything()).limit(1000);
             long deleted = 0;
             ScanCursor cursor = ScanCursor.INITIAL;
             do {

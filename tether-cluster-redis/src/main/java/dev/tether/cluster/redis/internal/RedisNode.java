@@ -141,11 +141,6 @@ public final class RedisNode {
         return c != null && c.isOpen() && p != null && p.isOpen();
     }
 
-    /** This node's id, as its envelopes carry it. */
-    public long nodeId() {
-        return node;
-    }
-
     public String display() {
         return display;
     }
