@@ -59,6 +59,9 @@ public abstract class BrokerContract {
     protected static final class Node implements ClusterBroker.Inbound {
         public final ClusterBroker broker;
         public final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+        /** Every positioned publication handed to this node, its own included, in arrival order. */
+        public final BlockingQueue<Received> positioned = new LinkedBlockingQueue<>();
+
         public final List<String> presenceEvents = new CopyOnWriteArrayList<>();
 
         Node(ClusterBroker broker) {
@@ -71,8 +74,12 @@ public abstract class BrokerContract {
         }
 
         @Override
-        public void deliver(String channel, byte[] packet, StreamPosition position) {
-            received.add(new Received(channel, data(packet), position));
+        public void deliver(String channel, byte[] packet, StreamPosition position, boolean own) {
+            Received publication = new Received(channel, data(packet), position);
+            positioned.add(publication);
+            if (!own) {
+                received.add(publication);
+            }
         }
 
         @Override
@@ -251,6 +258,10 @@ public abstract class BrokerContract {
         assumeTrue(node().broker.keepsHistory(), "the broker keeps history");
         Node a = node();
         Node b = node();
+        Node c = node();
+        for (Node n : List.of(a, b, c)) {
+            join(n.broker.interest("race", true));
+        }
         List<CompletionStage<StreamPosition>> stages = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             stages.add(a.broker.publish("race", packet("race", "a" + i), HISTORY));
@@ -269,6 +280,15 @@ public abstract class BrokerContract {
 
         assertThat(offsets).doesNotHaveDuplicates().hasSize(400).allMatch(o -> o >= 1 && o <= 400);
         assertThat(fromA).isSorted(); // one node's publications keep their order
+        for (Node n : List.of(a, b, c)) { // every node sees all 400, its own too, in offset order
+            List<Long> seen = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                Received next = n.positioned.poll(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+                assertThat(next).as("positioned publication %s of 400", i + 1).isNotNull();
+                seen.add(java.util.Objects.requireNonNull(next.position()).offset());
+            }
+            assertThat(seen).containsExactlyElementsOf(offsets.stream().sorted().toList());
+        }
     }
 
     @Test

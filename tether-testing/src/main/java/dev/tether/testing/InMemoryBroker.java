@@ -112,7 +112,12 @@ public final class InMemoryBroker implements ClusterBroker {
         return CompletableFuture.supplyAsync(
                 () -> {
                     StreamPosition position = hub.history.append(channel, packet, history);
-                    hub.fanOut(this, channel, inbound -> inbound.deliver(channel, packet, position));
+                    for (InMemoryBroker node : hub.nodes) { // every interested node, this one too
+                        Inbound target = node.inbound;
+                        if (target != null && node.interestedIn(channel, hub.patterns)) {
+                            target.deliver(channel, packet, position, node == this);
+                        }
+                    }
                     return position;
                 },
                 hub.delivery);

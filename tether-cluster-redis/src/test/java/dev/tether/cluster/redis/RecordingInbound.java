@@ -25,8 +25,8 @@ final class RecordingInbound implements ClusterBroker.Inbound {
     }
 
     @Override
-    public void deliver(String channel, byte[] packet, StreamPosition position) {
-        received.add(channel + " " + data(packet) + " @" + position);
+    public void deliver(String channel, byte[] packet, StreamPosition position, boolean own) {
+        received.add(channel + " " + data(packet) + " @" + position + (own ? " own" : ""));
     }
 
     @Override

@@ -207,13 +207,14 @@ final class ChannelHub {
             }
             return queued[0];
         }
+        // Subscribers without positions get it at once; those with positions when the broker hands it back in offset
+        // order with the other nodes' (FromCluster), or at once without a position if the broker fails.
         int queued = deliverLocally(channel, packet, encoded, exclude, filter, Reach.PLAIN, null);
         broker.publish(channel, encoded, history).whenComplete((position, error) -> {
             if (error != null) {
                 positionFailed(channel, error);
+                deliverLocally(channel, packet, encoded, exclude, filter, Reach.POSITIONED, null);
             }
-            deliverLocally(
-                    channel, packet, encoded, exclude, filter, Reach.POSITIONED, error == null ? position : null);
         });
         return queued;
     }
@@ -236,12 +237,12 @@ final class ChannelHub {
     private final class FromCluster implements ClusterBroker.Inbound {
         @Override
         public void deliver(String channel, byte[] packet) {
-            fromCluster(channel, packet, null);
+            fromCluster(channel, packet, null, Reach.ALL);
         }
 
         @Override
-        public void deliver(String channel, byte[] packet, StreamPosition position) {
-            fromCluster(channel, packet, position);
+        public void deliver(String channel, byte[] packet, StreamPosition position, boolean own) {
+            fromCluster(channel, packet, position, own ? Reach.POSITIONED : Reach.ALL);
         }
 
         @Override
@@ -250,8 +251,11 @@ final class ChannelHub {
         }
     }
 
-    /** A publication from another node: decoded once, then delivered like a local one. */
-    private void fromCluster(String channel, byte[] bytes, @Nullable StreamPosition position) {
+    /**
+     * A publication from the broker, decoded once, then delivered like a local one: from another node to everyone,
+     * or this node's own positioned publication to the subscribers with positions (the others had it at once).
+     */
+    private void fromCluster(String channel, byte[] bytes, @Nullable StreamPosition position, Reach reach) {
         Packet packet = msgpack.decode(bytes);
         if (packet.source() != PacketSource.CHANNEL || !channel.equals(packet.channel())) {
             log.warn(
@@ -261,7 +265,7 @@ final class ChannelHub {
             return;
         }
         // its bytes go out as they came
-        deliverLocally(channel, packet, bytes, Set.of(), session -> true, Reach.ALL, position);
+        deliverLocally(channel, packet, bytes, Set.of(), session -> true, reach, position);
     }
 
     private int deliverLocally(

@@ -27,8 +27,10 @@ import org.jspecify.annotations.Nullable;
  * <p><b>History.</b> A broker that {@link #keepsHistory() keeps history} assigns every publication made with
  * {@link #publish(String, byte[], HistoryPolicy)} its {@link StreamPosition} atomically for the whole cluster
  * (offsets of one channel and epoch without holes or repeats), stores it, trims the history to the policy's size and
- * age, and hands it to the other nodes with its position. A broker that does not keep history leaves the server to
- * keep it in the node's memory, which is right only for a single node.
+ * age, and hands it with its position to every interested node, the publishing node included (this is the one
+ * exception to "never back to its own node": the server delivers positioned publications to its subscribers only
+ * from there, so that they see one order, the offsets', whichever node published). A broker that does not keep
+ * history leaves the server to keep it in the node's memory, which is right only for a single node.
  *
  * <p><b>Presence.</b> Entries are written with {@link #join} and refreshed by calling it again before their time to
  * live runs out; an entry not refreshed expires, so the sessions of a node that died disappear by themselves. Join
@@ -60,8 +62,9 @@ public interface ClusterBroker {
     }
 
     /**
-     * Appends a publication to the history of {@code channel} and sends it to the other nodes with its position;
-     * completes with that position. Stages of one channel complete in the order of the calls.
+     * Appends a publication to the history of {@code channel} and hands it with its position to every interested
+     * node, this one included ({@link Inbound#deliver(String, byte[], StreamPosition, boolean)}); completes with
+     * that position. Stages of one channel complete in the order of the calls.
      */
     default CompletionStage<StreamPosition> publish(String channel, byte[] packet, HistoryPolicy history) {
         return CompletableFuture.failedFuture(new UnsupportedOperationException(this + " keeps no history"));
@@ -114,9 +117,16 @@ public interface ClusterBroker {
         /** A publication on {@code channel} from another node; {@code packet} is its MessagePack encoding. */
         void deliver(String channel, byte[] packet);
 
-        /** A publication on {@code channel} from another node, at {@code position} in the channel's history. */
-        default void deliver(String channel, byte[] packet, StreamPosition position) {
-            deliver(channel, packet);
+        /**
+         * A publication on {@code channel} at {@code position} in the channel's history: from another node, or
+         * ({@code own = true}) one this node made with {@link #publish(String, byte[], HistoryPolicy)}. A broker
+         * hands a node every positioned publication of the channels it is interested in, its own included, in
+         * offset order per channel: the one order in which subscribers with positions see them.
+         */
+        default void deliver(String channel, byte[] packet, StreamPosition position, boolean own) {
+            if (!own) {
+                deliver(channel, packet);
+            }
         }
 
         /** Someone joined ({@code joined = true}) or left {@code channel} on another node. */

@@ -520,16 +520,23 @@ public final class RedisNode {
             }
             return;
         }
+        // A node's own messages come back only when positioned: the server delivers those to its subscribers with
+        // positions from here, in the order the history script gave them, whichever node published.
+        boolean own = envelope.node() == node;
+        if (own && envelope.kind() != Envelope.Kind.POSITIONED) {
+            return;
+        }
         // Redis sends a message once per matching subscription, and Lettuce may send a command twice after a
         // reconnect; a node's sequence numbers only grow, so anything not newer was seen.
-        if (envelope.node() == node || !lastSequences.advance(envelope.node(), envelope.sequence())) {
+        if (!lastSequences.advance(envelope.node(), envelope.sequence())) {
             return;
         }
         received.increment();
         try {
             switch (envelope.kind()) {
                 case PUBLICATION -> target.deliver(channel, envelope.payload());
-                case POSITIONED -> target.deliver(channel, envelope.payload(), requireNonNull(envelope.position()));
+                case POSITIONED ->
+                    target.deliver(channel, envelope.payload(), requireNonNull(envelope.position()), own);
                 case JOIN, LEAVE ->
                     target.presence(
                             channel,
