@@ -49,6 +49,22 @@ final class ServeCommand implements Callable<Integer> {
                     + " none).")
     private @Nullable String iceServers;
 
+    @CommandLine.Option(
+            names = "--broker",
+            paramLabel = "URI",
+            description = "Runs as one node of a cluster joined through this broker: redis://HOST:PORT or"
+                    + " nats://HOST:PORT. Channels, their history and presence are then shared with every node on the"
+                    + " same broker and prefix (default: none; everything stays in this process).")
+    private @Nullable String broker;
+
+    @CommandLine.Option(
+            names = "--broker-prefix",
+            paramLabel = "PREFIX",
+            defaultValue = "tether",
+            description = "What the broker's keys and subjects start with; nodes with the same prefix form one cluster"
+                    + " (default: ${DEFAULT-VALUE}).")
+    private String brokerPrefix = "tether";
+
     @Override
     public Integer call() throws InterruptedException {
         TetherServer server = start();
@@ -89,6 +105,12 @@ final class ServeCommand implements Callable<Integer> {
                 "Voice echo bot over WebRTC: {}webrtc.html  (SmallWebRTC clients: POST {})",
                 pageUrl(host, server.port()),
                 DemoServer.WEBRTC_OFFER_PATH);
+        if (broker != null) {
+            log.info(
+                    "One node of the cluster on {} (prefix '{}')",
+                    server.config().clusterBroker(),
+                    brokerPrefix);
+        }
         log.info("Demo page: {}  (Ctrl-C stops the server)", pageUrl(host, server.port()));
         return server;
     }
@@ -105,6 +127,13 @@ final class ServeCommand implements Callable<Integer> {
         }
         TetherServer.Builder settings = DemoServer.settings(ice).host("127.0.0.1");
         SettingOptions.applyTo(spec, settings.config().values(), settings::set);
+        if (broker != null) {
+            try {
+                settings.clusterBroker(Brokers.open(broker, brokerPrefix));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+            }
+        }
         return settings;
     }
 

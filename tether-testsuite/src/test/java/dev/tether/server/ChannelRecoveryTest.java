@@ -1,23 +1,23 @@
 package dev.tether.server;
 
+import static dev.tether.testing.TestCalls.offsetOf;
+import static dev.tether.testing.TestCalls.since;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.core.Packet;
 import dev.tether.core.PacketSource;
-import dev.tether.core.RpcRequest;
 import dev.tether.core.RpcResponse;
 import dev.tether.testing.InMemoryBroker;
 import dev.tether.testing.Message;
+import dev.tether.testing.TestCalls;
 import dev.tether.testing.TestWebSocketClient;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +28,6 @@ import org.junit.jupiter.api.Test;
  */
 class ChannelRecoveryTest {
     private final List<AutoCloseable> closeAfter = new ArrayList<>();
-    private final AtomicInteger callIds = new AtomicInteger();
 
     @AfterEach
     void close() throws Exception {
@@ -62,38 +61,20 @@ class ChannelRecoveryTest {
         return client;
     }
 
-    /** Sends a call and returns its reply; channel packets that arrive before it go to {@code early}. */
     private RpcResponse call(
             TestWebSocketClient client, List<Packet> early, String method, Map<String, Object> kwargs, Object... args) {
-        String callId = "c" + callIds.incrementAndGet();
-        client.sendPacket(Packet.rpc(new RpcRequest(method, List.of(args), kwargs, callId)));
-        while (true) {
-            Packet packet = client.awaitPacket();
-            if (packet.response() != null && packet.response().callId().equals(callId)) {
-                return packet.response();
-            }
-            early.add(packet);
-        }
+        TestCalls calls = new TestCalls(client);
+        RpcResponse reply = calls.call(method, kwargs, args);
+        early.addAll(calls.early());
+        return reply;
     }
 
-    @SuppressWarnings("unchecked")
     private Map<String, Object> subscribe(
             TestWebSocketClient client, List<Packet> early, String name, Map<String, Object> kwargs) {
-        RpcResponse response = call(client, early, "subscribe", kwargs, name);
-        assertThat(response.error()).as("error of %s", response).isNull();
-        return (Map<String, Object>) response.response();
-    }
-
-    private static Map<String, Object> since(long offset, String epoch) {
-        Map<String, Object> since = new LinkedHashMap<>();
-        since.put("offset", offset);
-        since.put("epoch", epoch);
-        return Map.of("since", since);
-    }
-
-    private static long offsetOf(Packet packet) {
-        assertThat(packet.extension()).as("positioned: %s", packet).isNotNull();
-        return ((Number) packet.extension().get("offset")).longValue();
+        TestCalls calls = new TestCalls(client);
+        Map<String, Object> reply = calls.subscribe(name, kwargs);
+        early.addAll(calls.early());
+        return reply;
     }
 
     @Test
