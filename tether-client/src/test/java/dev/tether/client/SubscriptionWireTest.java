@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 class SubscriptionWireTest extends TetherClientTestBase {
     private static final String EPOCH = "9f2c61d0a4b3e871";
     private static final String NEW_EPOCH = "0c1d2e3f40516273";
+    private TetherClient subscriber;
 
     private Session serverSession() {
         return server.sessions().get(0);
@@ -69,15 +70,26 @@ class SubscriptionWireTest extends TetherClientTestBase {
         return reply;
     }
 
-    /** A client subscribed to {@code chat}, answered at {@code offset}, that got the live publication after it. */
-    private RecordingSubscription subscribedAndLive(TetherClient client, long offset) throws Exception {
+    /**
+     * Connects {@link #subscriber}, subscribed to {@code chat} with answers by hand: the first at {@code offset}, then the
+     * live publication after it, delivered.
+     */
+    private RecordingSubscription subscribedAndLive(long offset) throws Exception {
+        handler.answerSubscribe = false;
+        subscriber = connected();
         RecordingSubscription chat = new RecordingSubscription();
-        CompletableFuture<Subscribed> subscribed = client.subscribe("chat", chat);
+        CompletableFuture<Subscribed> subscribed = subscriber.subscribe("chat", chat);
         answer(handler.take("subscribe"), reply(offset, EPOCH, null, Map.of()));
         await(subscribed);
         send(publication("live " + (offset + 1), offset + 1, EPOCH));
         chat.awaitPublications(1);
         return chat;
+    }
+
+    /** Sends {@code publication}, which does not follow the last one; returns the subscribe that fetches the rest. */
+    private RpcRequest gapWith(Packet publication) throws InterruptedException {
+        send(publication);
+        return handler.take("subscribe");
     }
 
     @Test
@@ -130,12 +142,9 @@ class SubscriptionWireTest extends TetherClientTestBase {
 
     @Test
     void aGapWhileConnectedIsReportedAndTheSkippedOnesAreFetchedBeforeTheRest() throws Exception {
-        handler.answerSubscribe = false;
-        TetherClient client = connected();
-        RecordingSubscription chat = subscribedAndLive(client, 5);
+        RecordingSubscription chat = subscribedAndLive(5);
 
-        send(publication("eight", 8, EPOCH)); // 7 went missing
-        RpcRequest fetch = handler.take("subscribe");
+        RpcRequest fetch = gapWith(publication("eight", 8, EPOCH)); // 7 went missing
         send(publication("nine", 9, EPOCH)); // live, held until the answer
         answer(fetch, reply(8, EPOCH, true, Map.of(7L, "seven", 8L, "eight")));
         send(publication("ten", 10, EPOCH));
@@ -156,12 +165,9 @@ class SubscriptionWireTest extends TetherClientTestBase {
 
     @Test
     void aNewEpochWhileConnectedIsAGapThatIsNotRecovered() throws Exception {
-        handler.answerSubscribe = false;
-        TetherClient client = connected();
-        RecordingSubscription chat = subscribedAndLive(client, 5);
+        RecordingSubscription chat = subscribedAndLive(5);
 
-        send(publication("restarted 1", 1, NEW_EPOCH));
-        RpcRequest fetch = handler.take("subscribe");
+        RpcRequest fetch = gapWith(publication("restarted 1", 1, NEW_EPOCH));
         answer(fetch, reply(1, NEW_EPOCH, false, Map.of()));
         send(publication("restarted 2", 2, NEW_EPOCH));
 
@@ -190,8 +196,7 @@ class SubscriptionWireTest extends TetherClientTestBase {
         }
         answer(request, reply(4, EPOCH, null, Map.of()));
         await(subscribed);
-        send(publication("p9", 9, EPOCH));
-        RpcRequest fetch = handler.take("subscribe");
+        RpcRequest fetch = gapWith(publication("p9", 9, EPOCH));
         answer(fetch, reply(9, EPOCH, true, Map.of(7L, "p7", 8L, "p8", 9L, "p9")));
 
         assertThat(fetch.kwargs()).containsEntry("since", Map.of("offset", 6, "epoch", EPOCH));
@@ -202,17 +207,14 @@ class SubscriptionWireTest extends TetherClientTestBase {
 
     @Test
     void aFetchTheServerRefusesEndsTheSubscription() throws Exception {
-        handler.answerSubscribe = false;
-        TetherClient client = connected();
-        RecordingSubscription chat = subscribedAndLive(client, 5);
+        RecordingSubscription chat = subscribedAndLive(5);
 
-        send(publication("eight", 8, EPOCH));
-        RpcRequest fetch = handler.take("subscribe");
+        RpcRequest fetch = gapWith(publication("eight", 8, EPOCH));
         send(Packet.rpc(RpcResponse.error(
                 fetch.callId(), RpcErrorCode.ACCESS_DENIED, "Access denied for channel 'chat'.", false)));
 
         assertThat(chat.awaitEvent("unsubscribed")).isEqualTo("unsubscribed chat: Access denied for channel 'chat'.");
-        assertThat(client.subscribedChannels()).isEmpty();
+        assertThat(subscriber.subscribedChannels()).isEmpty();
         assertThat(chat.data()).containsExactly("live 6");
     }
 }

@@ -10,10 +10,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -48,15 +46,7 @@ public final class FaultProxy implements AutoCloseable {
 
     private FaultProxy(int targetPort) throws InterruptedException {
         this.targetPort = targetPort;
-        AtomicInteger threads = new AtomicInteger();
-        this.group = new MultiThreadIoEventLoopGroup(
-                1,
-                runnable -> {
-                    Thread thread = new Thread(runnable, "tether-fault-proxy-" + threads.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                },
-                NioIoHandler.newFactory());
+        this.group = FaultServer.eventLoop("tether-fault-proxy-");
         this.serverChannel = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
