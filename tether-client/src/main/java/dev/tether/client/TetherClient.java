@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * Object sum = client.call("add", 10, 20).join();                 // 30
  * client.onChannel("news.*", packet -> System.out.println(packet.data()));
  * client.join("news.sport");                                         // joined again after every reconnect
- * client.subscribe("chat.room", p -> show(p.data()));                // restored with what was missed
+ * client.subscribe("chat.room", p -> System.out.println(p.data())); // restored with what was missed
  * client.stream("count", 3).subscribe(subscriber);                   // items as they come, as requested
  * client.close();
  * }</pre>

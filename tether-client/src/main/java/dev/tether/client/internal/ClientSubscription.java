@@ -184,10 +184,7 @@ final class ClientSubscription {
 
     private void failed(Ask why, Throwable cause, CompletableFuture<Void> handled) {
         if (why == Ask.FIRST) {
-            owner.forget(this);
-            ended = true;
-            held.clear();
-            subscribed.completeExceptionally(cause);
+            failFirst(cause);
             handled.complete(null);
         } else if (cause instanceof RpcErrorException refusal) {
             // Retrying cannot help: the server says no.
@@ -216,14 +213,19 @@ final class ClientSubscription {
 
     private void refused(Ask why, TetherException cause) {
         if (why == Ask.FIRST) {
-            owner.forget(this);
-            ended = true;
-            held.clear();
-            subscribed.completeExceptionally(cause);
+            failFirst(cause);
             return;
         }
         log.warn("The server refused to subscribe to '{}' again ({}); forgetting it", channel, cause.getMessage());
         end(cause);
+    }
+
+    /** The first subscribe failed: nothing is remembered, and its future says why. */
+    private void failFirst(Throwable cause) {
+        owner.forget(this);
+        ended = true;
+        held.clear();
+        subscribed.completeExceptionally(cause);
     }
 
     private void apply(Ask why, @Nullable StreamPosition since, Reply reply) {
