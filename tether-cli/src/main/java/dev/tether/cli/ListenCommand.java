@@ -5,10 +5,16 @@ import dev.tether.client.ConnectionException;
 import dev.tether.client.ConnectionListener;
 import dev.tether.client.ConnectionState;
 import dev.tether.client.Disconnection;
+import dev.tether.client.PresenceMember;
+import dev.tether.client.Publication;
 import dev.tether.client.RpcCallException;
+import dev.tether.client.SubscribeOptions;
+import dev.tether.client.Subscribed;
+import dev.tether.client.SubscriptionListener;
 import dev.tether.client.TetherClient;
 import dev.tether.core.Backoff;
 import dev.tether.core.Clock;
+import dev.tether.core.StreamPosition;
 import dev.tether.core.TetherException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -21,14 +27,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code tether listen URL [--join NAME ...]}: stays connected, reconnecting after every drop without a limit on
- * attempts, prints every packet the server pushes as a JSON line on standard output and every state change on
- * standard error. Joined channels are joined again after each reconnect. Runs until Ctrl-C (exit 0) or until the
- * connection gives up (exit 1).
+ * {@code tether listen URL [--join NAME ...] [--subscribe NAME ... [--join-leave]]}: stays connected, reconnecting
+ * after every drop without a limit on attempts, prints every packet the server pushes as a JSON line on standard
+ * output and every state change on standard error. Joined channels are joined again after each reconnect; subscribed
+ * ones are subscribed again with recovery, and standard error tells what was recovered, what was not, and the gaps.
+ * Runs until Ctrl-C (exit 0) or until the connection gives up (exit 1).
  */
 @Command(
         name = "listen",
@@ -37,6 +45,8 @@ import picocli.CommandLine.Spec;
             "Stays connected and prints every packet as a JSON line; state changes go to standard error.",
             "",
             "Reconnects after every drop (the server restarting, the network) and joins the channels again.",
+            "Channels given with --subscribe are subscribed again with recovery (Tether's extension): the",
+            "publications missed meanwhile are printed first; standard error says how many, or that they are lost.",
             ""
         })
 final class ListenCommand implements Callable<Integer> {
@@ -53,6 +63,18 @@ final class ListenCommand implements Callable<Integer> {
             paramLabel = "NAME",
             description = "A channel (or glob pattern) to join; repeat for more.")
     List<String> channels = new ArrayList<>();
+
+    @Option(
+            names = "--subscribe",
+            paramLabel = "NAME",
+            description = "A channel to subscribe to with recovery of what a drop missed (the built-in subscribe with"
+                    + " positions); repeat for more.")
+    List<String> subscriptions = new ArrayList<>();
+
+    @Option(
+            names = "--join-leave",
+            description = "With --subscribe: print the join and leave events of those channels on standard error.")
+    boolean joinLeave;
 
     @Option(
             names = "--via-rpc",
@@ -92,6 +114,11 @@ final class ListenCommand implements Callable<Integer> {
                 err.println("joined " + channel);
                 err.flush();
             }
+            SubscribeOptions subscribeOptions =
+                    SubscribeOptions.builder().joinLeave(joinLeave).build();
+            for (String channel : subscriptions) {
+                CallCommand.await(subscribe(client, channel, subscribeOptions, out, err));
+            }
             TetherException error = ended.get();
             if (error != null) {
                 err.println(spec.qualifiedName() + ": " + error.getMessage());
@@ -108,11 +135,90 @@ final class ListenCommand implements Callable<Integer> {
         }
     }
 
+    private CompletableFuture<Subscribed> subscribe(
+            TetherClient client, String channel, SubscribeOptions options, PrintWriter out, PrintWriter err) {
+        try {
+            return client.subscribe(channel, options, new SubscriptionReporter(out, err));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ParameterException(spec.commandLine(), "--subscribe: " + e.getMessage(), e);
+        }
+    }
+
     private static void removeHook(Thread hook) {
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {
             // the hook is running: it closes the client
+        }
+    }
+
+    /**
+     * Prints a subscription's publications as JSON lines on standard output, and its answers, gaps and presence
+     * events on standard error; runs on the event loop.
+     */
+    private static final class SubscriptionReporter implements SubscriptionListener {
+        private final PrintWriter out;
+        private final PrintWriter err;
+
+        SubscriptionReporter(PrintWriter out, PrintWriter err) {
+            this.out = out;
+            this.err = err;
+        }
+
+        private void print(String line) {
+            err.println(line);
+            err.flush();
+        }
+
+        @Override
+        public void onPublication(Publication publication) {
+            out.println(Json.write(publication.packet()));
+            out.flush();
+        }
+
+        @Override
+        public void onSubscribed(Subscribed s) {
+            Boolean recovered = s.recovered();
+            StreamPosition position = s.position();
+            if (recovered == null) {
+                print("subscribed " + s.channel()
+                        + (position != null ? " at " + position : " without positions (the channel keeps no history)"));
+            } else if (recovered) {
+                print("recovered " + s.channel() + ": " + s.recoveredPublications() + " missed publication"
+                        + (s.recoveredPublications() == 1 ? "" : "s"));
+            } else {
+                print("not recovered " + s.channel() + ": "
+                        + (s.recoverable() ? "the history is gone; reload" : "the channel keeps no history")
+                        + (position != null ? " (live from " + position + ")" : ""));
+            }
+        }
+
+        @Override
+        public void onGap(String channel, StreamPosition expected, StreamPosition got) {
+            print("gap " + channel + ": "
+                    + (expected.sameEpoch(got)
+                            ? "expected " + expected.offset() + ", got " + got.offset()
+                            : "expected " + expected + ", got " + got + " (the history restarted)"));
+        }
+
+        @Override
+        public void onJoin(String channel, PresenceMember member) {
+            print("join " + channel + " " + describe(member));
+        }
+
+        @Override
+        public void onLeave(String channel, PresenceMember member) {
+            print("leave " + channel + " " + describe(member));
+        }
+
+        @Override
+        public void onUnsubscribed(String channel, @Nullable TetherException cause) {
+            print("unsubscribed " + channel + (cause == null ? "" : ": " + cause.getMessage()));
+        }
+
+        private static String describe(PresenceMember member) {
+            Object info = member.info();
+            return member.session() + (info == null ? "" : " " + Json.write(info));
         }
     }
 

@@ -7,9 +7,12 @@ import dev.tether.client.TetherClient;
 import dev.tether.core.ManualClock;
 import dev.tether.server.TetherServer;
 import dev.tether.testing.RefusedPort;
+import dev.tether.testing.fault.FaultProxy;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -122,7 +125,7 @@ class ClientCommandsTest {
 
     @Test
     void listenReconnectsAndJoinsAgainAfterTheServerRestarts() throws Exception {
-        Listening listening = listen(url(), "news");
+        Listening listening = listen(url(), "--join", "news");
         try {
             listening.stderr.awaitLine("state CONNECTING -> CONNECTED");
             listening.stderr.awaitLine("joined news");
@@ -153,7 +156,7 @@ class ClientCommandsTest {
         TetherServer demo = DemoServer.create("127.0.0.1", 0).start();
         int port = demo.port();
         String demoUrl = "ws://127.0.0.1:" + port + "/";
-        Listening listening = listen(demoUrl, "lobby");
+        Listening listening = listen(demoUrl, "--join", "lobby");
         try {
             listening.stderr.awaitLine("joined lobby");
             assertThat(say(demoUrl, "before")).isEqualTo(1);
@@ -182,6 +185,79 @@ class ClientCommandsTest {
         }
     }
 
+    @Test
+    void listenSubscribesWithRecoveryAndSaysWhatItRecoveredOnStandardError() throws Exception {
+        TetherServer chat = TetherServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .handler(handler)
+                .clientSubscriptions((session, name) -> true)
+                .history("chat.*", 3, Duration.ofMinutes(5))
+                .presence("chat.*")
+                .build()
+                .start();
+        FaultProxy proxy = FaultProxy.start(chat.port());
+        Listening listening =
+                listen("ws://127.0.0.1:" + proxy.port() + "/", "--subscribe", "chat.room", "--join-leave");
+        TetherClient other = TetherClient.create("ws://127.0.0.1:" + chat.port() + "/");
+        try {
+            assertThat(listening.stderr.awaitLine("subscribed chat.room")).startsWith("subscribed chat.room at 0@");
+            chat.publish("chat.room", "one");
+            assertThat(listening.stdout.awaitLine("\"one\""))
+                    .startsWith("{\"source\":2,\"data\":\"one\",")
+                    .contains("\"tether\":{\"offset\":1,\"epoch\":");
+            other.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            other.subscribe("chat.room", publication -> {}).get(10, TimeUnit.SECONDS);
+            assertThat(listening.stderr.awaitLine("join chat.room ")).matches("join chat\\.room [0-9a-f-]{36}");
+
+            proxy.dropAll();
+            listening.stderr.awaitLine("disconnected");
+            chat.publish("chat.room", "two");
+            chat.publish("chat.room", "three");
+            listening.reconnectNow();
+            assertThat(listening.stderr.awaitLine("recovered chat.room"))
+                    .isEqualTo("recovered chat.room: 2 missed publications");
+            listening.stdout.awaitLine("\"two\"");
+            listening.stdout.awaitLine("\"three\"");
+
+            proxy.dropAll();
+            listening.stderr.awaitLine("disconnected");
+            for (int i = 4; i <= 8; i++) {
+                chat.publish("chat.room", "missed " + i);
+            }
+            listening.reconnectNow();
+            assertThat(listening.stderr.awaitLine("not recovered chat.room"))
+                    .startsWith("not recovered chat.room: the history is gone; reload (live from 8@");
+            chat.publish("chat.room", "live");
+            assertThat(listening.stdout.awaitLine("\"live\"")).contains("\"offset\":9");
+        } finally {
+            try {
+                listening.stop();
+            } finally {
+                other.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                proxy.close();
+                chat.close();
+            }
+        }
+    }
+
+    @Test
+    void listenRefusesAPatternToSubscribeToAsAUsageError() throws Exception {
+        server.close();
+        server = TetherServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .handler(handler)
+                .clientSubscriptions((session, name) -> true)
+                .build()
+                .start();
+
+        int exitCode = cli.execute("listen", url(), "--subscribe", "chat.*");
+
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(err.toString()).contains("--subscribe: channel: 'chat.*' (expected: a channel name");
+    }
+
     /** Says {@code text} in the demo's lobby from a client of its own; returns the recipient count. */
     private static Object say(String url, String text) throws Exception {
         TetherClient client = TetherClient.create(url);
@@ -193,14 +269,16 @@ class ClientCommandsTest {
         }
     }
 
-    /** Runs {@code tether listen URL --join CHANNEL} on a thread of its own, on a manual clock. */
-    private static Listening listen(String url, String channel) {
+    /** Runs {@code tether listen URL ARGS...} on a thread of its own, on a manual clock. */
+    private static Listening listen(String url, String... args) {
         LineQueue stdout = new LineQueue();
         LineQueue stderr = new LineQueue();
         CommandLine listenCli =
                 TetherCli.commandLine().setOut(new PrintWriter(stdout, true)).setErr(new PrintWriter(stderr, true));
         ManualClock clock = new ManualClock();
-        listenCli.parseArgs("listen", url, "--join", channel);
+        List<String> line = new ArrayList<>(List.of("listen", url));
+        line.addAll(List.of(args));
+        listenCli.parseArgs(line.toArray(new String[0]));
         ListenCommand listen = listenCli.getSubcommands().get("listen").getCommand();
         listen.clock = clock;
         CompletableFuture<Integer> exit = new CompletableFuture<>();

@@ -4,6 +4,7 @@ import dev.tether.client.internal.DefaultTetherClient;
 import dev.tether.core.Cancellable;
 import dev.tether.core.Packet;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -21,6 +22,7 @@ import org.jspecify.annotations.Nullable;
  * Object sum = client.call("add", 10, 20).join();                 // 30
  * client.onChannel("news.*", packet -> System.out.println(packet.data()));
  * client.join("news.sport");                                         // joined again after every reconnect
+ * client.subscribe("chat.room", p -> System.out.println(p.data())); // restored with what was missed
  * client.stream("count", 3).subscribe(subscriber);                   // items as they come, as requested
  * client.close();
  * }</pre>
@@ -29,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  * reconnects it (see {@link ClientConnection}), {@link #disconnect()} stops it and {@link #close()} ends it for good.
  * After every reconnect the client calls {@link TetherClientConfig#joinMethod()} again for every channel joined
  * with {@link #join}, before the session counts as ready; a join the server refuses with an error reply is logged
- * and forgotten, a join that times out or is cut off fails the attempt (it is retried).
+ * and forgotten, a join that times out or is cut off fails the attempt (it is retried). Subscriptions made with
+ * {@link #subscribe} are restored in the same step, recovering the publications missed meanwhile.
  *
  * <p><b>Calls.</b> Each call gets a fresh call id and waits at most its timeout (30 s by default). A reply for an
  * id that is unknown or already answered is ignored (the Python server sends a second, empty reply after some
@@ -39,7 +42,8 @@ import org.jspecify.annotations.Nullable;
  * {@code Cannot send RPC: client is not connected.} (or waits in the connection's outbound queue with
  * {@link OutboundBufferPolicy#QUEUE}).
  *
- * <p><b>Inbound packets.</b> An RPC reply goes to its call. A CHANNEL packet goes to every channel listener whose
+ * <p><b>Inbound packets.</b> An RPC reply goes to its call. A CHANNEL packet of a channel subscribed with
+ * {@link #subscribe} goes to its {@link SubscriptionListener} only; any other goes to every channel listener whose
  * name or pattern matches its channel; one that no channel listener takes, and every other packet, goes to the
  * receive listeners, or, while none is registered, to the queue {@link #recv} reads (bounded: see
  * {@link TetherClientConfig#receiveQueuePackets()}).
@@ -168,6 +172,58 @@ public interface TetherClient {
 
     /** The channels joined with {@link #join} and not left, in the order they were joined. */
     Set<String> joinedChannels();
+
+    /** {@link #subscribe(String, SubscribeOptions, SubscriptionListener)} with {@link SubscribeOptions#defaults()}. */
+    CompletableFuture<Subscribed> subscribe(String channel, SubscriptionListener listener);
+
+    /**
+     * Subscribes to {@code channel} with Tether's extension: the server's built-in {@code subscribe} with
+     * {@code positions} (docs/protocol.md), so that its publications carry their position in the channel's history.
+     * The subscription lives until {@link #unsubscribe}:
+     *
+     * <ul>
+     *   <li>After every reconnect it is subscribed again before the session counts as ready, {@code since} the last
+     *       position delivered: the publications missed meanwhile come first, in order, then the live ones, and
+     *       {@link SubscriptionListener#onSubscribed} says whether all of them could be recovered.
+     *   <li>While connected, a publication that skips offsets or changes epoch is a gap: the listener hears
+     *       {@link SubscriptionListener#onGap}, and the client subscribes again from the last position to fetch the
+     *       skipped ones before going on.
+     *   <li>A publication with a position is delivered at most once per epoch, in offset order. While a subscribe
+     *       waits for its answer, what arrives for the channel is held, at most
+     *       {@link TetherClientConfig#subscriptionBufferPackets()} packets.
+     *   <li>A server without the extension (it answers with a boolean) gives a plain subscription: no positions,
+     *       {@code recoverable} false, restored after reconnects without recovery.
+     * </ul>
+     *
+     * <p>Listener callbacks run on the event loop like every other listener's. A restore or fetch the server refuses
+     * with an error ends the subscription ({@link SubscriptionListener#onUnsubscribed}); one that times out or is cut
+     * off fails the reconnect attempt, which is retried.
+     *
+     * @return completes with the first answer, after {@link SubscriptionListener#onSubscribed}; fails with an
+     *     {@link RpcCallException} when the call fails (not connected, an error reply such as METHOD_NOT_FOUND when
+     *     the server does not let clients subscribe) or the server refuses ({@code subscribed: false}); then nothing
+     *     is remembered
+     * @throws IllegalArgumentException if {@code channel} is empty or a pattern (the extension needs a name)
+     * @throws IllegalStateException if {@code channel} is subscribed already
+     */
+    CompletableFuture<Subscribed> subscribe(String channel, SubscribeOptions options, SubscriptionListener listener);
+
+    /**
+     * Forgets the subscription of {@code channel} at once (its listener hears
+     * {@link SubscriptionListener#onUnsubscribed} and nothing more) and calls the server's {@code unsubscribe}.
+     *
+     * @return whether the server had the subscription
+     */
+    CompletableFuture<Boolean> unsubscribe(String channel);
+
+    /** The channels subscribed with {@link #subscribe} and not unsubscribed, in the order they were subscribed. */
+    Set<String> subscribedChannels();
+
+    /**
+     * Asks who is present in {@code channel}, on every node of the server: its built-in {@code presence}. Fails with
+     * {@link RpcErrorException} INVALID_PARAMS for a channel that does not track presence.
+     */
+    CompletableFuture<List<PresenceMember>> presence(String channel);
 
     /** Calls and streams waiting for their answer now. */
     int pendingCalls();

@@ -20,6 +20,8 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@link #streamBufferItems()}</td><td>1024 items per stream not yet requested by its subscriber</td></tr>
  *   <tr><td>{@link #receiveQueuePackets()}</td><td>1024 packets waiting for {@code recv}</td></tr>
  *   <tr><td>{@link #joinMethod()}, {@link #leaveMethod()}</td><td>{@code join}, {@code leave}</td></tr>
+ *   <tr><td>{@link #subscriptionBufferPackets()}</td><td>10,000 packets per subscription held while its
+ *       subscribe is answered</td></tr>
  * </table>
  */
 public final class TetherClientConfig {
@@ -31,6 +33,7 @@ public final class TetherClientConfig {
     private final int receiveQueuePackets;
     private final String joinMethod;
     private final String leaveMethod;
+    private final int subscriptionBufferPackets;
 
     private TetherClientConfig(Builder b, ConnectionConfig connection) {
         this.connection = connection;
@@ -41,6 +44,7 @@ public final class TetherClientConfig {
         this.receiveQueuePackets = b.receiveQueuePackets;
         this.joinMethod = b.joinMethod;
         this.leaveMethod = b.leaveMethod;
+        this.subscriptionBufferPackets = b.subscriptionBufferPackets;
     }
 
     /** A builder with the defaults above; {@link Builder#uri} or {@link Builder#connection} is required. */
@@ -113,6 +117,17 @@ public final class TetherClientConfig {
         return leaveMethod;
     }
 
+    /**
+     * The most packets a subscription of {@link TetherClient#subscribe} holds while one of its subscribes waits for
+     * the answer (the first, a restore after a reconnect, a fetch after a gap); they are delivered after it, those at
+     * or before the answer's position dropped. The default, 10,000, is what a Tether server holds for one recovering
+     * subscription. One more is dropped (the newest) and logged: the next publication then shows the dropped ones as
+     * a gap, which fetches them from the history when it still has them.
+     */
+    public int subscriptionBufferPackets() {
+        return subscriptionBufferPackets;
+    }
+
     /** Builds a {@link TetherClientConfig}; every value is checked when it is set. */
     public static final class Builder {
         private ConnectionConfig.@Nullable Builder connection;
@@ -123,6 +138,7 @@ public final class TetherClientConfig {
         private int receiveQueuePackets = 1024;
         private String joinMethod = "join";
         private String leaveMethod = "leave";
+        private int subscriptionBufferPackets = 10_000;
 
         private Builder() {}
 
@@ -135,6 +151,7 @@ public final class TetherClientConfig {
             receiveQueuePackets = c.receiveQueuePackets;
             joinMethod = c.joinMethod;
             leaveMethod = c.leaveMethod;
+            subscriptionBufferPackets = c.subscriptionBufferPackets;
         }
 
         /** Connects to {@code uri} with the connection defaults (or keeps the other connection settings given). */
@@ -211,6 +228,12 @@ public final class TetherClientConfig {
         /** The RPC method that leaves a channel, called with its name. */
         public Builder leaveMethod(String leaveMethod) {
             this.leaveMethod = checkMethod(leaveMethod, "leaveMethod");
+            return this;
+        }
+
+        /** The most packets a subscription holds while it waits for a subscribe's answer. */
+        public Builder subscriptionBufferPackets(int subscriptionBufferPackets) {
+            this.subscriptionBufferPackets = checkPositive(subscriptionBufferPackets, "subscriptionBufferPackets");
             return this;
         }
 

@@ -25,12 +25,16 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code silent()}: never answers
  *   <li>{@code count(n)}: a stream of 1..n, then the end marker; {@code open(n)}: 1..n and no end
  *   <li>{@code join(name)}, {@code leave(name)}: subscribe and unsubscribe; {@code refuse(name)} always fails
+ *   <li>{@code subscribe(name, **kwargs)}: subscribes and answers a boolean, ignoring the keyword arguments, as a
+ *       server without Tether's extension does; not answered at all while {@link #answerSubscribe} is false (the
+ *       test scripts the answer)
  * </ul>
  * A packet that is not RPC comes back as CUSTOM with the same data.
  */
 @NonBlocking
 class RpcTestHandler implements TetherHandler {
     final BlockingQueue<RpcRequest> requests = new ArrayBlockingQueue<>(4096);
+    volatile boolean answerSubscribe = true;
 
     @Override
     public void onPacket(Session session, Packet packet) {
@@ -76,6 +80,11 @@ class RpcTestHandler implements TetherHandler {
             }
             case "join" -> reply(session, RpcResponse.result(id, session.subscribe((String) args.get(0))));
             case "leave" -> reply(session, RpcResponse.result(id, session.unsubscribe((String) args.get(0))));
+            case "subscribe" -> {
+                if (answerSubscribe) {
+                    reply(session, RpcResponse.result(id, session.subscribe((String) args.get(0))));
+                }
+            }
             case "refuse" ->
                 reply(
                         session,

@@ -269,6 +269,16 @@ public final class DefaultClientConnection implements ClientConnection {
         return "ClientConnection(" + uri + ", " + states.state() + ")";
     }
 
+    /**
+     * Runs {@code task} on the event loop after what runs there now, for the client's bookkeeping; once the loop is
+     * shut down it runs on the caller's thread, as nothing else runs then.
+     */
+    void later(Runnable task) {
+        if (!runOnLoop(task)) {
+            task.run();
+        }
+    }
+
     private boolean runOnLoop(Runnable task) {
         try {
             loop.execute(task);

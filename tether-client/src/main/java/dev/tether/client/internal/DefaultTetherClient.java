@@ -6,11 +6,15 @@ import dev.tether.client.ClientSession;
 import dev.tether.client.ConnectionException;
 import dev.tether.client.ConnectionListener;
 import dev.tether.client.ConnectionState;
+import dev.tether.client.PresenceMember;
 import dev.tether.client.RpcCallException;
 import dev.tether.client.RpcDisconnectedException;
 import dev.tether.client.RpcErrorException;
 import dev.tether.client.RpcTimeoutException;
 import dev.tether.client.SessionProtocol;
+import dev.tether.client.SubscribeOptions;
+import dev.tether.client.Subscribed;
+import dev.tether.client.SubscriptionListener;
 import dev.tether.client.TetherClient;
 import dev.tether.client.TetherClientConfig;
 import dev.tether.core.Cancellable;
@@ -65,8 +69,9 @@ public final class DefaultTetherClient implements TetherClient {
     private final PacketCodec codec;
     private final boolean binaryFrames;
     private final Clock clock;
-    private final ClientConnection connection;
+    private final DefaultClientConnection connection;
     private final Inbox inbox;
+    private final Subscriptions subscriptions;
     private final ConcurrentHashMap<String, PendingCall> pending = new ConcurrentHashMap<>();
     private final AtomicInteger pendingCount = new AtomicInteger();
     private final String callIdPrefix;
@@ -89,11 +94,12 @@ public final class DefaultTetherClient implements TetherClient {
         // As the Python client does: hex(pid) + hex(unix time & 0xFFFF), then a counter from 1.
         this.callIdPrefix = Long.toHexString(ProcessHandle.current().pid())
                 + Long.toHexString((System.currentTimeMillis() / 1000) & 0xFFFF);
-        this.connection = ClientConnection.create(config.connection().toBuilder()
+        this.connection = new DefaultClientConnection(config.connection().toBuilder()
                 .subprotocols(binaryFrames ? new String[] {WireFormat.SUBPROTOCOL} : new String[0])
                 .protocol(new Protocol())
                 .listener(new Lifecycle())
                 .build());
+        this.subscriptions = new Subscriptions(this::call, connection, config.subscriptionBufferPackets());
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -196,7 +202,7 @@ public final class DefaultTetherClient implements TetherClient {
     }
 
     /** An inbound message, on the event loop. */
-    private void received(byte[] bytes, PacketCodec format) {
+    private void received(ClientSession session, byte[] bytes, PacketCodec format) {
         Packet packet = format.decode(bytes);
         RpcResponse response = packet.response();
         if (response != null) {
@@ -211,7 +217,9 @@ public final class DefaultTetherClient implements TetherClient {
         if (packet.source() == PacketSource.UNKNOWN) {
             log.debug("Received {} bytes that are not a packet", bytes.length);
         }
-        if (packet.source() == PacketSource.CHANNEL && packet.channel() != null && routeToChannel(packet)) {
+        if (packet.source() == PacketSource.CHANNEL
+                && packet.channel() != null
+                && (subscriptions.received(packet, session) || routeToChannel(packet))) {
             return;
         }
         if (receiveListeners.isEmpty()) {
@@ -269,7 +277,8 @@ public final class DefaultTetherClient implements TetherClient {
         return call(call, null);
     }
 
-    private CompletableFuture<@Nullable Object> call(Call call, @Nullable ClientSession attempt) {
+    /** Makes {@code call} on the connection, or straight on {@code attempt}'s socket (a re-subscribe, a fetch). */
+    CompletableFuture<@Nullable Object> call(Call call, @Nullable ClientSession attempt) {
         UnaryCall unary = new UnaryCall(this, call.method(), nextCallId());
         unary.attempt = attempt;
         // Any end, including a cancel by the caller, frees the slot and stops the timer.
@@ -405,6 +414,7 @@ public final class DefaultTetherClient implements TetherClient {
         if (wasReady) {
             readySession = null;
         }
+        subscriptions.sessionClosed(session); // first: the calls failing below are then stale to them
         List<PendingCall> cutOff = new ArrayList<>();
         for (PendingCall call : pending.values()) {
             // After a ready socket closes, every call waits in vain (queued ones were flushed to it). After a
@@ -451,7 +461,40 @@ public final class DefaultTetherClient implements TetherClient {
         }
     }
 
-    /** The re-subscribe step: joins every remembered channel again on the new socket. */
+    @Override
+    public CompletableFuture<Subscribed> subscribe(String channel, SubscriptionListener listener) {
+        return subscriptions.subscribe(channel, SubscribeOptions.defaults(), listener);
+    }
+
+    @Override
+    public CompletableFuture<Subscribed> subscribe(
+            String channel, SubscribeOptions options, SubscriptionListener listener) {
+        return subscriptions.subscribe(channel, options, listener);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> unsubscribe(String channel) {
+        return subscriptions.unsubscribe(channel);
+    }
+
+    @Override
+    public Set<String> subscribedChannels() {
+        return subscriptions.channels();
+    }
+
+    @Override
+    public CompletableFuture<List<PresenceMember>> presence(String channel) {
+        return subscriptions.presence(channel);
+    }
+
+    /** The re-subscribe step: every joined channel, then every subscription, again on the new socket. */
+    private CompletionStage<Void> resubscribe(ClientSession session) {
+        CompletableFuture<Void> joins = rejoin(session).toCompletableFuture();
+        CompletableFuture<Void> subscribes = subscriptions.restore(session).toCompletableFuture();
+        return CompletableFuture.allOf(joins, subscribes);
+    }
+
+    /** Joins every remembered channel again on the new socket. */
     private CompletionStage<Void> rejoin(ClientSession session) {
         List<String> channels;
         synchronized (joined) {
@@ -502,18 +545,18 @@ public final class DefaultTetherClient implements TetherClient {
     private final class Protocol implements SessionProtocol {
         @Override
         public CompletionStage<Void> resubscribe(ClientSession session) {
-            return rejoin(session);
+            return DefaultTetherClient.this.resubscribe(session);
         }
 
         @Override
         public void onText(ClientSession session, String text) {
             // Text frames carry JSON in either mode (the Python server sends generic clients JSON in BINARY frames).
-            received(text.getBytes(StandardCharsets.UTF_8), PacketCodecs.json());
+            received(session, text.getBytes(StandardCharsets.UTF_8), PacketCodecs.json());
         }
 
         @Override
         public void onBinary(ClientSession session, byte[] bytes) {
-            received(bytes, codec);
+            received(session, bytes, codec);
         }
 
         @Override

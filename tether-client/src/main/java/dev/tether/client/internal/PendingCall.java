@@ -15,7 +15,10 @@ abstract class PendingCall {
     final String method;
     final String callId;
 
-    /** The handshake socket a re-join was sent on; such a call fails when that socket closes. Null otherwise. */
+    /**
+     * The socket a call was sent on directly, not through the connection (a re-join or re-subscribe on a handshake
+     * socket, a subscription's fetch after a gap); such a call fails when that socket closes. Null otherwise.
+     */
     volatile @Nullable ClientSession attempt;
 
     volatile @Nullable Cancellable timer;

@@ -98,15 +98,7 @@ public final class FaultServer implements AutoCloseable {
         } catch (SSLException e) {
             throw new IllegalArgumentException("keyManagerFactory: " + e.getMessage(), e);
         }
-        AtomicInteger threads = new AtomicInteger();
-        this.group = new MultiThreadIoEventLoopGroup(
-                1,
-                runnable -> {
-                    Thread thread = new Thread(runnable, "tether-fault-server-" + threads.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                },
-                NioIoHandler.newFactory());
+        this.group = eventLoop("tether-fault-server-");
         this.serverChannel = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -130,6 +122,19 @@ public final class FaultServer implements AutoCloseable {
                 .bind(new InetSocketAddress(io.netty.util.NetUtil.LOCALHOST4, 0))
                 .sync()
                 .channel();
+    }
+
+    /** One NIO event loop on a daemon thread named {@code prefix} and a number, for the fault package's peers. */
+    static EventLoopGroup eventLoop(String prefix) {
+        AtomicInteger threads = new AtomicInteger();
+        return new MultiThreadIoEventLoopGroup(
+                1,
+                runnable -> {
+                    Thread thread = new Thread(runnable, prefix + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                },
+                NioIoHandler.newFactory());
     }
 
     /** Starts a plain {@code ws://} server that echoes, on the system clock. */
