@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.cli.demo.DemoServer;
 import dev.tether.client.TetherClient;
-import dev.tether.core.ManualClock;
 import dev.tether.server.TetherServer;
 import dev.tether.testing.RefusedPort;
 import dev.tether.testing.fault.FaultProxy;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -125,27 +121,27 @@ class ClientCommandsTest {
 
     @Test
     void listenReconnectsAndJoinsAgainAfterTheServerRestarts() throws Exception {
-        Listening listening = listen(url(), "--join", "news");
+        Listening listening = Listening.start(url(), "--join", "news");
         try {
-            listening.stderr.awaitLine("state CONNECTING -> CONNECTED");
-            listening.stderr.awaitLine("joined news");
+            listening.stderr().awaitLine("state CONNECTING -> CONNECTED");
+            listening.stderr().awaitLine("joined news");
             assertThat(handler.joins.poll(10, TimeUnit.SECONDS)).isEqualTo("news");
             server.publish("news", "before");
-            assertThat(listening.stdout.awaitLine("before"))
+            assertThat(listening.stdout().awaitLine("before"))
                     .isEqualTo("{\"source\":2,\"data\":\"before\",\"rpc\":null,\"channel\":\"news\",\"timestamp\":null,"
                             + "\"correlation_id\":null}");
 
             int port = server.port();
             server.close();
-            assertThat(listening.stderr.awaitLine("disconnected"))
+            assertThat(listening.stderr().awaitLine("disconnected"))
                     .isEqualTo("disconnected: 1001 Server is shutting down. (reconnecting)");
             server = start(port);
             listening.reconnectNow();
 
-            listening.stderr.awaitLine("state CONNECTING -> CONNECTED");
+            listening.stderr().awaitLine("state CONNECTING -> CONNECTED");
             assertThat(handler.joins.poll(10, TimeUnit.SECONDS)).isEqualTo("news");
             server.publish("news", "after");
-            listening.stdout.awaitLine("\"data\":\"after\"");
+            listening.stdout().awaitLine("\"data\":\"after\"");
         } finally {
             listening.stop();
         }
@@ -156,24 +152,24 @@ class ClientCommandsTest {
         TetherServer demo = DemoServer.create("127.0.0.1", 0).start();
         int port = demo.port();
         String demoUrl = "ws://127.0.0.1:" + port + "/";
-        Listening listening = listen(demoUrl, "--join", "lobby");
+        Listening listening = Listening.start(demoUrl, "--join", "lobby");
         try {
-            listening.stderr.awaitLine("joined lobby");
+            listening.stderr().awaitLine("joined lobby");
             assertThat(say(demoUrl, "before")).isEqualTo(1);
-            listening.stdout.awaitLine("\"text\":\"before\"");
+            listening.stdout().awaitLine("\"text\":\"before\"");
 
             demo.close();
-            listening.stderr.awaitLine("disconnected: 1001");
+            listening.stderr().awaitLine("disconnected: 1001");
             demo = DemoServer.create("127.0.0.1", port).start();
             listening.reconnectNow();
 
             // CONNECTED comes only once the session protocol has joined the lobby again.
-            listening.stderr.awaitLine("state CONNECTING -> CONNECTED");
+            listening.stderr().awaitLine("state CONNECTING -> CONNECTED");
             assertThat(demo.sessions())
                     .singleElement()
                     .satisfies(session -> assertThat(session.subscriptions()).containsExactly("lobby"));
             assertThat(say(demoUrl, "after")).isEqualTo(1);
-            assertThat(listening.stdout.awaitLine("\"text\":\"after\""))
+            assertThat(listening.stdout().awaitLine("\"text\":\"after\""))
                     .contains("\"source\":2")
                     .contains("\"channel\":\"lobby\"");
         } finally {
@@ -198,38 +194,38 @@ class ClientCommandsTest {
                 .start();
         FaultProxy proxy = FaultProxy.start(chat.port());
         Listening listening =
-                listen("ws://127.0.0.1:" + proxy.port() + "/", "--subscribe", "chat.room", "--join-leave");
+                Listening.start("ws://127.0.0.1:" + proxy.port() + "/", "--subscribe", "chat.room", "--join-leave");
         TetherClient other = TetherClient.create("ws://127.0.0.1:" + chat.port() + "/");
         try {
-            assertThat(listening.stderr.awaitLine("subscribed chat.room")).startsWith("subscribed chat.room at 0@");
+            assertThat(listening.stderr().awaitLine("subscribed chat.room")).startsWith("subscribed chat.room at 0@");
             chat.publish("chat.room", "one");
-            assertThat(listening.stdout.awaitLine("\"one\""))
+            assertThat(listening.stdout().awaitLine("\"one\""))
                     .startsWith("{\"source\":2,\"data\":\"one\",")
                     .contains("\"tether\":{\"offset\":1,\"epoch\":");
             other.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
             other.subscribe("chat.room", publication -> {}).get(10, TimeUnit.SECONDS);
-            assertThat(listening.stderr.awaitLine("join chat.room ")).matches("join chat\\.room [0-9a-f-]{36}");
+            assertThat(listening.stderr().awaitLine("join chat.room ")).matches("join chat\\.room [0-9a-f-]{36}");
 
             proxy.dropAll();
-            listening.stderr.awaitLine("disconnected");
+            listening.stderr().awaitLine("disconnected");
             chat.publish("chat.room", "two");
             chat.publish("chat.room", "three");
             listening.reconnectNow();
-            assertThat(listening.stderr.awaitLine("recovered chat.room"))
+            assertThat(listening.stderr().awaitLine("recovered chat.room"))
                     .isEqualTo("recovered chat.room: 2 missed publications");
-            listening.stdout.awaitLine("\"two\"");
-            listening.stdout.awaitLine("\"three\"");
+            listening.stdout().awaitLine("\"two\"");
+            listening.stdout().awaitLine("\"three\"");
 
             proxy.dropAll();
-            listening.stderr.awaitLine("disconnected");
+            listening.stderr().awaitLine("disconnected");
             for (int i = 4; i <= 8; i++) {
                 chat.publish("chat.room", "missed " + i);
             }
             listening.reconnectNow();
-            assertThat(listening.stderr.awaitLine("not recovered chat.room"))
+            assertThat(listening.stderr().awaitLine("not recovered chat.room"))
                     .startsWith("not recovered chat.room: the history is gone; reload (live from 8@");
             chat.publish("chat.room", "live");
-            assertThat(listening.stdout.awaitLine("\"live\"")).contains("\"offset\":9");
+            assertThat(listening.stdout().awaitLine("\"live\"")).contains("\"offset\":9");
         } finally {
             try {
                 listening.stop();
@@ -270,43 +266,4 @@ class ClientCommandsTest {
     }
 
     /** Runs {@code tether listen URL ARGS...} on a thread of its own, on a manual clock. */
-    private static Listening listen(String url, String... args) {
-        LineQueue stdout = new LineQueue();
-        LineQueue stderr = new LineQueue();
-        CommandLine listenCli =
-                TetherCli.commandLine().setOut(new PrintWriter(stdout, true)).setErr(new PrintWriter(stderr, true));
-        ManualClock clock = new ManualClock();
-        List<String> line = new ArrayList<>(List.of("listen", url));
-        line.addAll(List.of(args));
-        listenCli.parseArgs(line.toArray(new String[0]));
-        ListenCommand listen = listenCli.getSubcommands().get("listen").getCommand();
-        listen.clock = clock;
-        CompletableFuture<Integer> exit = new CompletableFuture<>();
-        Thread running = new Thread(() -> {
-            try {
-                exit.complete(listen.call());
-            } catch (Throwable e) {
-                exit.completeExceptionally(e);
-            }
-        });
-        running.start();
-        return new Listening(stdout, stderr, clock, running);
-    }
-
-    /** A running {@code tether listen}: its output, its clock and its thread. */
-    private record Listening(LineQueue stdout, LineQueue stderr, ManualClock clock, Thread running) {
-        /** Moves the clock to the reconnect the listener has scheduled. */
-        void reconnectNow() {
-            Duration wait = clock.nextDue();
-            assertThat(wait).isNotNull();
-            clock.advance(wait);
-        }
-
-        /** Interrupts the command, as Ctrl-C would, and waits for it to end. */
-        void stop() throws InterruptedException {
-            running.interrupt();
-            running.join(10_000);
-            assertThat(running.isAlive()).isFalse();
-        }
-    }
 }
