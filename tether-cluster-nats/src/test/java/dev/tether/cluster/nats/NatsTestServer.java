@@ -1,6 +1,7 @@
 package dev.tether.cluster.nats;
 
 import io.nats.client.Connection;
+import io.nats.client.ErrorListener;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
 import io.nats.client.Options;
@@ -9,9 +10,11 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A NATS server for tests: the shared one at 127.0.0.1:4222, or a private {@code nats-server} child process on a
@@ -36,6 +39,7 @@ final class NatsTestServer implements AutoCloseable {
                 .server(url)
                 .maxReconnects(-1)
                 .reconnectWait(Duration.ofMillis(100))
+                .errorListener(new ErrorListener() {}) // quiet: the tests kill the server on purpose
                 .build());
     }
 
@@ -95,6 +99,10 @@ final class NatsTestServer implements AutoCloseable {
         return url;
     }
 
+    int port() {
+        return port;
+    }
+
     /** Kills the private server at once, as a crash would. */
     void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();
@@ -134,6 +142,10 @@ final class NatsTestServer implements AutoCloseable {
         admin.close();
         if (process != null) {
             process.destroyForcibly().waitFor();
+            try (Stream<Path> files = Files.walk(storeDir)) {
+                files.sorted(Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
+            }
         }
     }
 }

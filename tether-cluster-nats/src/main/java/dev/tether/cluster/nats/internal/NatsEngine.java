@@ -199,6 +199,7 @@ public final class NatsEngine implements Link.Listener {
         try {
             if (kind == null || kind.equals(Envelope.PUBLICATION)) {
                 StreamPosition position = Envelope.position(headers);
+                counters.received.increment(); // before: whoever sees the delivery sees it counted
                 if (position == null) {
                     target.deliver(channel, data);
                 } else {
@@ -209,12 +210,11 @@ public final class NatsEngine implements Link.Listener {
                 if (session == null) {
                     throw new IllegalArgumentException("no " + Envelope.SESSION + " header");
                 }
+                counters.received.increment();
                 target.presence(channel, new PresenceEntry(session, data), kind.equals(Envelope.JOIN));
             } else {
                 log.debug("{}: ignored a message of kind '{}' on '{}'", owner, kind, channel);
-                return;
             }
-            counters.received.increment();
         } catch (IllegalArgumentException malformed) {
             log.warn("{}: ignored a malformed message on '{}': {}", owner, channel, malformed.getMessage());
         } catch (RuntimeException e) {
