@@ -235,8 +235,10 @@ public final class NatsBroker implements ClusterBroker {
         }
 
         /**
-         * Adjusts jnats' connection options (credentials, TLS, timeouts) before the broker sets the ones it relies
-         * on: no echo, reconnecting forever, no reconnect buffer (it holds publications itself), its listeners.
+         * Adjusts jnats' connection options (credentials, TLS, connect timeout, reconnect wait) before the broker
+         * sets the ones it relies on, which win: no echo, reconnecting forever, no reconnect buffer (it holds
+         * publications itself), an outgoing queue that drops rather than blocks, no-responders reports, timeout
+         * exceptions, the request cleanup interval ({@link #requestTimeout}), its listeners, the connection name.
          */
         public Builder natsOptions(Consumer<Options.Builder> natsOptions) {
             this.natsOptions = natsOptions;

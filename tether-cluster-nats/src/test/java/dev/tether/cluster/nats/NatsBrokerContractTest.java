@@ -3,24 +3,12 @@ package dev.tether.cluster.nats;
 import dev.tether.testing.BrokerContract;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 
 /** The NATS broker keeps the contract every broker keeps, against the NATS server at 127.0.0.1:4222. */
 class NatsBrokerContractTest extends BrokerContract {
-    private static NatsTestServer nats;
+    private final NatsTestServer nats = NatsTestServer.shared();
     private final List<String> prefixes = new ArrayList<>();
-
-    @BeforeAll
-    static void connect() throws Exception {
-        nats = NatsTestServer.shared();
-    }
-
-    @AfterAll
-    static void disconnect() throws Exception {
-        nats.close();
-    }
 
     @Override
     protected Cluster newCluster() {

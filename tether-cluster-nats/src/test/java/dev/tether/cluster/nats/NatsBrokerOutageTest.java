@@ -1,11 +1,12 @@
 package dev.tether.cluster.nats;
 
+import static dev.tether.cluster.nats.Stages.PATIENCE;
+import static dev.tether.cluster.nats.Stages.join;
+import static dev.tether.cluster.nats.Stages.packet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tether.cluster.nats.RecordingInbound.Received;
-import dev.tether.core.Packet;
-import dev.tether.core.PacketCodecs;
 import dev.tether.core.StreamPosition;
 import dev.tether.core.TetherException;
 import dev.tether.server.spi.HistoryEntry;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +27,6 @@ import org.junit.jupiter.api.Test;
  * same port and store.
  */
 class NatsBrokerOutageTest {
-    private static final Duration PATIENCE = RecordingInbound.PATIENCE;
     private static final HistoryPolicy HISTORY = HistoryPolicy.of(100, Duration.ofMinutes(5));
 
     private NatsTestServer nats;
@@ -83,7 +82,7 @@ class NatsBrokerOutageTest {
             await().atMost(PATIENCE).until(() -> b.stats().connected());
             join(b.interest("marker", true)); // completes once NATS has b's restored subscriptions too
             proxy.unblock();
-            held.forEach(NatsBrokerOutageTest::join);
+            held.forEach(Stages::join);
 
             for (int i = 1; i <= 3; i++) {
                 assertThat(atB.next()).isEqualTo(new Received("room", "held-" + i, null));
@@ -162,18 +161,6 @@ class NatsBrokerOutageTest {
         for (CompletionStage<?> call : calls) {
             assertThat(call.toCompletableFuture().handle((ok, error) -> error).join())
                     .hasMessageContaining("unreachable");
-        }
-    }
-
-    private static byte[] packet(String channel, Object data) {
-        return PacketCodecs.msgpack().encode(Packet.channel(channel, data));
-    }
-
-    private static <T> T join(CompletionStage<T> stage) {
-        try {
-            return stage.toCompletableFuture().get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("the broker did not answer: " + e, e);
         }
     }
 }

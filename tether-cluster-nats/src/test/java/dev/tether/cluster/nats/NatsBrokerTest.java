@@ -1,12 +1,13 @@
 package dev.tether.cluster.nats;
 
+import static dev.tether.cluster.nats.Stages.PATIENCE;
+import static dev.tether.cluster.nats.Stages.join;
+import static dev.tether.cluster.nats.Stages.packet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.tether.cluster.nats.RecordingInbound.Received;
-import dev.tether.core.Packet;
-import dev.tether.core.PacketCodecs;
 import dev.tether.core.StreamPosition;
 import dev.tether.server.spi.HistoryEntry;
 import dev.tether.server.spi.HistoryPolicy;
@@ -17,31 +18,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** What the NATS broker does beyond the contract every broker keeps, against the NATS server at 127.0.0.1:4222. */
 class NatsBrokerTest {
-    private static final Duration PATIENCE = RecordingInbound.PATIENCE;
     private static final HistoryPolicy HISTORY = HistoryPolicy.of(100, Duration.ofMinutes(5));
     private static final byte[] NIL = {(byte) 0xc0};
 
-    private static NatsTestServer nats;
+    private final NatsTestServer nats = NatsTestServer.shared();
     private final String prefix = NatsTestServer.uniquePrefix();
     private final List<NatsBroker> brokers = new ArrayList<>();
-
-    @BeforeAll
-    static void connect() throws Exception {
-        nats = NatsTestServer.shared();
-    }
-
-    @AfterAll
-    static void disconnect() throws Exception {
-        nats.close();
-    }
 
     @AfterEach
     void closeBrokers() throws Exception {
@@ -228,17 +215,5 @@ class NatsBrokerTest {
 
     private static void publish(NatsBroker from, String channel, Object data) {
         join(from.publish(channel, packet(channel, data)));
-    }
-
-    private static byte[] packet(String channel, Object data) {
-        return PacketCodecs.msgpack().encode(Packet.channel(channel, data));
-    }
-
-    private static <T> T join(CompletionStage<T> stage) {
-        try {
-            return stage.toCompletableFuture().get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("the broker did not answer: " + e, e);
-        }
     }
 }

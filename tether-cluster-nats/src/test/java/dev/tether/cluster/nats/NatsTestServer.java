@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A NATS server for tests: the shared one at 127.0.0.1:4222, or a private {@code nats-server} child process on a
@@ -28,9 +29,9 @@ final class NatsTestServer implements AutoCloseable {
     private final int port;
     private final Path storeDir;
     private final Connection admin;
-    private Process process;
+    private @Nullable Process process;
 
-    private NatsTestServer(String url, int port, Path storeDir, Process process) throws Exception {
+    private NatsTestServer(String url, int port, Path storeDir, @Nullable Process process) throws Exception {
         this.url = url;
         this.port = port;
         this.storeDir = storeDir;
@@ -43,9 +44,18 @@ final class NatsTestServer implements AutoCloseable {
                 .build());
     }
 
-    /** A client of the NATS server every test run shares. */
-    static NatsTestServer shared() throws Exception {
-        return new NatsTestServer(SHARED_URL, 4222, Path.of("/nonexistent"), null);
+    private static @Nullable NatsTestServer shared;
+
+    /** The NATS server every test run shares, with one admin connection for the whole JVM. */
+    static synchronized NatsTestServer shared() {
+        if (shared == null) {
+            try {
+                shared = new NatsTestServer(SHARED_URL, 4222, Path.of("/nonexistent"), null);
+            } catch (Exception e) {
+                throw new IllegalStateException("no NATS at " + SHARED_URL + " (scripts/ensure-services.sh?)", e);
+            }
+        }
+        return shared;
     }
 
     /** Starts a private JetStream server on a free port, its store in a new temporary directory. */

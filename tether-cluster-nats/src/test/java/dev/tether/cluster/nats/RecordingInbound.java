@@ -5,42 +5,37 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tether.core.PacketCodecs;
 import dev.tether.core.StreamPosition;
 import dev.tether.server.spi.ClusterBroker;
-import dev.tether.server.spi.PresenceEntry;
-import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
-/** Queues what a broker hands the server; {@link #next()} waits for the next publication. */
+/** Queues the publications a broker hands the server (not its presence events); {@link #next()} waits. */
 final class RecordingInbound implements ClusterBroker.Inbound {
-    static final Duration PATIENCE = Duration.ofSeconds(10);
 
     /** A publication received: its channel, its packet's data, and its position if it has one. */
     record Received(
             String channel, @Nullable Object data, @Nullable StreamPosition position) {}
 
     final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
-    final BlockingQueue<String> presence = new LinkedBlockingQueue<>();
 
     @Override
     public void deliver(String channel, byte[] packet) {
-        received.add(new Received(channel, data(packet), null));
+        record(channel, packet, null);
     }
 
     @Override
     public void deliver(String channel, byte[] packet, StreamPosition position) {
+        record(channel, packet, position);
+    }
+
+    private void record(String channel, byte[] packet, @Nullable StreamPosition position) {
         received.add(new Received(channel, data(packet), position));
     }
 
-    @Override
-    public void presence(String channel, PresenceEntry entry, boolean joined) {
-        presence.add(channel + (joined ? " +" : " -") + entry.session());
-    }
-
     Received next() throws InterruptedException {
-        Received next = received.poll(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
-        assertThat(next).as("a publication within " + PATIENCE).isNotNull();
+        Received next = received.poll(Stages.PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(next).as("a publication within " + Stages.PATIENCE).isNotNull();
         return next;
     }
 

@@ -78,30 +78,17 @@ final class HistoryLogs {
     private final Link link;
     private final Outbox outbox;
     private final Backlog backlog;
-    private final Counters counters;
-    private final String node;
-    private final String owner;
+    private final Context context;
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
 
-    HistoryLogs(
-            Subjects subjects,
-            JetStreamCalls calls,
-            Streams streams,
-            Link link,
-            Outbox outbox,
-            Backlog backlog,
-            Counters counters,
-            String node,
-            String owner) {
-        this.subjects = subjects;
-        this.calls = calls;
-        this.streams = streams;
-        this.link = link;
-        this.outbox = outbox;
+    HistoryLogs(Context context, Backlog backlog) {
+        this.context = context;
+        this.subjects = context.subjects();
+        this.calls = context.calls();
+        this.streams = context.streams();
+        this.link = context.link();
+        this.outbox = context.outbox();
         this.backlog = backlog;
-        this.counters = counters;
-        this.node = node;
-        this.owner = owner;
     }
 
     // ---- appending ---------------------------------------------------------------------------------------
@@ -201,7 +188,7 @@ final class HistoryLogs {
                         return appendNow(lane, packet, policy, attempt + 1);
                     }
                     if (JetStreamCalls.errorCode(error) == JetStreamCalls.WRONG_LAST_SEQUENCE) {
-                        counters.historyConflicts.increment();
+                        context.counters().historyConflicts.increment();
                         if (attempt < MAX_ATTEMPTS) {
                             return appendNow(lane, packet, policy, attempt + 1);
                         }
@@ -217,7 +204,7 @@ final class HistoryLogs {
         StreamPosition position = head.position().next();
         Headers headers = Envelope.withPosition(new Headers(), position)
                 .put(Envelope.EXPECTED_LAST_SUBJECT_SEQUENCE, Long.toString(head.sequence()))
-                .put(Envelope.NODE, node);
+                .put(Envelope.NODE, context.node());
         String channel = lane.channel;
         return calls.publish(connection, subjects.historySubject(head.policy(), channel), headers, packet)
                 .thenApply(ack -> {
@@ -226,7 +213,9 @@ final class HistoryLogs {
                     }
                     // Beyond the backlog's bound: the publication is stored, its place is taken.
                     outbox.send(
-                            Envelope.publication(subjects.channel(channel), node, packet, position), false, channel);
+                            Envelope.publication(subjects.channel(channel), context.node(), packet, position),
+                            false,
+                            channel);
                     keepPosition(lane, head.policy(), position);
                     return position;
                 });
@@ -308,7 +297,7 @@ final class HistoryLogs {
         String subject = Subjects.kvSubject(subjects.positionBucket(policy), Subjects.key(channel));
         Headers headers = new Headers()
                 .put(Envelope.EXPECTED_LAST_SUBJECT_SEQUENCE, Long.toString(expectedRevision))
-                .put(Envelope.NODE, node);
+                .put(Envelope.NODE, context.node());
         byte[] value = position.toString().getBytes(StandardCharsets.UTF_8);
         return calls.publish(connection, subject, headers, value).thenApply(ack -> ack.getSeqno());
     }
@@ -404,7 +393,7 @@ final class HistoryLogs {
             lane.writingPosition = false;
             lane.positionRevision = 0;
         }
-        log.debug("{}: could not keep the position of '{}' yet: {}", owner, lane.channel, error.toString());
+        log.debug("{}: could not keep the position of '{}' yet: {}", context.owner(), lane.channel, error.toString());
     }
 
     // ---- reading -----------------------------------------------------------------------------------------

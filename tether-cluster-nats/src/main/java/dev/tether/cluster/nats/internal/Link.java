@@ -136,9 +136,7 @@ final class Link implements ConnectionListener, ErrorListener {
         boolean first;
         boolean back;
         synchronized (lock) {
-            connection = conn;
-            if (closed) {
-                closeLater(conn);
+            if (!adopt(conn)) {
                 return;
             }
             first = !everUp;
@@ -167,9 +165,7 @@ final class Link implements ConnectionListener, ErrorListener {
         boolean firstLoss;
         boolean everConnected;
         synchronized (lock) {
-            connection = conn;
-            if (closed) {
-                closeLater(conn);
+            if (!adopt(conn)) {
                 return;
             }
             if (up.isDone()) {
@@ -188,6 +184,15 @@ final class Link implements ConnectionListener, ErrorListener {
                         "{}: cannot reach NATS at {}; retrying, and holding publications until it answers", owner, url);
             }
         }
+    }
+
+    /** Remembers the connection jnats made; after {@link #close}, closes it instead. Holds the lock. */
+    private boolean adopt(Connection conn) {
+        connection = conn;
+        if (closed) {
+            closeLater(conn);
+        }
+        return !closed;
     }
 
     private void closedByJnats(Connection conn) {

@@ -80,8 +80,9 @@ public final class NatsEngine implements Link.Listener {
         this.interests = new Interests(subjects, this::receive);
         JetStreamCalls calls = new JetStreamCalls(requestTimeout);
         Streams streams = new Streams(subjects, calls, replicas, owner);
-        this.history = new HistoryLogs(subjects, calls, streams, link, outbox, backlog, counters, node, owner);
-        this.presence = new PresenceStore(subjects, calls, link, outbox, streams, node, Clock.systemUTC());
+        Context context = new Context(owner, node, subjects, calls, streams, link, outbox, counters);
+        this.history = new HistoryLogs(context, backlog);
+        this.presence = new PresenceStore(context, Clock.systemUTC());
         Options.Builder builder = new Options.Builder().server(url);
         natsOptions.accept(builder);
         this.options = builder.connectionName("tether-" + prefix + "-" + node)

@@ -27,29 +27,20 @@ final class PresenceStore {
     private final Subjects subjects;
     private final JetStreamCalls calls;
     private final Link link;
-    private final Outbox outbox;
     private final Streams streams;
-    private final String node;
+    private final Context context;
     private final Clock clock;
     private final String bucket;
     private final String stream;
     /** The age limit the bucket is known to have, or null before this node made sure it exists. */
     private volatile @Nullable Duration bucketAge;
 
-    PresenceStore(
-            Subjects subjects,
-            JetStreamCalls calls,
-            Link link,
-            Outbox outbox,
-            Streams streams,
-            String node,
-            Clock clock) {
-        this.subjects = subjects;
-        this.calls = calls;
-        this.link = link;
-        this.outbox = outbox;
-        this.streams = streams;
-        this.node = node;
+    PresenceStore(Context context, Clock clock) {
+        this.context = context;
+        this.subjects = context.subjects();
+        this.calls = context.calls();
+        this.link = context.link();
+        this.streams = context.streams();
         this.clock = clock;
         this.bucket = subjects.presenceBucket();
         this.stream = Subjects.kvStream(bucket);
@@ -81,7 +72,7 @@ final class PresenceStore {
         Headers headers = new Headers()
                 .put(Envelope.EXPECTED_LAST_SUBJECT_SEQUENCE, Long.toString(expected))
                 .put(Envelope.TTL, Long.toString(Subjects.millis(ttl)))
-                .put(Envelope.NODE, node);
+                .put(Envelope.NODE, context.node());
         return calls.publish(connection, subject, headers, entry.info())
                 .thenApply(ack -> added)
                 .exceptionallyCompose(error -> {
@@ -133,7 +124,7 @@ final class PresenceStore {
         Headers headers = new Headers()
                 .put(Envelope.KV_OPERATION, "DEL")
                 .put(Envelope.EXPECTED_LAST_SUBJECT_SEQUENCE, Long.toString(revision))
-                .put(Envelope.NODE, node);
+                .put(Envelope.NODE, context.node());
         return calls.publish(connection, subject, headers, new byte[0]).thenApply(ack -> ack.getSeqno());
     }
 
@@ -192,7 +183,8 @@ final class PresenceStore {
     }
 
     private void tell(String channel, PresenceEntry entry, boolean joined) {
-        outbox.send(Envelope.presence(subjects.channel(channel), node, entry, joined), false, channel);
+        context.outbox()
+                .send(Envelope.presence(subjects.channel(channel), context.node(), entry, joined), false, channel);
     }
 
     // ---- the bucket ------------------------------------------------------------------------------------
