@@ -150,6 +150,20 @@ class NatsBrokerTest {
     }
 
     @Test
+    void historyDeletedBehindTheBrokersBackFailsOneAppendThenStartsANewEpoch() throws Exception {
+        NatsBroker a = broker(new RecordingInbound());
+        StreamPosition first = join(a.publish("log", packet("log", 1), HISTORY));
+        nats.deleteStreams(prefix);
+
+        assertThat(a.publish("log", packet("log", 2), HISTORY).toCompletableFuture())
+                .failsWithin(PATIENCE);
+        StreamPosition again = join(a.publish("log", packet("log", 3), HISTORY));
+
+        assertThat(again.offset()).isEqualTo(1);
+        assertThat(again.epoch()).isNotEqualTo(first.epoch());
+    }
+
+    @Test
     void aJoinAfterTheEntryExpiredIsNewAgain() throws Exception {
         NatsBroker a = broker(new RecordingInbound());
         PresenceEntry ada = new PresenceEntry("s-ada", NIL);
@@ -159,6 +173,14 @@ class NatsBrokerTest {
 
         assertThat(join(a.join("lobby", ada, Duration.ofMinutes(1)))).isTrue();
         assertThat(join(a.leave("lobby", ada))).isTrue();
+    }
+
+    @Test
+    void aClusterWhereNobodyJoinedHasNobodyToLeave() {
+        NatsBroker a = broker(new RecordingInbound());
+
+        assertThat(join(a.presence("lobby"))).isEmpty();
+        assertThat(join(a.leave("lobby", new PresenceEntry("s-1", NIL)))).isFalse();
     }
 
     @Test

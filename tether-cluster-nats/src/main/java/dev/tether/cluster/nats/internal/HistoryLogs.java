@@ -193,7 +193,7 @@ final class HistoryLogs {
                             return appendNow(lane, packet, policy, attempt + 1);
                         }
                     } else {
-                        streams.forget(subjects.historyStream(policy)); // maybe deleted: check again next time
+                        forget(policy); // maybe deleted: make sure they exist next time
                     }
                     return CompletableFuture.<StreamPosition>failedFuture(JetStreamCalls.unwrap(error));
                 })
@@ -428,7 +428,17 @@ final class HistoryLogs {
                                             limit,
                                             new ArrayList<>())
                                     .thenApply(entries -> new HistoryPage(latest, entries));
-                        }));
+                        }))
+                .whenComplete((page, error) -> {
+                    if (error != null) {
+                        forget(policy); // maybe deleted: make sure they exist next time
+                    }
+                });
+    }
+
+    private void forget(HistoryPolicy policy) {
+        streams.forget(subjects.historyStream(policy));
+        streams.forget(Subjects.kvStream(subjects.positionBucket(policy)));
     }
 
     /** Reads the subject's messages from {@code sequence} to {@code lastSequence}, one direct get each. */

@@ -4,6 +4,7 @@ import dev.tether.core.TetherException;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamStatusException;
 import io.nats.client.Message;
 import io.nats.client.api.MessageGetRequest;
 import io.nats.client.api.MessageInfo;
@@ -69,7 +70,10 @@ final class JetStreamCalls {
 
     private record Context(Connection connection, JetStream jetStream) {}
 
-    /** The last message of {@code subject} in {@code stream}, or {@code null} when it has none. */
+    /**
+     * The last message of {@code subject} in {@code stream}, or {@code null} when it has none. The stream must
+     * exist: JetStream does not answer a direct get on a stream it does not have, so that would time out.
+     */
     CompletableFuture<@Nullable Stored> last(Connection connection, String stream, String subject) {
         return directGet(connection, stream, MessageGetRequest.lastForSubject(subject));
     }
@@ -110,6 +114,15 @@ final class JetStreamCalls {
                 .thenApply(info -> info.getConfiguration())
                 .exceptionallyCompose(error -> errorCode(error) == STREAM_NAME_IN_USE
                         ? streamCall(connection, "STREAM.INFO." + name, "").thenApply(StreamInfo::getConfiguration)
+                        : CompletableFuture.failedFuture(error));
+    }
+
+    /** The configuration of {@code stream}, or {@code null} when it does not exist. */
+    CompletableFuture<@Nullable StreamConfiguration> info(Connection connection, String stream) {
+        return streamCall(connection, "STREAM.INFO." + stream, "")
+                .<@Nullable StreamConfiguration>thenApply(StreamInfo::getConfiguration)
+                .exceptionallyCompose(error -> errorCode(error) == STREAM_NOT_FOUND
+                        ? CompletableFuture.completedFuture(null)
                         : CompletableFuture.failedFuture(error));
     }
 
@@ -201,7 +214,9 @@ final class JetStreamCalls {
 
     /** Whether {@code error} is jnats refusing to send because it is reconnecting: nothing reached NATS. */
     static boolean notSent(Throwable error) {
-        return unwrap(error) instanceof IllegalStateException;
+        Throwable cause = unwrap(error);
+        // jnats' status exceptions are IllegalStateExceptions too, but they are answers from NATS.
+        return cause instanceof IllegalStateException && !(cause instanceof JetStreamStatusException);
     }
 
     static Throwable unwrap(Throwable error) {

@@ -96,7 +96,10 @@ final class PresenceStore {
     CompletableFuture<Boolean> leave(String channel, PresenceEntry entry) {
         String subject = Subjects.kvSubject(bucket, Subjects.presenceKey(channel, entry.session()));
         return link.upOrFail()
-                .thenCompose(connection -> remove(connection, subject, 1))
+                .thenCompose(connection -> bucketExists(connection)
+                        .thenCompose(exists -> exists
+                                ? remove(connection, subject, 1)
+                                : CompletableFuture.completedFuture(false))) // nobody ever joined
                 .thenApply(removed -> {
                     if (removed) {
                         tell(channel, entry, false);
@@ -188,6 +191,14 @@ final class PresenceStore {
     }
 
     // ---- the bucket ------------------------------------------------------------------------------------
+
+    /** Whether the bucket exists: this node made sure of it, or NATS has it. */
+    private CompletableFuture<Boolean> bucketExists(Connection connection) {
+        if (bucketAge != null) {
+            return CompletableFuture.completedFuture(true);
+        }
+        return calls.info(connection, stream).thenApply(config -> config != null);
+    }
 
     /** Makes sure the bucket exists and keeps entries at least {@code ttl}. */
     private CompletableFuture<Void> bucketFor(Connection connection, Duration ttl, int attempt) {

@@ -102,9 +102,4 @@ final class Streams {
     void forget(String name) {
         known.remove(name);
     }
-
-    /** Remembers {@code config} as the configuration of its stream, after the broker changed it. */
-    void remember(StreamConfiguration config) {
-        known.put(config.getName(), CompletableFuture.completedFuture(config));
-    }
 }
