@@ -374,7 +374,7 @@ final class HistoryLogs {
     private void positionWritten(Lane lane, @Nullable StreamPosition written) {
         Connection connection;
         synchronized (lane) {
-            if (written == null || lane.positionWanted == written) {
+            if (written == null || written.equals(lane.positionWanted)) {
                 lane.positionWanted = null;
                 lane.writingPosition = false;
                 return;

@@ -6,6 +6,7 @@ import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamStatusException;
 import io.nats.client.Message;
+import io.nats.client.api.Error;
 import io.nats.client.api.MessageGetRequest;
 import io.nats.client.api.MessageInfo;
 import io.nats.client.api.PublishAck;
@@ -43,8 +44,37 @@ final class JetStreamCalls {
 
     private static final String API = "$JS.API.";
 
-    /** A message read back from a stream. */
-    record Stored(long sequence, Instant time, @Nullable Headers headers, byte[] data) {}
+    /** A message read back from a stream: its sequence, NATS's timestamp, its headers and its payload. */
+    static final class Stored {
+        private final long sequence;
+        private final Instant time;
+        private final @Nullable Headers headers;
+        private final byte[] data;
+
+        Stored(long sequence, Instant time, @Nullable Headers headers, byte[] data) {
+            this.sequence = sequence;
+            this.time = time;
+            this.headers = headers;
+            this.data = data;
+        }
+
+        long sequence() {
+            return sequence;
+        }
+
+        Instant time() {
+            return time;
+        }
+
+        @Nullable
+        Headers headers() {
+            return headers;
+        }
+
+        byte[] data() {
+            return data;
+        }
+    }
 
     private final Duration timeout;
     private volatile @Nullable Context context;
@@ -149,7 +179,7 @@ final class JetStreamCalls {
                     if (info.hasError()) {
                         return info.getApiErrorCode() == STREAM_NOT_FOUND
                                 ? CompletableFuture.completedFuture(found)
-                                : CompletableFuture.failedFuture(new JetStreamApiException(info));
+                                : CompletableFuture.failedFuture(apiError(info));
                     }
                     Map<String, Long> page = info.getStreamState().getSubjectMap();
                     found.addAll(page.keySet());
@@ -168,12 +198,20 @@ final class JetStreamCalls {
         }
     }
 
+    /** The exception of an answer that {@link StreamInfo#hasError() has an error}. */
+    private static Exception apiError(StreamInfo answer) {
+        Error error = answer.getErrorObject();
+        return error == null
+                ? new TetherException("JetStream answered with an error but no error object")
+                : new JetStreamApiException(error);
+    }
+
     private CompletableFuture<StreamInfo> streamCall(Connection connection, String api, String json) {
         return request(connection, API + api, json.getBytes(StandardCharsets.UTF_8))
                 .thenApply(reply -> {
                     StreamInfo info = new StreamInfo(reply);
                     if (info.hasError()) {
-                        throw new CompletionException(new JetStreamApiException(info));
+                        throw new CompletionException(apiError(info));
                     }
                     return info;
                 });

@@ -122,11 +122,12 @@ final class Link implements ConnectionListener, ErrorListener {
     }
 
     @Override
+    @Deprecated // jnats' abstract method; the broker needs neither the time nor the URI of the newer one
     public void connectionEvent(Connection conn, Events type) {
         switch (type) {
             case CONNECTED, RECONNECTED -> cameUp(conn);
             case DISCONNECTED -> wentDown(conn);
-            case CLOSED -> closedByJnats(conn);
+            case CLOSED -> closedByJnats();
             default -> log.debug("{}: NATS {}", owner, type.getEvent());
         }
     }
@@ -195,7 +196,7 @@ final class Link implements ConnectionListener, ErrorListener {
         return !closed;
     }
 
-    private void closedByJnats(Connection conn) {
+    private void closedByJnats() {
         synchronized (lock) {
             if (closed) {
                 return;

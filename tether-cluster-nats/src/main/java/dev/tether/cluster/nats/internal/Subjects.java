@@ -36,7 +36,7 @@ public final class Subjects {
         boolean valid = !prefix.isEmpty() && prefix.length() <= 64;
         for (int i = 0; i < prefix.length() && valid; i++) {
             char c = prefix.charAt(i);
-            valid = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-';
+            valid = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
         }
         if (!valid) {
             throw new IllegalArgumentException("prefix: '" + prefix + "' (expected: 1 to 64 of A-Z a-z 0-9 _ -)");
@@ -106,9 +106,9 @@ public final class Subjects {
         }
         for (int i = 0; i < token.length(); i++) {
             char c = token.charAt(i);
-            boolean plain = c >= 'a' && c <= 'z'
-                    || c >= 'A' && c <= 'Z'
-                    || c >= '0' && c <= '9'
+            boolean plain = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
                     || c == '-'
                     || c == '_'
                     || c == ':'
