@@ -1,5 +1,6 @@
 package dev.tether.cli;
 
+import dev.tether.cluster.nats.NatsBroker;
 import dev.tether.cluster.redis.RedisBroker;
 import dev.tether.server.spi.ClusterBroker;
 import java.net.URI;
@@ -23,11 +24,13 @@ final class Brokers {
         }
         return switch (scheme) {
             case "redis", "rediss" -> RedisBroker.builder(uri).prefix(prefix).build();
+            case "nats", "tls" -> NatsBroker.builder(uri).prefix(prefix).build();
             default -> throw new IllegalArgumentException(expected(uri));
         };
     }
 
     private static String expected(String uri) {
-        return "--broker: '" + uri + "' (expected: redis://HOST:PORT, rediss://HOST:PORT or nats://HOST:PORT)";
+        return "--broker: '" + uri + "' (expected: redis://HOST:PORT, rediss://HOST:PORT, nats://HOST:PORT or"
+                + " tls://HOST:PORT)";
     }
 }

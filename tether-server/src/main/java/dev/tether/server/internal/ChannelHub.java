@@ -24,6 +24,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
@@ -47,6 +50,7 @@ final class ChannelHub {
     private static final Logger log = LoggerFactory.getLogger(ChannelHub.class);
     private static final long LOG_EVERY_NANOS = 10_000_000_000L;
     private static final CompletableFuture<Void> READY = CompletableFuture.completedFuture(null);
+    private static final long BROKER_START_WAIT_SECONDS = 10;
 
     /** Which subscribers a fan-out reaches: everyone, or only those without positions, or only those with. */
     private enum Reach {
@@ -87,7 +91,10 @@ final class ChannelHub {
         this.presence = new PresenceTracker(broker, msgpack, presenceSettings, this::presenceEvent);
     }
 
-    /** Starts the broker; publications from other nodes arrive from now on. */
+    /**
+     * Starts the broker and waits, at most 10 s, until it is connected; publications from other nodes arrive from now
+     * on. Runs on the thread that starts the server.
+     */
     void start() {
         if (memoryHistory != null && broker != ClusterBroker.local()) {
             log.warn(
@@ -95,11 +102,29 @@ final class ChannelHub {
                             + " a client that reconnects to another node cannot recover",
                     broker);
         }
-        broker.start(new FromCluster()).whenComplete((ok, error) -> {
-            if (error != null) {
-                log.error("Cluster broker {} did not start; publications stay on this node", broker, error);
+        CompletableFuture<Void> started = broker.start(new FromCluster())
+                .whenComplete((ok, error) -> {
+                    if (error != null) {
+                        log.error("Cluster broker {} did not start; publications stay on this node", broker, error);
+                    }
+                })
+                .toCompletableFuture();
+        if (broker != ClusterBroker.local()) {
+            // The first subscribers and presence entries should reach the broker: wait for it, but not forever.
+            try {
+                started.get(BROKER_START_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                log.warn(
+                        "Cluster broker {} is not connected after {} s; this node serves its own subscribers"
+                                + " meanwhile, and the broker keeps trying",
+                        broker,
+                        BROKER_START_WAIT_SECONDS);
+            } catch (ExecutionException e) {
+                // logged above
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-        });
+        }
         if (rules.anyPresence()) {
             presence.start();
         }

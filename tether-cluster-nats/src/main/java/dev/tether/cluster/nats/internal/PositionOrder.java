@@ -16,11 +16,15 @@ import org.jspecify.annotations.Nullable;
  * of the next expected offset is held until the missing ones arrive, at most {@link #HOLD_MILLIS} ms (then the held
  * ones go on in order and the server's subscribers see a gap, which they recover from history), and at most
  * {@link #MAX_HELD} per channel. A publication behind the next expected offset was delivered or skipped already and
- * is dropped. A new epoch starts the channel afresh. Held channels are checked on one daemon thread,
- * {@code tether-nats-order}; a channel idle for a minute is forgotten.
+ * is dropped. A channel seen for the first time (or in a new epoch) has no expected offset yet: what arrives in its
+ * first {@link #SETTLE_MILLIS} ms is collected and then delivered from the lowest offset on, so that a publication
+ * that overtook an older one at the start does not make the older one look late. Held channels are checked on one
+ * daemon thread, {@code tether-nats-order}; a channel idle for a minute is forgotten (and settles again).
  */
 final class PositionOrder {
     static final long HOLD_MILLIS = 500;
+    static final long SETTLE_MILLIS = 50;
+    private static final long UNKNOWN = -1;
     static final int MAX_HELD = 10_000;
     private static final long FORGET_NANOS = TimeUnit.MINUTES.toNanos(1);
 
@@ -66,7 +70,13 @@ final class PositionOrder {
             if (!position.epoch().equals(cursor.epoch)) {
                 release(channel, cursor); // what the old epoch held goes on as it is
                 cursor.epoch = position.epoch();
-                cursor.next = offset;
+                cursor.next = UNKNOWN;
+                timer.schedule(() -> settle(channel, cursor), SETTLE_MILLIS, TimeUnit.MILLISECONDS);
+            }
+            if (cursor.next == UNKNOWN) {
+                cursor.held.put(offset, new Held(packet, position, own));
+                cursor.heldSince = now;
+                return;
             }
             if (offset < cursor.next) {
                 return; // delivered, or given up for a gap, already
@@ -84,6 +94,16 @@ final class PositionOrder {
             sink.deliver(channel, packet, position, own);
             cursor.next = offset + 1;
             drain(channel, cursor);
+        }
+    }
+
+    /** The first arrivals of a channel have had their time: deliver from the lowest on. */
+    private void settle(String channel, Cursor cursor) {
+        synchronized (cursor) {
+            if (cursor.next == UNKNOWN && !cursor.held.isEmpty()) {
+                cursor.next = cursor.held.firstKey();
+                drain(channel, cursor);
+            }
         }
     }
 
@@ -113,7 +133,9 @@ final class PositionOrder {
         for (Map.Entry<String, Cursor> entry : cursors.entrySet()) {
             Cursor cursor = entry.getValue();
             synchronized (cursor) {
-                if (!cursor.held.isEmpty() && now - cursor.heldSince >= TimeUnit.MILLISECONDS.toNanos(HOLD_MILLIS)) {
+                if (cursor.next != UNKNOWN
+                        && !cursor.held.isEmpty()
+                        && now - cursor.heldSince >= TimeUnit.MILLISECONDS.toNanos(HOLD_MILLIS)) {
                     release(entry.getKey(), cursor);
                 } else if (cursor.held.isEmpty() && now - cursor.lastUsed >= FORGET_NANOS) {
                     cursors.remove(entry.getKey(), cursor);

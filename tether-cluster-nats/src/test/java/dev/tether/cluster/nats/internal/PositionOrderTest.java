@@ -24,9 +24,15 @@ class PositionOrderTest {
         order.arrive("c", new byte[0], new StreamPosition(offset, epoch), own);
     }
 
+    /** Delivers {@code offset} first and waits until the channel has settled on it. */
+    private void start(long offset, String epoch) {
+        arrive(offset, epoch, false);
+        await().atMost(Duration.ofSeconds(5)).until(() -> delivered.contains("c " + offset + "@" + epoch));
+    }
+
     @Test
     void publicationsThatOvertookEachOtherGoOnInOffsetOrder() {
-        arrive(1, "e", false);
+        start(1, "e");
         arrive(3, "e", true);
         arrive(4, "e", false);
         assertThat(delivered).containsExactly("c 1@e");
@@ -37,18 +43,29 @@ class PositionOrderTest {
     }
 
     @Test
+    void theFirstArrivalsOfAChannelAreSortedBeforeAnyIsDelivered() {
+        arrive(8, "e", true);
+        arrive(7, "e", false);
+        assertThat(delivered).isEmpty();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> delivered.size() == 2);
+
+        assertThat(delivered).containsExactly("c 7@e", "c 8@e own");
+    }
+
+    @Test
     void aPublicationBehindTheCursorIsDroppedAndANewEpochStartsAfresh() {
-        arrive(5, "e", false);
+        start(5, "e");
         arrive(5, "e", true);
         arrive(4, "e", false);
-        arrive(1, "f", false);
+        start(1, "f");
 
         assertThat(delivered).containsExactly("c 5@e", "c 1@f");
     }
 
     @Test
     void aHoleThatNeverFillsIsGivenUpAfterTheHoldTime() {
-        arrive(1, "e", false);
+        start(1, "e");
         arrive(3, "e", false);
 
         await().atMost(Duration.ofSeconds(5)).until(() -> delivered.size() == 2);
