@@ -24,10 +24,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Three {@code tether serve} processes joined by the Redis on 127.0.0.1:6379 behind a TCP load balancer. A node is
+ * Three {@code tether serve} processes joined by the Redis or the NATS on its standard loopback port, behind a TCP
+ * load balancer. A node is
  * killed (SIGKILL) while subscribers are connected to it and publications keep flowing through the others; its
  * subscribers reconnect through the balancer to a node that lives and recover. Every subscriber must end with every
  * publication exactly once, in offset order, counted by sequence numbers; the dead node's presence expires.
@@ -36,7 +38,8 @@ class ClusterChaosTest {
     private static final String CHANNEL = "chaos";
     private static final int PER_PUBLISHER = 250;
 
-    private final String prefix = "chaos-" + UUID.randomUUID().toString().substring(0, 8);
+    private final String prefix = "chaos_" + UUID.randomUUID().toString().substring(0, 8);
+    private String brokerUri = "";
     private final List<AutoCloseable> closeAfter = new ArrayList<>();
 
     @AfterEach
@@ -44,7 +47,7 @@ class ClusterChaosTest {
         for (int i = closeAfter.size() - 1; i >= 0; i--) {
             closeAfter.get(i).close();
         }
-        BrokerCleanup.remove("redis://127.0.0.1:6379", prefix);
+        BrokerCleanup.remove(brokerUri, prefix);
     }
 
     /** What one subscriber received, in order. */
@@ -87,14 +90,16 @@ class ClusterChaosTest {
     }
 
     private NodeProcess node() throws Exception {
-        NodeProcess node = NodeProcess.start(
-                0, "--broker", "redis://127.0.0.1:6379", "--broker-prefix", prefix, "--presence-ttl", "3s");
+        NodeProcess node =
+                NodeProcess.start(0, "--broker", brokerUri, "--broker-prefix", prefix, "--presence-ttl", "3s");
         closeAfter.add(node);
         return node;
     }
 
-    @Test
-    void killingANodeLosesAndRepeatsNothing() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"redis://127.0.0.1:6379", "nats://127.0.0.1:4222"})
+    void killingANodeLosesAndRepeatsNothing(String broker) throws Exception {
+        brokerUri = broker;
         NodeProcess victim = node();
         NodeProcess second = node();
         NodeProcess third = node();
