@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -170,5 +171,45 @@ class ClusterChaosTest {
         await().atMost(Duration.ofSeconds(20))
                 .until(() ->
                         ((List<?>) publisherOnSecond.call("presence", CHANNEL).get()).size() == 6);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"redis://127.0.0.1:6379", "nats://127.0.0.1:4222"})
+    void tetherListenRecoversWhatItMissedWhileItsNodeWasDown(String broker) throws Exception {
+        brokerUri = broker;
+        NodeProcess first = node();
+        NodeProcess other = node();
+        Listening listening = Listening.start(first.url(), "--subscribe", "lobby");
+        try {
+            assertThat(listening.stderr().awaitLine("subscribed lobby")).startsWith("subscribed lobby at 0@");
+            Received watcher = new Received(); // on the other node: tells when a publication has its position
+            client(other.url()).subscribe("lobby", watcher).get();
+            TetherClient publisher = client(other.url());
+            publisher.call("say", "lobby", "before").get();
+            listening.stdout().awaitLine("\"text\":\"before\"");
+
+            first.kill();
+            listening.stderr().awaitLine("disconnected");
+            publisher.call("say", "lobby", "missed one").get();
+            publisher.call("say", "lobby", "missed two").get();
+            await().atMost(Duration.ofSeconds(10)).until(() -> watcher.texts.size() == 3);
+            NodeProcess restarted = NodeProcess.start(
+                    first.port(), "--broker", brokerUri, "--broker-prefix", prefix, "--presence-ttl", "3s");
+            closeAfter.add(restarted);
+
+            AtomicReference<String> recovered = new AtomicReference<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                if (listening.clock().nextDue() != null) {
+                    listening.reconnectNow(); // the listener's backoff, on its manual clock
+                }
+                recovered.compareAndSet(null, listening.stderr().pollLine("recovered lobby"));
+                return recovered.get() != null;
+            });
+            assertThat(recovered.get()).isEqualTo("recovered lobby: 2 missed publications");
+            assertThat(listening.stdout().awaitLine("missed one")).contains("\"text\":\"missed one\"");
+            assertThat(listening.stdout().awaitLine("missed two")).contains("\"text\":\"missed two\"");
+        } finally {
+            listening.stop();
+        }
     }
 }

@@ -4,6 +4,7 @@ import java.io.Writer;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /** A writer that hands each complete line to a queue, for output written on other threads. */
 final class LineQueue extends Writer {
@@ -41,5 +42,16 @@ final class LineQueue extends Writer {
                 return line;
             }
         }
+    }
+
+    /** The first line, among those already written, that contains {@code text}; skips the others; null if none. */
+    @Nullable
+    String pollLine(String text) {
+        for (String line = lines.poll(); line != null; line = lines.poll()) {
+            if (line.contains(text)) {
+                return line;
+            }
+        }
+        return null;
     }
 }
