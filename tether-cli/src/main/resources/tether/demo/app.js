@@ -272,9 +272,35 @@
     stopButton.addEventListener('click', () => running && running.stop());
   }
 
-  /** The chat: join and leave rooms, say something, and every CHANNEL packet in a list, newest first. */
+  /**
+   * The chat: join and leave rooms, say something, and every CHANNEL packet in a list, newest first. Who is in the
+   * rooms joined by name comes from the built-in presence(name) method, after each join and leave and every 3 s.
+   */
   function setUpChat() {
     const joined = $('chat-joined');
+    const present = $('chat-present');
+    let rooms = [];
+    const showPresence = async () => {
+      const named = rooms.filter((room) => !/[*?[\]]/.test(room));
+      if (!connection.socket || named.length === 0) {
+        present.textContent = '(none)';
+        return;
+      }
+      const parts = [];
+      for (const room of named) {
+        try {
+          const rpc = await call('presence', [room]);
+          if (rpc.error === null || rpc.error === undefined) {
+            const who = rpc.response.map((m) => (m.info ? String(m.info) : `${String(m.session).slice(0, 8)}…`));
+            parts.push(`${room}: ${who.length} (${who.join(', ')})`);
+          }
+        } catch (e) {
+          return; // not connected: the close listener says so
+        }
+      }
+      present.textContent = parts.length ? parts.join('; ') : '(none)';
+    };
+    setInterval(showPresence, 3000);
     const status = $('chat-result');
     const messages = $('chat-messages');
     const showJoined = (rpc) => {
@@ -284,6 +310,8 @@
         status.className = 'ok';
         status.textContent = '';
         joined.textContent = rpc.response.length ? rpc.response.join(', ') : '(none)';
+        rooms = rpc.response;
+        showPresence();
       }
     };
     const roomCall = async (method) => {
@@ -334,8 +362,11 @@
     // Subscriptions end with the session.
     connection.closeListeners.push(() => {
       joined.textContent = '(none)';
+      rooms = [];
+      present.textContent = '(none)';
     });
     joined.textContent = '(none)';
+    present.textContent = '(none)';
   }
 
   function setUpControls() {

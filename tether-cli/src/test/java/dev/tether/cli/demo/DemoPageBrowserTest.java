@@ -197,6 +197,25 @@ class DemoPageBrowserTest {
     }
 
     @Test
+    void chatShowsWhoIsInTheRoomFromPresence() throws Exception {
+        driver.findElement(By.id("chat-join")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("chat-present"), "lobby: 1 ("));
+
+        try (TextSocket other = TextSocket.connect(server.port())) {
+            other.send("{\"source\":5,\"rpc\":{\"type\":\"request\",\"method\":\"login\","
+                    + "\"args\":[\"ada\"],\"kwargs\":{},\"call_id\":\"l1\"}}");
+            other.next();
+            other.send("{\"source\":5,\"rpc\":{\"type\":\"request\",\"method\":\"join\","
+                    + "\"args\":[\"lobby\"],\"kwargs\":{},\"call_id\":\"j1\"}}");
+            assertThat(other.next()).contains("\"response\":[\"lobby\"]");
+
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("chat-present"), "lobby: 2 ("));
+            assertThat(driver.findElement(By.id("chat-present")).getText()).contains("ada");
+        }
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("chat-present"), "lobby: 1 ("));
+    }
+
+    @Test
     void chatSaysToAnotherClientInTheLobby() throws Exception {
         try (TextSocket other = TextSocket.connect(server.port())) {
             other.send("{\"source\":5,\"rpc\":{\"type\":\"request\",\"method\":\"join\","
