@@ -42,9 +42,17 @@ public final class Keys {
         return utf8(prefix + ":meta:" + channel);
     }
 
-    /** The stream of a channel's history: one entry per publication, fields {@code o} (offset) and {@code p}. */
+    /**
+     * The stream of a channel's history: one entry per publication, fields {@code o} (offset), {@code p} (packet),
+     * {@code n} (publishing node) and {@code s} (its sequence number).
+     */
     public byte[] history(String channel) {
         return utf8(prefix + ":history:" + channel);
+    }
+
+    /** The last sequence number {@code node} published with history on {@code channel} (a resend is not appended). */
+    public byte[] lastSequence(String channel, long node) {
+        return utf8(prefix + ":sequence:" + Long.toHexString(node) + ":" + channel);
     }
 
     /** The hash of a channel's presence: session to info. */

@@ -208,13 +208,14 @@ public final class RedisNode {
         if (connection == null || closed) {
             return notOpen();
         }
-        byte[][] keys = {this.keys.meta(channel), this.keys.history(channel)};
+        byte[][] keys = {this.keys.meta(channel), this.keys.history(channel), this.keys.lastSequence(channel, node)};
         CompletableFuture<List<Object>> future;
         synchronized (dispatchLock) {
             if (!reservePublication()) {
                 return drop();
             }
-            byte[] head = Envelope.positionedHead(node, ++sequence);
+            long numbered = ++sequence;
+            byte[] head = Envelope.positionedHead(node, numbered);
             future = runScript(
                     connection,
                     Scripts.PUBLISH_WITH_HISTORY,
@@ -226,7 +227,9 @@ public final class RedisNode {
                     utf8(MemoryHistory.newEpoch()),
                     number(history.size()),
                     number(history.ttl().toMillis()),
-                    number(history.metaTtl().toMillis()));
+                    number(history.metaTtl().toMillis()),
+                    utf8(Long.toHexString(node)),
+                    number(numbered));
         }
         return settle(future).thenApply(reply -> new StreamPosition((Long) reply.get(0), text(reply.get(1))));
     }

@@ -54,14 +54,32 @@ public final class Scripts {
             """;
 
     /**
-     * KEYS: meta, stream. ARGV: Pub/Sub channel, envelope head, packet, fresh epoch, size, ttl, meta ttl. Assigns the
-     * next offset, appends, trims to size and age, publishes the positioned envelope; returns {offset, epoch}.
+     * KEYS: meta, stream, the sending node's last sequence on this channel. ARGV: Pub/Sub channel, envelope head,
+     * packet, fresh epoch, size, ttl, meta ttl, node, sequence. Assigns the next offset, appends, trims to size and
+     * age, publishes the positioned envelope; returns {offset, epoch}.
+     *
+     * <p>Idempotent for a command Lettuce sends again after a reconnect (it had run, but its reply was lost): a
+     * sequence not newer than the node's last one on the channel appends and publishes nothing, and returns the
+     * position its first run got (from the entry's {@code n}/{@code s} fields), or an error when the history no
+     * longer holds it. The node's last sequence is kept for 10 minutes.
      */
     public static final Script PUBLISH_WITH_HISTORY = new Script("publish-with-history", NOW + NEW_EPOCH + """
+            local last = redis.call('GET', KEYS[3])
+            if last and tonumber(last) >= tonumber(ARGV[9]) then
+              local kept = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', ARGV[5])
+              for i = 1, #kept do
+                local f = kept[i][2]
+                if f[6] == ARGV[8] and f[8] == ARGV[9] then
+                  return {tonumber(f[2]), redis.call('HGET', KEYS[1], 'epoch')}
+                end
+              end
+              return redis.error_reply('TETHER_RESENT publication ran before and is no longer kept')
+            end
+            redis.call('SET', KEYS[3], ARGV[9], 'PX', 600000)
             local epoch = redis.call('HGET', KEYS[1], 'epoch') or newEpoch(ARGV[4])
             local offset = redis.call('HINCRBY', KEYS[1], 'offset', 1)
             redis.call('PEXPIRE', KEYS[1], ARGV[7])
-            redis.call('XADD', KEYS[2], 'MAXLEN', '=', ARGV[5], '*', 'o', offset, 'p', ARGV[3])
+            redis.call('XADD', KEYS[2], 'MAXLEN', '=', ARGV[5], '*', 'o', offset, 'p', ARGV[3], 'n', ARGV[8], 's', ARGV[9])
             redis.call('XTRIM', KEYS[2], 'MINID', now - tonumber(ARGV[6]) + 1)
             redis.call('PEXPIRE', KEYS[2], ARGV[6])
             redis.call('PUBLISH', ARGV[1],
