@@ -11,7 +11,7 @@ import dev.tether.client.TetherClient;
 import dev.tether.client.TetherClientConfig;
 import dev.tether.core.Backoff;
 import dev.tether.core.StreamPosition;
-import dev.tether.testing.TcpBalancer;
+import dev.tether.testing.fault.FaultProxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,7 +104,7 @@ class ClusterChaosTest {
         NodeProcess victim = node();
         NodeProcess second = node();
         NodeProcess third = node();
-        TcpBalancer balancer = TcpBalancer.start(List.of(victim.port(), second.port(), third.port()));
+        FaultProxy balancer = FaultProxy.start(List.of(victim.port(), second.port(), third.port()));
         closeAfter.add(balancer);
         List<Received> subscribers = new ArrayList<>();
         for (int i = 0; i < 6; i++) { // two per node, in the balancer's turn

@@ -19,6 +19,7 @@ import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
@@ -26,6 +27,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * A TCP proxy on loopback port 0 in front of a real server, that cuts connections when the test says so: the client
  * sees what a broken network does to it (no close frame, bytes in flight lost) while the server behind stays up.
+ * In front of several servers it is a load balancer for cluster tests: each new connection goes to the next server
+ * in turn, or to the one after it when that one refuses, so clients that reconnect after a node died land on one that
+ * lives.
  *
  * <pre>{@code
  * try (FaultProxy proxy = FaultProxy.start(server.port())) {
@@ -40,12 +44,13 @@ import org.jspecify.annotations.Nullable;
 public final class FaultProxy implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel serverChannel;
-    private final int targetPort;
+    private final List<Integer> targetPorts;
+    private final AtomicInteger turn = new AtomicInteger();
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final AtomicInteger accepted = new AtomicInteger();
 
-    private FaultProxy(int targetPort) throws InterruptedException {
-        this.targetPort = targetPort;
+    private FaultProxy(List<Integer> targetPorts) throws InterruptedException {
+        this.targetPorts = List.copyOf(targetPorts);
         this.group = FaultServer.eventLoop("tether-fault-proxy-");
         this.serverChannel = new ServerBootstrap()
                 .group(group)
@@ -66,11 +71,21 @@ public final class FaultProxy implements AutoCloseable {
 
     /** Starts a proxy to {@code 127.0.0.1:targetPort}. */
     public static FaultProxy start(int targetPort) {
-        if (targetPort < 1 || targetPort > 65535) {
-            throw new IllegalArgumentException("targetPort: " + targetPort + " (expected: 1..65535)");
+        return start(List.of(targetPort));
+    }
+
+    /** Starts a proxy that spreads connections over the servers on these loopback ports, skipping those that refuse. */
+    public static FaultProxy start(List<Integer> targetPorts) {
+        if (targetPorts.isEmpty()) {
+            throw new IllegalArgumentException("targetPorts: [] (expected: at least one)");
+        }
+        for (int targetPort : targetPorts) {
+            if (targetPort < 1 || targetPort > 65535) {
+                throw new IllegalArgumentException("targetPort: " + targetPort + " (expected: 1..65535)");
+            }
         }
         try {
-            return new FaultProxy(targetPort);
+            return new FaultProxy(targetPorts);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while binding the proxy", e);
@@ -112,7 +127,16 @@ public final class FaultProxy implements AutoCloseable {
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            Channel frontend = ctx.channel();
+            connect(ctx.channel(), turn.getAndIncrement(), targetPorts.size());
+        }
+
+        /** Connects to the target of {@code next}, or to the following one when it refuses, trying each once. */
+        private void connect(Channel frontend, int next, int triesLeft) {
+            if (triesLeft == 0) {
+                frontend.close();
+                return;
+            }
+            int targetPort = targetPorts.get(Math.floorMod(next, targetPorts.size()));
             new Bootstrap()
                     .group(frontend.eventLoop())
                     .channel(NioSocketChannel.class)
@@ -132,7 +156,7 @@ public final class FaultProxy implements AutoCloseable {
                             frontend.read();
                             target.read();
                         } else {
-                            frontend.close();
+                            connect(frontend, next + 1, triesLeft - 1);
                         }
                     });
         }

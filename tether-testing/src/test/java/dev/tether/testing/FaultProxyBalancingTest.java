@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.server.TetherHandler;
 import dev.tether.server.TetherServer;
+import dev.tether.testing.fault.FaultProxy;
 import java.net.URI;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class TcpBalancerTest {
+/** FaultProxy in front of several servers: a load balancer that skips the dead. */
+class FaultProxyBalancingTest {
 
     private static TetherServer echo() {
         return TetherServer.builder()
@@ -28,7 +30,7 @@ class TcpBalancerTest {
     void connectionsSkipABackendThatRefusesAndCloseWithTheirBackend() {
         try (RefusedPort dead = new RefusedPort();
                 TetherServer live = echo();
-                TcpBalancer balancer = TcpBalancer.start(List.of(dead.port(), live.port()))) {
+                FaultProxy balancer = FaultProxy.start(List.of(dead.port(), live.port()))) {
             for (int i = 0; i < 3; i++) {
                 try (TestWebSocketClient client =
                         TestWebSocketClient.connect(URI.create("ws://127.0.0.1:" + balancer.port() + "/"))) {
@@ -42,7 +44,7 @@ class TcpBalancerTest {
             live.close();
 
             held.awaitDisconnect();
-            assertThat(balancer.forwarded()).isEqualTo(4);
+            assertThat(balancer.accepted()).isEqualTo(4);
         }
     }
 }
