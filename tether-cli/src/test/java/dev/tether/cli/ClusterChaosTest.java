@@ -148,7 +148,18 @@ class ClusterChaosTest {
         done.get(60, TimeUnit.SECONDS);
 
         for (Received subscriber : subscribers) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> subscriber.texts.size() >= published.size());
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(subscriber.texts.size())
+                            .as(
+                                    "received of %s; answers %s; gaps %s; missing %s",
+                                    published.size(),
+                                    subscriber.answers,
+                                    subscriber.gaps,
+                                    published.stream()
+                                            .filter(t -> !subscriber.texts.contains(t))
+                                            .limit(20)
+                                            .toList())
+                            .isGreaterThanOrEqualTo(published.size()));
             assertThat(subscriber.texts)
                     .as("every publication exactly once")
                     .containsExactlyInAnyOrderElementsOf(published);
