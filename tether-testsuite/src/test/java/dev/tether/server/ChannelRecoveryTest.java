@@ -226,6 +226,24 @@ class ChannelRecoveryTest {
     }
 
     @Test
+    void missedPublicationsTooLargeForOneAnswerAreNotRecovered() {
+        TetherServer server = server(TetherServer.builder().history("chat.*", 100, Duration.ofMinutes(1)));
+        TestWebSocketClient first = connect(server);
+        String epoch = (String) subscribe(first, new ArrayList<>(), "chat.big", Map.of("positions", true))
+                .get("epoch");
+        first.close();
+        String tenKib = "x".repeat(10 * 1024);
+        for (int i = 0; i < 60; i++) { // 600 KiB missed: past the 512 KiB one answer carries
+            server.publish("chat.big", tenKib);
+        }
+
+        Map<String, Object> recovery = subscribe(connect(server), new ArrayList<>(), "chat.big", since(0, epoch));
+
+        assertThat(recovery).containsEntry("recovered", false).containsEntry("publications", List.of());
+        assertThat(recovery).containsEntry("offset", 60);
+    }
+
+    @Test
     void malformedExtensionArgumentsAreInvalidParams() {
         TetherServer server = server(TetherServer.builder().history("chat.*", 3, Duration.ofMinutes(1)));
         TestWebSocketClient client = connect(server);

@@ -51,6 +51,12 @@ final class ChannelHub {
     private static final long LOG_EVERY_NANOS = 10_000_000_000L;
     private static final CompletableFuture<Void> READY = CompletableFuture.completedFuture(null);
     private static final long BROKER_START_WAIT_SECONDS = 10;
+    /**
+     * The most packet bytes of missed publications one recovery answer carries: half a client's default
+     * {@code maxMessageBytes} (1 MiB), so the answer always fits one message. Past it the answer is
+     * {@code recovered: false} and the client reloads.
+     */
+    static final int MAX_RECOVERY_BYTES = 512 * 1024;
 
     /** Which subscribers a fan-out reaches: everyone, or only those without positions, or only those with. */
     private enum Reach {
@@ -369,7 +375,7 @@ final class ChannelHub {
                     reply.put("epoch", latest.epoch());
                     reply.put("offset", latest.offset());
                     if (since != null) {
-                        boolean recovered = recovered(since, page);
+                        boolean recovered = recovered(since, page) && bytesOf(page) <= MAX_RECOVERY_BYTES;
                         reply.put("recovered", recovered);
                         reply.put("publications", recovered ? publications(page) : List.of());
                     }
@@ -401,6 +407,14 @@ final class ChannelHub {
             expected++;
         }
         return expected - 1 == latest.offset();
+    }
+
+    private static long bytesOf(HistoryPage page) {
+        long bytes = 0;
+        for (HistoryEntry entry : page.publications()) {
+            bytes += entry.packet().length;
+        }
+        return bytes;
     }
 
     private List<Map<String, @Nullable Object>> publications(HistoryPage page) {
