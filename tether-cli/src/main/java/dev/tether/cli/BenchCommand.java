@@ -1,16 +1,21 @@
 package dev.tether.cli;
 
+import dev.tether.cli.bench.FanoutNodes;
 import dev.tether.cli.bench.LoadGenerator;
 import dev.tether.cli.bench.LoadOptions;
 import dev.tether.cli.bench.LoadReport;
 import dev.tether.cli.bench.Scenario;
 import dev.tether.core.Durations;
 import dev.tether.core.TetherException;
+import dev.tether.server.spi.ClusterBroker;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import org.jspecify.annotations.Nullable;
@@ -38,6 +43,10 @@ import picocli.CommandLine.Spec;
             "rpc: N connections call echo(payload) or add(a, b), DEPTH calls in flight each.",
             "fanout: N subscribers of one channel; one more connection publishes through the server's"
                     + " publish(channel, data) method (tether's bench server), DEPTH unanswered at most.",
+            "fanout --nodes K: K Tether nodes in this process instead of the server at --url, joined by --broker"
+                    + " (each node its own broker client, all on one fresh prefix, whose keys are removed after the"
+                    + " run); the subscribers are spread over the nodes in turn, the publisher is on node 1;"
+                    + " deliveries and latency are reported per node too.",
             "connections: N idle connections from source addresses spread over 127.0.1.x, held for T; the"
                     + " server's /health memory per connection and the connect rate.",
             "media (a subcommand, see bench media --help): N paced audio sessions, chunk jitter and server CPU.",
@@ -48,6 +57,9 @@ import picocli.CommandLine.Spec;
             ""
         })
 final class BenchCommand implements Callable<Integer> {
+    /** The most nodes {@code --nodes} starts in this process. */
+    static final int MAX_NODES = 16;
+
     @Spec
     @SuppressWarnings("NullAway.Init") // injected by picocli before call()
     private CommandSpec spec;
@@ -134,6 +146,40 @@ final class BenchCommand implements Callable<Integer> {
                     + " as fast as the subscribers take them).")
     int rate;
 
+    @Option(
+            names = "--nodes",
+            paramLabel = "K",
+            description = "fanout only: start K Tether nodes in this process (1..16), on 127.0.0.1 with ports of their"
+                    + " own, and measure them instead of the server at --url. More than one needs --broker"
+                    + " (default: none, the server at --url).")
+    @Nullable
+    Integer nodes;
+
+    @Option(
+            names = "--broker",
+            paramLabel = "URI",
+            description = "With --nodes: the broker that joins the nodes, as tether serve --broker takes it"
+                    + " (redis://HOST:PORT); every node gets its own client, all on a prefix of their own"
+                    + " (default: none, which only one node allows).")
+    @Nullable
+    String broker;
+
+    @Option(
+            names = "--history",
+            description = "With --nodes: the channel keeps a history (100 publications, 1 minute) and the"
+                    + " subscribers ask for positions, so every publication takes the positioned path (with Redis:"
+                    + " one script per publication, and every node, the publisher's too, delivers it when Redis"
+                    + " hands it back).")
+    boolean history;
+
+    @Option(
+            names = "--node-threads",
+            paramLabel = "K",
+            defaultValue = "1",
+            description = "With --nodes: I/O threads per node (default: ${DEFAULT-VALUE}, as the bench server of"
+                    + " bench/compare.sh).")
+    int nodeThreads = 1;
+
     @Option(names = "--json", description = "Print one line of JSON instead of the table.")
     boolean json;
 
@@ -144,9 +190,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException, IOException {
-        LoadOptions options = options();
+        LoadOptions options = options(null);
+        Integer count = nodes;
         try {
-            LoadReport report = run(options);
+            LoadReport report = count == null ? run(options, () -> {}) : runOnNodes(count);
             spec.commandLine().getOut().println(json ? report.toJson() : report.toTable());
             return 0;
         } catch (IllegalStateException e) {
@@ -155,23 +202,116 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private LoadReport run(LoadOptions options) throws InterruptedException, IOException {
+    /**
+     * Starts {@code count} nodes on a fresh broker prefix, runs the options over them, closes them and removes what
+     * the brokers wrote under the prefix.
+     */
+    private LoadReport runOnNodes(int count) throws InterruptedException, IOException {
+        String uri = broker;
+        String prefix = uri == null
+                ? ""
+                : "tether-bench-" + UUID.randomUUID().toString().substring(0, 8);
+        Supplier<ClusterBroker> brokers = uri == null
+                ? null
+                : () -> {
+                    try {
+                        return Brokers.open(uri, prefix);
+                    } catch (IllegalArgumentException e) {
+                        throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+                    }
+                };
+        try (FanoutNodes started = FanoutNodes.start(count, nodeThreads, history, brokers)) {
+            LoadOptions.Cluster cluster =
+                    new LoadOptions.Cluster(started.urls(), uri == null ? "none" : shown(uri), prefix, history);
+            return run(options(cluster), () -> started.awaitForwarding(LoadOptions.FANOUT_CHANNEL));
+        } finally {
+            if (uri != null) {
+                try {
+                    Brokers.removeKeys(uri, prefix);
+                } catch (RuntimeException e) {
+                    spec.commandLine()
+                            .getErr()
+                            .println("tether bench: could not remove the broker's keys " + prefix + ":* (" + e + ")");
+                }
+            }
+        }
+    }
+
+    private LoadReport run(LoadOptions options, LoadGenerator.BeforePublishing beforePublishing)
+            throws InterruptedException, IOException {
         LoadReport report;
         // A bar needs a terminal to redraw in place; piped, it would print every update in a row.
         if (noProgress || System.console() == null) {
-            report = LoadGenerator.run(options, LoadGenerator.Progress.none());
+            report = LoadGenerator.run(options, LoadGenerator.Progress.none(), beforePublishing);
         } else {
             try (ProgressBar bar = progressBar(options)) {
-                report = LoadGenerator.run(options, (fraction, rate) -> {
-                    bar.stepTo(Math.round(fraction * 100));
-                    bar.setExtraMessage(String.format(Locale.ROOT, "%,.0f msg/s", rate));
-                });
+                report = LoadGenerator.run(
+                        options,
+                        (fraction, rate) -> {
+                            bar.stepTo(Math.round(fraction * 100));
+                            bar.setExtraMessage(String.format(Locale.ROOT, "%,.0f msg/s", rate));
+                        },
+                        beforePublishing);
             }
         }
         return report;
     }
 
-    private LoadOptions options() {
+    /** A broker URI as the report shows it: scheme, host, port and path, no user or password. */
+    static String shown(String uri) {
+        try {
+            URI parsed = new URI(uri);
+            return parsed.getScheme() + "://" + parsed.getHost() + (parsed.getPort() < 0 ? "" : ":" + parsed.getPort())
+                    + (parsed.getPath() == null ? "" : parsed.getPath());
+        } catch (URISyntaxException e) {
+            return "(unparseable)";
+        }
+    }
+
+    /** Refuses what does not go with {@code --nodes}, or what is missing for it, before anything starts. */
+    private void checkNodes(Scenario kind) {
+        Integer count = nodes;
+        if (count == null) {
+            if (broker != null || history) {
+                throw new IllegalArgumentException((broker != null ? "--broker" : "--history")
+                        + ": only with --nodes K (expected: the nodes this process starts; a server at --url has its"
+                        + " own broker)");
+            }
+            return;
+        }
+        if (kind != Scenario.FANOUT) {
+            throw new IllegalArgumentException("--nodes: only for fanout (expected: no --nodes for "
+                    + kind.name().toLowerCase(Locale.ROOT) + ")");
+        }
+        if (count < 1 || count > MAX_NODES) {
+            throw new IllegalArgumentException("--nodes: " + count + " (expected: 1.." + MAX_NODES + ")");
+        }
+        if (count > 1 && broker == null) {
+            throw new IllegalArgumentException("--nodes: " + count + " needs --broker URI to join them (expected:"
+                    + " a broker such as --broker redis://127.0.0.1:6379)");
+        }
+        if (connections < count) {
+            throw new IllegalArgumentException("--connections: " + connections + " (expected: at least one"
+                    + " subscriber per node, " + count + ")");
+        }
+        if (nodeThreads < 1 || nodeThreads > 64) {
+            throw new IllegalArgumentException("--node-threads: " + nodeThreads + " (expected: 1..64)");
+        }
+        if (spec.commandLine().getParseResult().hasMatchedOption("--url")) {
+            throw new IllegalArgumentException(
+                    "--url: not with --nodes (expected: one of them; the nodes run in this process)");
+        }
+        if (serverPid != 0) {
+            throw new IllegalArgumentException(
+                    "--server-pid: not with --nodes (expected: none; the nodes run in this process)");
+        }
+    }
+
+    /**
+     * The options given, against the server at {@code --url}; with {@code cluster}, over its nodes (publishing on the
+     * first). Without a cluster it also checks the options that go with {@code --nodes}, before anything starts.
+     */
+    private LoadOptions options(LoadOptions.@Nullable Cluster cluster) {
         String scenario = this.scenario;
         if (scenario == null) {
             throw new ParameterException(spec.commandLine(), "Missing required parameter: 'SCENARIO'");
@@ -186,9 +326,10 @@ final class BenchCommand implements Callable<Integer> {
                     throw new IllegalArgumentException(
                             "scenario: " + scenario + " (expected: echo, rpc, fanout or connections)");
             };
+            checkNodes(kind);
             return new LoadOptions(
                     kind,
-                    URI.create(url),
+                    cluster == null ? URI.create(url) : cluster.nodes().get(0),
                     connections,
                     size,
                     depth,
@@ -197,7 +338,8 @@ final class BenchCommand implements Callable<Integer> {
                     method,
                     threads,
                     serverPid,
-                    rate);
+                    rate,
+                    cluster);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

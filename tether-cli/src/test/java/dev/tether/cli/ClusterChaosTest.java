@@ -48,7 +48,7 @@ class ClusterChaosTest {
         for (int i = closeAfter.size() - 1; i >= 0; i--) {
             closeAfter.get(i).close();
         }
-        BrokerCleanup.remove(brokerUri, prefix);
+        Brokers.removeKeys(brokerUri, prefix);
     }
 
     /** What one subscriber received, in order. */

@@ -36,7 +36,7 @@ class ClusterNodesTest {
         for (int i = closeAfter.size() - 1; i >= 0; i--) {
             closeAfter.get(i).close();
         }
-        BrokerCleanup.remove(brokerUri, prefix);
+        Brokers.removeKeys(brokerUri, prefix);
     }
 
     private List<TetherServer> nodes(String uri, int count) {

@@ -103,7 +103,8 @@ class EchoServersTest {
                 method,
                 1,
                 ProcessHandle.current().pid(),
-                rate);
+                rate,
+                null);
         return LoadGenerator.run(options, LoadGenerator.Progress.none());
     }
 

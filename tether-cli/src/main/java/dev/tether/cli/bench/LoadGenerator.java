@@ -38,6 +38,7 @@ import java.lang.management.ManagementFactory;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,6 +69,10 @@ import org.jspecify.annotations.Nullable;
  * {@code depth} still caps the messages in flight per connection; a message due while the cap is reached waits,
  * and its wait counts.
  *
+ * <p>FANOUT over the nodes of a {@link LoadOptions.Cluster} connects subscriber {@code i} to node {@code i % n} and
+ * the publisher to the first node, waits for {@link BeforePublishing} (every node's broker forwarding the channel)
+ * before it publishes, and counts deliveries and samples latency per node as well as in all.
+ *
  * <p>The run is bounded: connect (at most 60 s), warm up, measure for the duration, then stop sending and wait at
  * most 2 s for the answers in flight before closing every connection.
  */
@@ -77,6 +82,11 @@ public final class LoadGenerator {
     private static final int MAX_FRAME_BYTES = 64 * 1024 * 1024;
     /** How often a pacer sends the messages due with {@code --rate}. */
     private static final long PACING_NANOS = 100_000;
+
+    /** In-process nodes: the threads that are the servers' (I/O, workers) and the generator's. */
+    private static final String[] NODE_THREADS = {"tether-io-", "tether-worker-"};
+
+    private static final String GENERATOR_THREADS = "tether-bench-io";
 
     /** The phases a run goes through; connections read the current one on every message. */
     private static final int WARMUP = 0;
@@ -94,12 +104,28 @@ public final class LoadGenerator {
     /** FANOUT: every delivery in every phase, which bounds how far the publisher may run ahead. */
     private final LongAdder received = new LongAdder();
 
+    /** FANOUT: the nodes' addresses (the one at the url without a cluster), and per node its deliveries. */
+    private final List<URI> nodes;
+
+    private final LongAdder[] deliveredAt;
+    private final Recorder[] latenciesAt;
+    private final BeforePublishing beforePublishing;
+
     private @Nullable CountDownLatch subscribed;
     private @Nullable Connection publisher;
     private volatile int phase = WARMUP;
 
-    private LoadGenerator(LoadOptions options) {
+    private LoadGenerator(LoadOptions options, BeforePublishing beforePublishing) {
         this.options = options;
+        this.beforePublishing = beforePublishing;
+        LoadOptions.Cluster cluster = options.cluster();
+        this.nodes = cluster == null ? List.of(options.url()) : cluster.nodes();
+        this.deliveredAt = new LongAdder[nodes.size()];
+        this.latenciesAt = new Recorder[nodes.size()];
+        for (int i = 0; i < nodes.size(); i++) {
+            deliveredAt[i] = new LongAdder();
+            latenciesAt[i] = new Recorder(3);
+        }
     }
 
     /**
@@ -109,7 +135,25 @@ public final class LoadGenerator {
      * @throws IllegalStateException if no connection could be opened
      */
     public static LoadReport run(LoadOptions options, Progress progress) throws InterruptedException, IOException {
-        return new LoadGenerator(options).run(progress);
+        return run(options, progress, () -> {});
+    }
+
+    /**
+     * {@link #run(LoadOptions, Progress)}, where FANOUT calls {@code beforePublishing} once every subscriber's
+     * {@code subscribe} was answered and before its first publication, on the calling thread.
+     */
+    public static LoadReport run(LoadOptions options, Progress progress, BeforePublishing beforePublishing)
+            throws InterruptedException, IOException {
+        return new LoadGenerator(options, beforePublishing).run(progress);
+    }
+
+    /**
+     * What FANOUT waits for before it publishes, such as every node's broker forwarding the channel
+     * ({@link FanoutNodes#awaitForwarding}): a publication that missed a node would be a delivery never made.
+     */
+    @FunctionalInterface
+    public interface BeforePublishing {
+        void await() throws InterruptedException;
     }
 
     /** Receives the progress of a run. */
@@ -156,7 +200,11 @@ public final class LoadGenerator {
             long cpuStart = generatorCpuNanos();
             long serverWaitStart = RunQueue.waitNanos(options.serverPid());
             long waitStart = RunQueue.waitNanos(ProcessHandle.current().pid());
+            ThreadCpu threadCpu = new ThreadCpu();
             latencies.reset();
+            for (Recorder recorder : latenciesAt) {
+                recorder.reset();
+            }
             phase = MEASURE;
             long start = System.nanoTime();
             long end = start + options.duration().toNanos();
@@ -181,6 +229,16 @@ public final class LoadGenerator {
             double serverWait = RunQueue.fraction(serverWaitStart, RunQueue.waitNanos(options.serverPid()), seconds);
             double generatorWait = RunQueue.fraction(
                     waitStart, RunQueue.waitNanos(ProcessHandle.current().pid()), seconds);
+            LoadReport.ClusterReport clusterReport = null;
+            if (options.cluster() != null) {
+                // One process: the nodes' threads are the server, the generator's loop is the generator, and the
+                // process's CPU and wait are both's.
+                double processCpu = generatorCpu;
+                serverCores = threadCpu.since(NODE_THREADS) / 1e9 / seconds;
+                generatorCpu = threadCpu.since(GENERATOR_THREADS) / 1e9 / seconds;
+                serverWait = generatorWait;
+                clusterReport = new LoadReport.ClusterReport(perNode(seconds), processCpu);
+            }
             int open = connections.size();
             long heldLive = baseLive >= 0 ? health.heapAfterGc() : -1; // while the connections are still held
             drain();
@@ -203,10 +261,36 @@ public final class LoadGenerator {
                     serverCores,
                     generatorWait,
                     serverWait,
-                    idleReport);
+                    idleReport,
+                    clusterReport);
         } finally {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
         }
+    }
+
+    /** Deliveries per node in the window; call once, after it. */
+    private List<LoadReport.NodeDeliveries> perNode(double seconds) {
+        List<LoadReport.NodeDeliveries> each = new ArrayList<>(nodes.size());
+        for (int node = 0; node < nodes.size(); node++) {
+            int subscribers = 0;
+            int receiving = 0;
+            for (Connection c : connections) {
+                if (!c.publishes && c.node == node) {
+                    subscribers++;
+                    if (c.receivedInWindow) {
+                        receiving++;
+                    }
+                }
+            }
+            each.add(LoadReport.NodeDeliveries.of(
+                    nodes.get(node),
+                    subscribers,
+                    receiving,
+                    deliveredAt[node].sum(),
+                    seconds,
+                    latenciesAt[node].getIntervalHistogram()));
+        }
+        return each;
     }
 
     private void startAll() throws InterruptedException {
@@ -233,6 +317,7 @@ public final class LoadGenerator {
         if (!latch.await(CONNECT_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
             errors.add(latch.getCount());
         }
+        beforePublishing.await();
         publisher = pub;
         pub.start();
     }
@@ -268,6 +353,18 @@ public final class LoadGenerator {
                 TimeUnit.NANOSECONDS));
     }
 
+    /**
+     * FANOUT's subscribe call: plain, or with history asking for positions, so that the subscriber gets every
+     * publication in offset order from the broker (its own node's too) instead of at once.
+     */
+    private RpcRequest subscribe() {
+        LoadOptions.Cluster cluster = options.cluster();
+        if (cluster == null || !cluster.history()) {
+            return RpcRequest.of("subscribe", "subscribe", LoadOptions.FANOUT_CHANNEL);
+        }
+        return new RpcRequest("subscribe", List.of(LoadOptions.FANOUT_CHANNEL), Map.of("positions", true), "subscribe");
+    }
+
     /** How many connections {@link #connect} opens: FANOUT adds its publisher to the subscribers. */
     private int connectionCount() {
         return options.scenario() == Scenario.FANOUT ? options.connections() + 1 : options.connections();
@@ -275,13 +372,16 @@ public final class LoadGenerator {
 
     private void connect(EventLoopGroup group, boolean epoll) throws InterruptedException, IOException {
         CountDownLatch handshakes = new CountDownLatch(connectionCount());
-        WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
-                .webSocketUri(options.url())
-                .subprotocol(WireFormat.SUBPROTOCOL)
-                .maxFramePayloadLength(MAX_FRAME_BYTES)
-                .handshakeTimeoutMillis(CONNECT_TIMEOUT_MILLIS)
-                .dropPongFrames(true)
-                .build();
+        List<WebSocketClientProtocolConfig> configs = new ArrayList<>(nodes.size());
+        for (URI node : nodes) {
+            configs.add(WebSocketClientProtocolConfig.newBuilder()
+                    .webSocketUri(node)
+                    .subprotocol(WireFormat.SUBPROTOCOL)
+                    .maxFramePayloadLength(MAX_FRAME_BYTES)
+                    .handshakeTimeoutMillis(CONNECT_TIMEOUT_MILLIS)
+                    .dropPongFrames(true)
+                    .build());
+        }
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
@@ -294,11 +394,12 @@ public final class LoadGenerator {
         for (int i = 0; i < connectionCount(); i++) {
             Connection connection = new Connection(i, handshakes);
             connections.add(connection);
+            URI node = nodes.get(connection.node);
             ChannelFuture future = bootstrap
                     .clone()
-                    .handler(webSocketClient(config, connection))
+                    .handler(webSocketClient(configs.get(connection.node), connection))
                     .connect(
-                            new InetSocketAddress(options.url().getHost(), options.port()),
+                            new InetSocketAddress(node.getHost(), LoadOptions.port(node)),
                             spread ? new InetSocketAddress("127.0.1." + (1 + i % 250), 0) : null);
             future.addListener(f -> {
                 if (!f.isSuccess()) {
@@ -380,6 +481,12 @@ public final class LoadGenerator {
         /** FANOUT: this connection publishes; the others subscribe. */
         final boolean publishes;
 
+        /** The index of the node it connects to: the publisher's is 0, subscriber {@code i}'s is {@code i % n}. */
+        final int node;
+
+        /** FANOUT: a subscriber got a publication in the measured window; read after it. */
+        volatile boolean receivedInWindow;
+
         private int head;
         private int tail;
         /** RPC with a rate: the slots free to send, a stack of {@code freeCount}. */
@@ -408,6 +515,7 @@ public final class LoadGenerator {
             super(true);
             this.handshakes = handshakes;
             this.publishes = options.scenario() == Scenario.FANOUT && index == options.connections();
+            this.node = publishes ? 0 : index % nodes.size();
             this.sentAt = new long[options.depth()];
             this.freeSlots = new int[options.depth()];
             this.busy = new boolean[options.depth()];
@@ -422,10 +530,7 @@ public final class LoadGenerator {
                 messages = new byte[][] {codec.encode(Packet.custom(payload))};
             } else if (options.scenario() == Scenario.FANOUT) {
                 // The publisher encodes each publication (it carries its time); this is the subscribe call.
-                messages = new byte[][] {
-                    codec.encode(Packet.rpc(RpcRequest.of("subscribe", "subscribe", LoadOptions.FANOUT_CHANNEL))),
-                    payload
-                };
+                messages = new byte[][] {codec.encode(Packet.rpc(subscribe())), payload};
             } else {
                 messages = new byte[options.depth()][];
                 for (int slot = 0; slot < messages.length; slot++) {
@@ -689,11 +794,17 @@ public final class LoadGenerator {
                 return;
             }
             delivered.increment();
+            deliveredAt[node].increment();
+            if (!receivedInWindow) {
+                receivedInWindow = true;
+            }
             // Decoding every delivery would make the generator the bottleneck: one in 16 gives the latency.
             if ((sample++ & 15) == 0) {
                 Packet packet = codec.decode(ByteBufUtil.getBytes(frame));
                 if (packet.data() instanceof List<?> data && !data.isEmpty() && data.get(0) instanceof Number sentAt) {
-                    latencies.recordValue(Math.max(0, now - sentAt.longValue()));
+                    long nanos = Math.max(0, now - sentAt.longValue());
+                    latencies.recordValue(nanos);
+                    latenciesAt[node].recordValue(nanos);
                 }
             }
         }

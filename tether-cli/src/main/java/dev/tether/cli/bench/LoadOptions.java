@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One run of the load generator: where, what, how much and for how long.
@@ -21,6 +22,8 @@ import java.util.List;
  * @param rate messages per second in all (FANOUT: publications), sent on a fixed schedule with latency measured
  *     from it; {@code 0} for closed loop (the next message goes when one comes back, or, FANOUT, as fast as the
  *     subscribers take them); not for CONNECTIONS
+ * @param cluster FANOUT over several nodes in this process ({@code url} is the first), or {@code null} for the one
+ *     server at {@code url}
  */
 public record LoadOptions(
         Scenario scenario,
@@ -33,7 +36,8 @@ public record LoadOptions(
         String method,
         int ioThreads,
         long serverPid,
-        int rate) {
+        int rate,
+        @Nullable Cluster cluster) {
 
     /** The channel {@link Scenario#FANOUT} publishes to. */
     public static final String FANOUT_CHANNEL = "bench.fanout";
@@ -71,6 +75,48 @@ public record LoadOptions(
             throw new IllegalArgumentException("url: " + url + " (expected: ws://HOST:PORT/)");
         }
         requireLoopback(url);
+        if (cluster != null) {
+            if (scenario != Scenario.FANOUT) {
+                throw new IllegalArgumentException(
+                        "nodes: " + cluster.nodes().size() + " (expected: only for fanout, not " + scenario + ")");
+            }
+            if (!cluster.nodes().get(0).equals(url)) {
+                throw new IllegalArgumentException("url: " + url + " (expected: the first node, "
+                        + cluster.nodes().get(0) + ")");
+            }
+            if (connections < cluster.nodes().size()) {
+                throw new IllegalArgumentException("connections: " + connections + " (expected: at least one"
+                        + " subscriber per node, " + cluster.nodes().size() + ")");
+            }
+        }
+    }
+
+    /**
+     * FANOUT over several nodes in this process, which {@link FanoutNodes} starts: subscriber {@code i} connects to
+     * {@code nodes[i % n]}, the publisher to the first node.
+     *
+     * @param broker the broker that joins the nodes as the report names it (no password), or {@code "none"}
+     * @param prefix what the broker's keys and subjects start with for this run ({@code ""} without a broker)
+     * @param history whether the channel keeps a history: then every publication gets its position from the broker
+     *     (Redis: one script per publication) and the subscribers ask for positions, so that every delivery, the
+     *     publishing node's included, waits for it; otherwise the publishing node delivers at once and the broker
+     *     carries the publication to the others (Redis: one PUBLISH)
+     */
+    public record Cluster(List<URI> nodes, String broker, String prefix, boolean history) {
+        public Cluster {
+            nodes = List.copyOf(nodes);
+            if (nodes.isEmpty()) {
+                throw new IllegalArgumentException("nodes: none (expected: at least one)");
+            }
+            for (URI node : nodes) {
+                requireLoopback(node);
+            }
+        }
+
+        /** Whether a broker joins the nodes (then {@code prefix} is set). */
+        public boolean hasBroker() {
+            return !prefix.isEmpty();
+        }
     }
 
     /**
@@ -95,8 +141,8 @@ public record LoadOptions(
         }
     }
 
-    /** The port of {@link #url}, or 80 when it names none. */
-    int port() {
+    /** The port of {@code url}, or 80 when it names none. */
+    static int port(URI url) {
         return url.getPort() < 0 ? 80 : url.getPort();
     }
 

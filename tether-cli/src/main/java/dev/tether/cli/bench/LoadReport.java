@@ -2,7 +2,10 @@ package dev.tether.cli.bench;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
@@ -20,12 +23,15 @@ import org.jspecify.annotations.Nullable;
  * @param delivered messages received back during the window, counted when the generator read them (FANOUT:
  *     deliveries to all subscribers)
  * @param errors failed connections, unexpected closes, exceptions and RPC error replies
- * @param generatorCpu the generator's process CPU over the window, in cores (1.0 is one core busy)
- * @param serverCpu the server's process CPU over the window in cores, or {@code -1} when its pid is unknown
+ * @param generatorCpu the generator's process CPU over the window, in cores (1.0 is one core busy); with nodes in
+ *     this process, its own threads' only
+ * @param serverCpu the server's process CPU over the window in cores, or {@code -1} when its pid is unknown; with
+ *     nodes in this process, the CPU of their I/O and worker threads
  * @param generatorWait how long the generator's threads were runnable but waited for a CPU, in cores over the
  *     window ({@code -1} when unknown): other work on the machine taking the generator's CPU
  * @param serverWait the same for the server, or {@code -1} when its pid is unknown
  * @param idle what {@link Scenario#CONNECTIONS} measured; {@code null} for the other scenarios
+ * @param cluster what each node of {@link LoadOptions#cluster()} delivered; {@code null} without one
  */
 public record LoadReport(
         LoadOptions options,
@@ -43,13 +49,53 @@ public record LoadReport(
         double serverCpu,
         double generatorWait,
         double serverWait,
-        @Nullable Idle idle) {
+        @Nullable Idle idle,
+        @Nullable ClusterReport cluster) {
 
     /**
      * The idle connections: how many were held, how long opening them took, and the growth of the server's heap
      * and direct memory per connection ({@code -1} when the server has no {@code /health}).
      */
     public record Idle(int held, double connectSeconds, long heapBytesPerConnection, long directBytesPerConnection) {}
+
+    /**
+     * FANOUT over nodes in this process: what each node's subscribers received, and the process's CPU, of which
+     * {@link #serverCpu} and {@link #generatorCpu} are the nodes' and the generator's threads (the rest is the
+     * broker clients, the collector and the compiler).
+     */
+    public record ClusterReport(List<NodeDeliveries> nodes, double processCpu) {
+        public ClusterReport {
+            nodes = List.copyOf(nodes);
+        }
+    }
+
+    /**
+     * The subscribers of one node in the measured window: how many there were, how many received at least one
+     * publication, the deliveries they counted, and publish→deliver latency from the deliveries sampled on them.
+     */
+    public record NodeDeliveries(
+            URI url,
+            int subscribers,
+            int receiving,
+            long delivered,
+            double deliveredPerSecond,
+            long p50Micros,
+            long p99Micros,
+            long maxMicros) {
+
+        static NodeDeliveries of(
+                URI url, int subscribers, int receiving, long delivered, double seconds, Histogram nanos) {
+            return new NodeDeliveries(
+                    url,
+                    subscribers,
+                    receiving,
+                    delivered,
+                    delivered / seconds,
+                    toMicros(nanos.getValueAtPercentile(50)),
+                    toMicros(nanos.getValueAtPercentile(99)),
+                    toMicros(nanos.getMaxValue()));
+        }
+    }
 
     static LoadReport of(
             LoadOptions options,
@@ -62,7 +108,8 @@ public record LoadReport(
             double serverCpu,
             double generatorWait,
             double serverWait,
-            @Nullable Idle idle) {
+            @Nullable Idle idle,
+            @Nullable ClusterReport cluster) {
         return new LoadReport(
                 options,
                 seconds,
@@ -79,7 +126,8 @@ public record LoadReport(
                 serverCpu,
                 generatorWait,
                 serverWait,
-                idle);
+                idle,
+                cluster);
     }
 
     public double sentPerSecond() {
@@ -105,6 +153,14 @@ public record LoadReport(
         Map<String, @Nullable Object> json = new LinkedHashMap<>();
         json.put("scenario", options.scenario().name().toLowerCase(Locale.ROOT));
         json.put("url", options.url().toString());
+        LoadOptions.Cluster nodes = options.cluster();
+        if (nodes != null) {
+            json.put("nodes", nodes.nodes().size());
+            json.put("broker", nodes.broker());
+            json.put("broker_prefix", nodes.prefix());
+            json.put("history", nodes.history());
+            json.put("path", path(nodes));
+        }
         json.put("connections", options.connections());
         json.put("payload_bytes", options.payloadBytes());
         json.put("depth", options.depth());
@@ -135,6 +191,24 @@ public record LoadReport(
             json.put("server_heap_bytes_per_connection", idle.heapBytesPerConnection());
             json.put("server_direct_bytes_per_connection", idle.directBytesPerConnection());
         }
+        ClusterReport cluster = this.cluster;
+        if (cluster != null) {
+            List<Map<String, Object>> each = new ArrayList<>();
+            for (NodeDeliveries node : cluster.nodes()) {
+                Map<String, Object> one = new LinkedHashMap<>();
+                one.put("url", node.url().toString());
+                one.put("subscribers", node.subscribers());
+                one.put("receiving", node.receiving());
+                one.put("delivered", node.delivered());
+                one.put("delivered_per_second", round(node.deliveredPerSecond(), 1));
+                one.put(
+                        "latency_us",
+                        Map.of("p50", node.p50Micros(), "p99", node.p99Micros(), "max", node.maxMicros()));
+                each.add(one);
+            }
+            json.put("per_node", each);
+            json.put("process_cpu_cores", round(cluster.processCpu(), 3));
+        }
         json.put("generator_cpu_cores", round(generatorCpu, 3));
         json.put("server_cpu_cores", serverCpu < 0 ? null : round(serverCpu, 3));
         json.put("generator_cpu_wait_cores", generatorWait < 0 ? null : round(generatorWait, 3));
@@ -154,11 +228,21 @@ public record LoadReport(
         String what = options.scenario() == Scenario.RPC
                 ? "rpc " + options.method() + "()"
                 : options.scenario().name().toLowerCase(Locale.ROOT);
+        LoadOptions.Cluster nodes = options.cluster();
         out.append(String.format(
                 Locale.ROOT,
                 "%s  %s  connections=%d payload=%dB depth=%d%s  %.1fs measured%n%n",
                 what,
-                options.url(),
+                nodes == null
+                        ? options.url()
+                        : String.format(
+                                Locale.ROOT,
+                                "%d node%s in this process, broker %s%s, history %s",
+                                nodes.nodes().size(),
+                                nodes.nodes().size() == 1 ? "" : "s",
+                                nodes.broker(),
+                                nodes.hasBroker() ? " (prefix " + nodes.prefix() + ")" : "",
+                                nodes.history() ? "on" : "off"),
                 options.connections(),
                 options.payloadBytes(),
                 options.depth(),
@@ -191,6 +275,25 @@ public record LoadReport(
                         formatMicros(p99Micros),
                         formatMicros(p999Micros),
                         formatMicros(maxMicros)));
+        ClusterReport cluster = this.cluster;
+        if (nodes != null && cluster != null) {
+            row(out, "path", path(nodes));
+            for (int i = 0; i < cluster.nodes().size(); i++) {
+                NodeDeliveries node = cluster.nodes().get(i);
+                row(
+                        out,
+                        "node " + (i + 1) + (i == 0 ? " (pub)" : ""),
+                        String.format(
+                                Locale.ROOT,
+                                "%,.0f msg/s to %d of %d subscribers  p50 %s  p99 %s  max %s",
+                                node.deliveredPerSecond(),
+                                node.receiving(),
+                                node.subscribers(),
+                                formatMicros(node.p50Micros()),
+                                formatMicros(node.p99Micros()),
+                                formatMicros(node.maxMicros())));
+            }
+        }
         if (idle != null) {
             row(
                     out,
@@ -212,6 +315,21 @@ public record LoadReport(
                                     idle.heapBytesPerConnection(),
                                     idle.directBytesPerConnection()));
         }
+        if (cluster != null) {
+            row(
+                    out,
+                    "process cpu",
+                    String.format(
+                            Locale.ROOT,
+                            "%.2f cores (nodes %.2f, generator %.2f, the rest %.2f: broker clients, GC, JIT), %.2f"
+                                    + " waiting for a CPU",
+                            cluster.processCpu(),
+                            serverCpu,
+                            generatorCpu,
+                            Math.max(0, cluster.processCpu() - serverCpu - generatorCpu),
+                            generatorWait));
+            return out.toString();
+        }
         row(
                 out,
                 "generator cpu",
@@ -223,6 +341,21 @@ public record LoadReport(
                         ? "unknown (pass --server-pid)"
                         : String.format(Locale.ROOT, "%.2f cores, %.2f waiting for a CPU", serverCpu, serverWait));
         return out.toString();
+    }
+
+    /** Which way the publications went: what a reader of the numbers needs to know to compare two runs. */
+    private static String path(LoadOptions.Cluster nodes) {
+        if (nodes.history()) {
+            return nodes.hasBroker()
+                    ? "positioned: the broker gives every publication its position and hands it to every node, the"
+                            + " publishing one included; subscribers ask for positions"
+                    : "positioned: the node numbers every publication in its memory and delivers it at once;"
+                            + " subscribers ask for positions";
+        }
+        return nodes.hasBroker()
+                ? "plain: node 1 delivers at once and hands every publication to the broker, which carries it to the"
+                        + " other nodes"
+                : "plain: the node delivers at once, no broker";
     }
 
     private static void row(StringBuilder out, String name, String value) {

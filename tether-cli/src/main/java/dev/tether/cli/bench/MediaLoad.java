@@ -19,7 +19,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -134,7 +133,7 @@ public final class MediaLoad {
                     LoadGenerator.RunQueue.waitNanos(ProcessHandle.current().pid()),
                     seconds);
             double serverCores = server == null ? -1 : cpu.since(MediaBenchServer.THREAD_PREFIXES) / 1e9 / seconds;
-            double generatorCores = cpu.since(new String[] {"tether-bench-media"}) / 1e9 / seconds;
+            double generatorCores = cpu.since("tether-bench-media") / 1e9 / seconds;
             int open = (int) clients.stream().filter(c -> c.open).count();
             Histogram clientJitter = jitter.getIntervalHistogram();
             Histogram clientDrift = drift.getIntervalHistogram();
@@ -221,34 +220,6 @@ public final class MediaLoad {
             millis += Math.max(0, bean.getCollectionTime());
         }
         return new long[] {count, millis};
-    }
-
-    /** CPU time of this process's threads by name, from the start of the window. */
-    private static final class ThreadCpu {
-        private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        private final java.util.Map<Long, Long> start = new java.util.HashMap<>();
-
-        ThreadCpu() {
-            for (Thread t : Thread.getAllStackTraces().keySet()) {
-                start.put(t.getId(), threads.getThreadCpuTime(t.getId()));
-            }
-        }
-
-        long since(String[] prefixes) {
-            long total = 0;
-            for (Thread t : Thread.getAllStackTraces().keySet()) {
-                for (String prefix : prefixes) {
-                    if (t.getName().startsWith(prefix)) {
-                        long now = threads.getThreadCpuTime(t.getId());
-                        if (now >= 0) {
-                            total += now - start.getOrDefault(t.getId(), 0L);
-                        }
-                        break;
-                    }
-                }
-            }
-            return total;
-        }
     }
 
     /** One session's client; every method but {@link #failed} and {@link #close} runs on its event loop. */

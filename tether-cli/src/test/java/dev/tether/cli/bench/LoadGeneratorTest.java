@@ -86,7 +86,7 @@ class LoadGeneratorTest {
 
     /** A one-second report of {@code sent} messages, all delivered. */
     private static LoadReport report(LoadOptions options, long sent) {
-        return new LoadReport(options, 1.0, sent, sent, 0, 100, 200, 300, 400, 500, 150.0, 0.5, 0.5, 0, 0, null);
+        return new LoadReport(options, 1.0, sent, sent, 0, 100, 200, 300, 400, 500, 150.0, 0.5, 0.5, 0, 0, null, null);
     }
 
     @Test
@@ -124,7 +124,8 @@ class LoadGeneratorTest {
                         "echo",
                         1,
                         0,
-                        0))
+                        0,
+                        null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("host: 192.0.2.1")
                 .hasMessageContaining("expected: a loopback address");
@@ -142,7 +143,8 @@ class LoadGeneratorTest {
                 method,
                 1,
                 ProcessHandle.current().pid(),
-                0);
+                0,
+                null);
     }
 
     private static LoadOptions withRate(LoadOptions o, int rate) {
@@ -157,7 +159,8 @@ class LoadGeneratorTest {
                 o.method(),
                 o.ioThreads(),
                 o.serverPid(),
-                rate);
+                rate,
+                o.cluster());
     }
 
     private static void assertDeliveredWithoutErrors(LoadReport report) throws Exception {
