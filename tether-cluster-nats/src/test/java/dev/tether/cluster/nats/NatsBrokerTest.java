@@ -110,6 +110,9 @@ class NatsBrokerTest {
         RecordingInbound atB = new RecordingInbound();
         NatsBroker b = broker(atB);
         join(b.interest("mixed", true));
+        // b settles the channel's offsets on its first positioned publication (PositionOrder.SETTLE_MILLIS)
+        StreamPosition first = join(a.publish("mixed", packet("mixed", "first"), HISTORY));
+        assertThat(atB.next()).isEqualTo(new Received("mixed", "first", first));
 
         CompletionStage<StreamPosition> stored = a.publish("mixed", packet("mixed", "kept"), HISTORY);
         CompletionStage<Void> plain = a.publish("mixed", packet("mixed", "not kept"));
