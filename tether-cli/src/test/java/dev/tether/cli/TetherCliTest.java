@@ -123,6 +123,15 @@ class TetherCliTest {
     }
 
     @Test
+    void aBrokerOfAnotherSchemeIsAUsageError() {
+        int exitCode = cli.execute("serve", "--port", "0", "--broker", "amqp://127.0.0.1:5672");
+
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(err.toString())
+                .contains("--broker: 'amqp://127.0.0.1:5672' (expected: redis://HOST:PORT, rediss://HOST:PORT,");
+    }
+
+    @Test
     void pageUrlOfAWildcardAddressIsLoopback() {
         assertThat(ServeCommand.pageUrl("0.0.0.0", 8765)).isEqualTo("http://127.0.0.1:8765/");
     }
