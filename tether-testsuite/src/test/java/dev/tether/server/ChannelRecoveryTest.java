@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class ChannelRecoveryTest {
     private final List<AutoCloseable> closeAfter = new ArrayList<>();
+    private final Map<TestWebSocketClient, TestCalls> calls = new java.util.IdentityHashMap<>();
 
     @AfterEach
     void close() throws Exception {
@@ -61,19 +62,28 @@ class ChannelRecoveryTest {
         return client;
     }
 
+    /** One {@link TestCalls} per client, so its call ids never repeat on a connection. */
+    private TestCalls calls(TestWebSocketClient client) {
+        return calls.computeIfAbsent(client, TestCalls::new);
+    }
+
+    /** A call whose reply is returned; the packets that came before it go to {@code early}. */
     private RpcResponse call(
             TestWebSocketClient client, List<Packet> early, String method, Map<String, Object> kwargs, Object... args) {
-        TestCalls calls = new TestCalls(client);
-        RpcResponse reply = calls.call(method, kwargs, args);
-        early.addAll(calls.early());
+        TestCalls c = calls(client);
+        RpcResponse reply = c.call(method, kwargs, args);
+        early.addAll(c.early());
+        c.early().clear();
         return reply;
     }
 
+    /** {@code subscribe} with the extension's keyword arguments; the packets that came before it go to {@code early}. */
     private Map<String, Object> subscribe(
             TestWebSocketClient client, List<Packet> early, String name, Map<String, Object> kwargs) {
-        TestCalls calls = new TestCalls(client);
-        Map<String, Object> reply = calls.subscribe(name, kwargs);
-        early.addAll(calls.early());
+        TestCalls c = calls(client);
+        Map<String, Object> reply = c.subscribe(name, kwargs);
+        early.addAll(c.early());
+        c.early().clear();
         return reply;
     }
 
