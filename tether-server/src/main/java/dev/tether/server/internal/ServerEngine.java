@@ -178,14 +178,17 @@ public final class ServerEngine {
             executor = own;
         }
         workers = new WorkerTasks(executor, config.maxPendingWorkerTasks(), config.clock());
+        // The broker first: a client that was waiting for this node (a reconnect after a restart) must find its
+        // subscriptions and their history reachable, not a node that answers "not started" for the first seconds.
+        hub.start();
         try {
             network.bind();
         } catch (RuntimeException e) {
             state.set(State.CLOSED);
+            hub.close();
             finishClose();
             throw e;
         }
-        hub.start();
     }
 
     public int port() {
