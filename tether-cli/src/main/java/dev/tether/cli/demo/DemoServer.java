@@ -46,6 +46,9 @@ public final class DemoServer {
     /** The path WebRTC clients post their offer to (pipecat's SmallWebRTC signaling; also /start, /sessions/...). */
     public static final String WEBRTC_OFFER_PATH = "/api/offer";
 
+    /** The TypeScript client's browser bundle, which the demo page imports (clients/typescript). */
+    public static final String CLIENT_SCRIPT_PATH = "/tether-client.js";
+
     private DemoServer() {}
 
     /**
@@ -84,6 +87,10 @@ public final class DemoServer {
                 .presenceInfo(session -> session.attributes().get(DemoHandler.USERNAME))
                 .clientSubscriptions((session, name) -> true)
                 .staticResources(PAGE_RESOURCES)
+                .httpEndpoint(
+                        CLIENT_SCRIPT_PATH, ClientScript.endpoint("tether-client.js", "text/javascript; charset=utf-8"))
+                .httpEndpoint(
+                        CLIENT_SCRIPT_PATH + ".map", ClientScript.endpoint("tether-client.js.map", "application/json"))
                 .webSocket(echoEndpoint())
                 .webSocket(MediaEndpoint.builder(VOICE_CLIENT_PATH, bot)
                         .serializer(FrameSerializers::protobuf)

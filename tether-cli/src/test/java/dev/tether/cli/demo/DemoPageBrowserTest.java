@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tether.server.TetherServer;
+import dev.tether.testing.fault.FaultProxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,8 +23,9 @@ import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The demo page in Debian's headless Chromium: it connects as a generic client, calls the demo's methods, streams
- * a count and chats with another client.
+ * The demo page in Debian's headless Chromium, on the TypeScript client's browser bundle: it connects (MessagePack,
+ * or JSON with {@code ?encoding=json}), calls the demo's methods, streams a count, chats with another client, and
+ * recovers the chat after its connection drops.
  *
  * <p>Selenium drives {@code /usr/bin/chromium} through {@code /usr/bin/chromedriver} ({@link HeadlessChromium}) and
  * is given both paths, so Selenium Manager downloads nothing. Without them the tests are skipped, or fail when
@@ -82,11 +84,23 @@ class DemoPageBrowserTest {
     }
 
     @Test
-    void whoamiShowsAGenericClient() {
+    void whoamiShowsAFrameworkClient() {
+        driver.findElement(By.id("whoami-call")).click();
+
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("whoami-result"), "FRAMEWORK"));
+        assertThat(driver.findElement(By.id("whoami-result")).getText()).contains("session_id");
+        assertThat(driver.findElement(By.id("state-detail")).getText()).isEqualTo("(msgpack)");
+    }
+
+    @Test
+    void encodingJsonMakesTheClientGeneric() {
+        driver.get("http://127.0.0.1:" + server.port() + "/?encoding=json");
+        wait.until(ExpectedConditions.textToBe(By.id("state"), "connected"));
+
         driver.findElement(By.id("whoami-call")).click();
 
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("whoami-result"), "GENERIC"));
-        assertThat(driver.findElement(By.id("whoami-result")).getText()).contains("session_id");
+        assertThat(driver.findElement(By.id("state-detail")).getText()).isEqualTo("(json)");
     }
 
     @Test
@@ -111,7 +125,7 @@ class DemoPageBrowserTest {
     void logShowsTheRequestAndTheReply() {
         driver.findElement(By.id("whoami-call")).click();
 
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("whoami-result"), "GENERIC"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("whoami-result"), "FRAMEWORK"));
         String log = driver.findElement(By.id("log-entries")).getText();
         assertThat(log).contains("→ sent").contains("\"method\": \"whoami\"");
         assertThat(log).contains("← received").contains("\"type\": \"response\"");
@@ -235,8 +249,36 @@ class DemoPageBrowserTest {
         type("chat-room", "room.[ab");
         driver.findElement(By.id("chat-join")).click();
 
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("chat-result"), "APPLICATION_ERROR"));
-        assertThat(driver.findElement(By.id("chat-result")).getText()).contains("room.[ab");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("chat-result"), "Not joined"));
+        assertThat(driver.findElement(By.id("chat-result")).getText())
+                .contains("room.[ab")
+                .contains("closed by a ']'");
+        assertThat(driver.findElement(By.id("chat-joined")).getText()).isEqualTo("(none)");
+    }
+
+    @Test
+    void aDroppedConnectionReconnectsAndRecoversTheMissedMessages() throws Exception {
+        try (FaultProxy proxy = FaultProxy.start(server.port())) {
+            driver.get("http://127.0.0.1:" + proxy.port() + "/");
+            wait.until(ExpectedConditions.textToBe(By.id("state"), "connected"));
+            type("chat-room", "recovery");
+            driver.findElement(By.id("chat-join")).click();
+            wait.until(ExpectedConditions.textToBe(By.id("chat-joined"), "recovery"));
+
+            proxy.refuseNewConnections(true);
+            proxy.dropAll();
+            wait.until(ExpectedConditions.textToBe(By.id("state"), "connecting"));
+            try (TextSocket other = TextSocket.connect(server.port())) {
+                other.send("{\"source\":5,\"rpc\":{\"type\":\"request\",\"method\":\"say\","
+                        + "\"args\":[\"recovery\",\"said while you were away\"],\"kwargs\":{},\"call_id\":\"s1\"}}");
+                assertThat(other.next()).contains("\"response\":0");
+            }
+            proxy.refuseNewConnections(false);
+
+            wait.until(ExpectedConditions.textToBe(By.id("state"), "connected"));
+            wait.until(ExpectedConditions.textToBe(By.id("chat-result"), "recovery: recovered 1 missed"));
+            assertThat(driver.findElement(By.id("chat-messages")).getText()).contains("said while you were away");
+        }
     }
 
     /** Submits the form of {@code method} and waits until its output shows a reply instead of "…". */

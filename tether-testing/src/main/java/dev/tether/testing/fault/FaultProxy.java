@@ -48,6 +48,7 @@ public final class FaultProxy implements AutoCloseable {
     private final AtomicInteger turn = new AtomicInteger();
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final AtomicInteger accepted = new AtomicInteger();
+    private volatile boolean refusing;
 
     private FaultProxy(List<Integer> targetPorts) throws InterruptedException {
         this.targetPorts = List.copyOf(targetPorts);
@@ -113,6 +114,14 @@ public final class FaultProxy implements AutoCloseable {
         connections.close().await();
     }
 
+    /**
+     * While {@code refuse} is true, a new connection is accepted and closed at once, before any byte goes through
+     * (the client's handshake fails): a network that is still down. Connections already open are left alone.
+     */
+    public void refuseNewConnections(boolean refuse) {
+        refusing = refuse;
+    }
+
     /** Stops accepting, cuts every connection and releases the thread; waits for it. */
     @Override
     public void close() {
@@ -127,6 +136,11 @@ public final class FaultProxy implements AutoCloseable {
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
+            if (refusing) {
+                ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+                ctx.close();
+                return;
+            }
             connect(ctx.channel(), turn.getAndIncrement(), targetPorts.size());
         }
 
