@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Makes sure this machine has what the test suite needs, using whatever is already there.
 #
-#   scripts/ensure-services.sh [browser] [webrtc] [redis] [nats]
+#   scripts/ensure-services.sh [node] [browser] [webrtc] [redis] [nats]
 #
 # With no arguments it ensures the services named in TETHER_SERVICES (space-separated), or
-# "browser webrtc redis nats" when that is unset. Safe to run again: a service that is already installed or listening is left alone.
+# "node browser webrtc redis nats" when that is unset. Safe to run again: a service that is already installed or listening is left alone.
 #
+#   node     Node.js 18 or newer with npm, which the build of clients/typescript (the TypeScript client and the demo
+#            page's bundle) needs: Debian's nodejs and npm when there is no node, or only an older one
 #   browser  Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver), and the npm packages
 #            of the pipecat client test (npm ci in tether-cli/src/test/js when its node_modules is missing or older
 #            than its package-lock.json; Debian's nodejs and npm when there is no npm)
@@ -61,6 +63,23 @@ wait_for_port() {
   die "$3 is not listening on $1:$2 after 10 s; see $LOG_DIR"
 }
 
+readonly NODE_MIN_MAJOR=18
+
+node_major() {
+  node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0
+}
+
+ensure_node() {
+  if command -v node >/dev/null && command -v npm >/dev/null && (($(node_major) >= NODE_MIN_MAJOR)); then
+    say "node: $(node --version) with npm $(npm --version)"
+    return
+  fi
+  apt_install nodejs npm
+  (($(node_major) >= NODE_MIN_MAJOR)) \
+    || die "node: $(node --version 2>/dev/null || echo none) after installing Debian's nodejs (expected: 18 or newer)"
+  say "node: $(node --version) installed"
+}
+
 ensure_browser() {
   if [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]]; then
     say "browser: $(/usr/bin/chromium --version 2>/dev/null || echo chromium) with /usr/bin/chromedriver"
@@ -80,7 +99,7 @@ ensure_browser_js() {
     say "browser: pipecat client packages already in $modules"
     return
   fi
-  command -v npm >/dev/null || apt_install nodejs npm
+  ensure_node
   say "browser: npm ci in $JS_TEST_DIR"
   (cd "$JS_TEST_DIR" && npm ci --no-audit --no-fund --loglevel=error)
 }
@@ -151,16 +170,17 @@ ensure_nats() {
 main() {
   local services=("$@")
   if [[ ${#services[@]} -eq 0 ]]; then
-    read -r -a services <<<"${TETHER_SERVICES:-browser webrtc redis nats}"
+    read -r -a services <<<"${TETHER_SERVICES:-node browser webrtc redis nats}"
   fi
   local service
   for service in "${services[@]}"; do
     case "$service" in
+      node) ensure_node ;;
       browser) ensure_browser; ensure_browser_js ;;
       webrtc) ensure_webrtc ;;
       redis) ensure_redis ;;
       nats) ensure_nats ;;
-      *) die "unknown service: $service (expected: browser, webrtc, redis or nats)" ;;
+      *) die "unknown service: $service (expected: node, browser, webrtc, redis or nats)" ;;
     esac
   done
 }

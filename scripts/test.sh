@@ -4,13 +4,13 @@
 #
 #   scripts/test.sh [extra Maven arguments]      e.g. scripts/test.sh -pl tether-cli -am
 #
-# It always ensures the browser, WebRTC's libraries, Redis and NATS (see scripts/ensure-services.sh); a Redis or NATS
-# already listening on its standard loopback port is used as it is.
+# It always ensures Node.js (the TypeScript client's build and tests), the browser, WebRTC's libraries, Redis and NATS
+# (see scripts/ensure-services.sh); a Redis or NATS already listening on its standard loopback port is used as it is.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-services="${TETHER_SERVICES:-browser webrtc redis nats}"
-for needed in browser webrtc redis nats; do
+services="${TETHER_SERVICES:-node browser webrtc redis nats}"
+for needed in node browser webrtc redis nats; do
   [[ " $services " == *" $needed "* ]] || services="$services $needed"
 done
 # shellcheck disable=SC2086 # one argument per service name
