@@ -7,7 +7,7 @@
 // (docs/protocol.md, "Tether's extension"). Names use the extension; patterns are plain webshocket.v1 subscriptions.
 import { TetherError } from '../errors.js';
 import type { Packet, PresenceMember, Publication, StreamPosition, Subscribed } from '../types.js';
-import { globToRegExp, isPattern } from './glob.js';
+import { Glob, isPattern } from './glob.js';
 
 /** Hears one subscription. Only `onPublication` is needed; a plain function is taken as it. */
 export interface SubscriptionHandlers<T = unknown> {
@@ -102,7 +102,7 @@ function parse(result: unknown): Reply | null {
 export class ClientSubscription<T = unknown> implements Subscription {
   readonly isPattern: boolean;
   readonly ready: Promise<Subscribed>;
-  private readonly matcher: RegExp | null;
+  private readonly matcher: Glob | null;
   private resolveReady!: (subscribed: Subscribed) => void;
   private rejectReady!: (error: Error) => void;
 
@@ -128,7 +128,7 @@ export class ClientSubscription<T = unknown> implements Subscription {
     private readonly maxHeld: number,
   ) {
     this.isPattern = isPattern(channel);
-    this.matcher = this.isPattern ? globToRegExp(channel) : null;
+    this.matcher = this.isPattern ? new Glob(channel) : null;
     this.ready = new Promise((resolve, reject) => {
       this.resolveReady = resolve;
       this.rejectReady = reject;
@@ -142,7 +142,7 @@ export class ClientSubscription<T = unknown> implements Subscription {
 
   /** Whether a CHANNEL packet of `channel` belongs to this subscription. */
   matches(channel: string): boolean {
-    return this.matcher === null ? channel === this.channel : this.matcher.test(channel);
+    return this.matcher === null ? channel === this.channel : this.matcher.matches(channel);
   }
 
   /** Whether the next connection must send its first subscribe (it was made, or its ask lost, while disconnected). */
