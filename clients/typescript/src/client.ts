@@ -53,8 +53,15 @@ export interface TetherClientOptions {
   callTimeout?: number;
   /** How long the WebSocket may take to open. Default 5 s. */
   connectTimeout?: number;
-  /** How long an attempt may take from the start until ready (open and subscriptions restored). Default 10 s. */
+  /** How long an attempt may take from the start until ready (open, handshake, subscriptions restored). 10 s. */
   handshakeTimeout?: number;
+  /**
+   * Runs on every new connection before it is ready, before the subscriptions are restored: the application's own
+   * handshake, such as logging in again (session state lives on the server and does not survive a reconnect).
+   * `call` sends on that connection. If it throws, the attempt fails and is retried, except for an RPC error (the
+   * server said no), which stops connecting.
+   */
+  handshake?: (call: (method: string, ...args: unknown[]) => Promise<unknown>) => Promise<void> | void;
   /** Attempts of connect() before it gives up. Default 5. */
   connectAttempts?: number;
   /** Whether to reconnect after a drop. Default true. */
@@ -125,12 +132,13 @@ export interface TetherClientEvents {
   packet: [packet: Packet, direction: 'sent' | 'received'];
 }
 
-interface Settings extends Required<Omit<TetherClientOptions, 'WebSocket' | 'logger'>> {
+interface Settings extends Required<Omit<TetherClientOptions, 'WebSocket' | 'logger' | 'handshake'>> {
   WebSocket: WebSocketConstructor | undefined;
   logger: Logger | null;
+  handshake: TetherClientOptions['handshake'];
 }
 
-const DEFAULTS: Omit<Settings, 'WebSocket' | 'logger' | 'random'> = {
+const DEFAULTS: Omit<Settings, 'WebSocket' | 'logger' | 'random' | 'handshake'> = {
   encoding: 'msgpack',
   callTimeout: 30_000,
   connectTimeout: 5_000,
@@ -162,6 +170,8 @@ const TRANSITIONS: Record<ConnectionState, readonly ConnectionState[]> = {
 const PING = '__ping__';
 const ABORT = '__abort__';
 const CLIENT_CLOSING = 'Client is closing the connection.';
+/** Errors of an attempt that no other attempt can change: connecting stops. */
+const FATAL = new WeakSet<object>();
 
 interface PendingCall {
   readonly method: string;
@@ -350,15 +360,20 @@ export class TetherClient {
             return;
           }
           lastError = error;
+          if (FATAL.has(error as object)) {
+            break;
+          }
           const what = reconnect ? 'reconnection' : 'connection';
           this.report(new TetherError('connect_failed', `${what} attempt ${attempt} failed: ${describe(error)}`, { cause: error }));
         }
       }
-      const failure = new TetherError(
-        'connect_failed',
-        `failed to ${reconnect ? 'reconnect' : 'connect'} to ${this.url} after ${attempts} attempts: ${describe(lastError)}`,
-        { cause: lastError },
-      );
+      const failure = FATAL.has(lastError as object)
+        ? (lastError as TetherError)
+        : new TetherError(
+            'connect_failed',
+            `failed to ${reconnect ? 'reconnect' : 'connect'} to ${this.url} after ${attempts} attempts: ${describe(lastError)}`,
+            { cause: lastError },
+          );
       this.setState('disconnected');
       this.report(failure);
       this.settleWaiters(failure);
@@ -395,7 +410,7 @@ export class TetherClient {
           remaining,
         );
       });
-      await Promise.race([this.restore(open.number), timeout]);
+      await Promise.race([this.handshake(open.number).then(() => this.restore(open.number)), timeout]);
     } catch (error) {
       this.drop(open, 4000, 'handshake failed', false);
       throw error;
@@ -476,6 +491,28 @@ export class TetherClient {
         resolve(open);
       };
     });
+  }
+
+  /** The application's handshake on a new socket; an RPC error from it stops connecting (see `handshake`). */
+  private async handshake(socket: number): Promise<void> {
+    const handshake = this.options.handshake;
+    if (handshake === undefined) {
+      return;
+    }
+    try {
+      await handshake((method, ...args) => this.invoke(method, args, {}, {}, socket));
+    } catch (error) {
+      if (error instanceof TetherError && error.kind === 'rpc') {
+        const refused = new TetherError('connect_failed', `the handshake was refused: ${error.message}`, {
+          code: error.code,
+          method: error.method,
+          cause: error,
+        });
+        FATAL.add(refused);
+        throw refused;
+      }
+      throw error;
+    }
   }
 
   /** Subscribes every subscription again on a new socket: `since` their last position, or for the first time. */

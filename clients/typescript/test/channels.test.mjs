@@ -119,7 +119,14 @@ test('presence lists the subscribers, and joinLeave hears them come and go', asy
 
 test('a dropped connection reconnects and recovers the publications it missed, in order', async (t) => {
   const proxy = await startProxy(server.port);
-  const client = newClient(proxy.url, fast);
+  let handshakes = 0;
+  const client = newClient(proxy.url, {
+    ...fast,
+    handshake: async (call) => {
+      handshakes++;
+      await call('login', 'ada'); // session state does not survive a reconnect: the handshake restores it
+    },
+  });
   t.after(async () => {
     await client.close();
     await proxy.close();
@@ -152,4 +159,6 @@ test('a dropped connection reconnects and recovers the publications it missed, i
   const got = await heard.take(3);
   assert.deepEqual(got.map((p) => p.data.text), ['m2', 'm3', 'm4']);
   for (let i = 1; i < got.length; i++) assert.equal(got[i].position.offset, got[i - 1].position.offset + 1);
+  assert.equal(handshakes, 2);
+  assert.equal((await client.call('whoami')).username, 'ada');
 });

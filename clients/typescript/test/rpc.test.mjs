@@ -141,3 +141,34 @@ test('a call that gets no answer in time rejects with timeout', async () => {
     await client.close();
   }
 });
+
+test('the handshake runs before the session is ready, on the connection being made', async () => {
+  const client = newClient(server.url, {
+    handshake: async (call) => {
+      await call('login', 'ada');
+    },
+  });
+  await client.connect();
+  try {
+    assert.equal((await client.call('whoami')).username, 'ada');
+  } finally {
+    await client.close();
+  }
+});
+
+test('a handshake the server refuses stops connecting at once, without retrying', async () => {
+  let attempts = 0;
+  const client = newClient(server.url, {
+    initialDelay: 10,
+    handshake: async (call) => {
+      attempts++;
+      await call('secret'); // ACCESS_DENIED before a login
+    },
+  });
+  const error = await client.connect().then(() => null, (e) => e);
+  assert.equal(error.kind, 'connect_failed');
+  assert.equal(error.code, RpcErrorCode.ACCESS_DENIED);
+  assert.match(error.message, /^the handshake was refused: Access denied for RPC method 'secret'\.$/);
+  assert.equal(attempts, 1);
+  assert.equal(client.state, 'disconnected');
+});

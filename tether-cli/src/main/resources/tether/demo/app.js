@@ -14,7 +14,16 @@ const $ = (id) => document.getElementById(id);
 
 const url = `${location.protocol === 'https:' ? 'wss://' : 'ws://'}${location.host}/`;
 const encoding = new URLSearchParams(location.search).get('encoding') === 'json' ? 'json' : 'msgpack';
-const client = new TetherClient(url, { encoding, initialDelay: 500, maxDelay: 8000 });
+// Session state lives on the server: after a reconnect, the handshake logs in again as whoever logged in last.
+let loggedInAs = null;
+const client = new TetherClient(url, {
+  encoding,
+  initialDelay: 500,
+  maxDelay: 8000,
+  handshake: async (call) => {
+    if (loggedInAs !== null) await call('login', loggedInAs);
+  },
+});
 window.tetherClient = client; // for the console
 
 // ---- Connection state ----------------------------------------------------------------------------------------
@@ -107,6 +116,7 @@ for (const form of document.querySelectorAll('form[data-method]')) {
     show(output, 'pending', '…');
     try {
       show(output, 'ok', JSON.stringify(await client.call(method, ...args)));
+      if (method === 'login') loggedInAs = args[0];
     } catch (error) {
       showError(output, error);
     }
@@ -180,6 +190,7 @@ for (const form of document.querySelectorAll('form[data-method]')) {
     $('chat-present').textContent = parts.length ? parts.join('; ') : '(none)';
   };
   setInterval(showPresence, 10_000);
+  client.on('connected', showPresence); // restored subscriptions answer before the session is ready
 
   const addMessage = ({ channel, data }) => {
     const message = data && typeof data === 'object' ? data : { text: data };

@@ -257,10 +257,12 @@ class DemoPageBrowserTest {
     }
 
     @Test
-    void aDroppedConnectionReconnectsAndRecoversTheMissedMessages() throws Exception {
+    void aDroppedConnectionReconnectsLogsInAgainAndRecoversTheMissedMessages() throws Exception {
         try (FaultProxy proxy = FaultProxy.start(server.port())) {
             driver.get("http://127.0.0.1:" + proxy.port() + "/");
             wait.until(ExpectedConditions.textToBe(By.id("state"), "connected"));
+            type("login-name", "ada");
+            callAndAwaitReply("login");
             type("chat-room", "recovery");
             driver.findElement(By.id("chat-join")).click();
             wait.until(ExpectedConditions.textToBe(By.id("chat-joined"), "recovery"));
@@ -278,6 +280,8 @@ class DemoPageBrowserTest {
             wait.until(ExpectedConditions.textToBe(By.id("state"), "connected"));
             wait.until(ExpectedConditions.textToBe(By.id("chat-result"), "recovery: recovered 1 missed"));
             assertThat(driver.findElement(By.id("chat-messages")).getText()).contains("said while you were away");
+            // The page's handshake logged in again on the new connection, so presence knows the name.
+            wait.until(ExpectedConditions.textToBe(By.id("chat-present"), "recovery: 1 (ada)"));
         }
     }
 
