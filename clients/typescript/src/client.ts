@@ -283,7 +283,7 @@ export class TetherClient {
       openSocket: () => this.open?.number ?? null,
       forget: (subscription) => this.forget(subscription),
       unsubscribeOnServer: (channel) =>
-        this.invoke('unsubscribe', [channel], {}, {}, undefined).then(
+        this.invoke('unsubscribe', [channel], {}, {}, this.open?.number).then(
           () => undefined,
           (error) => this.options.logger?.warn(`unsubscribe '${channel}' failed: ${describe(error)}`),
         ),
@@ -425,6 +425,11 @@ export class TetherClient {
     open.ready = true;
     open.readyAt = Date.now();
     open.lastReceived = open.readyAt;
+    for (const subscription of [...this.byName.values(), ...this.byPattern.values()]) {
+      if (subscription.awaitingFirst) {
+        void subscription.ask('first', open.number); // made while this connection was being set up
+      }
+    }
     this.setState('connected');
     this.startHeartbeat(open);
     this.events.emit('connected', { reconnect, encoding: open.codec.encoding });
@@ -675,13 +680,12 @@ export class TetherClient {
       this.options.logger?.warn(`unexpected state change ${previous} -> ${next}; applied`);
     }
     this.currentState = next;
-    if (next === 'closed' && typeof globalThis.removeEventListener === 'function') {
-      globalThis.removeEventListener('online', this.onOnline);
-    } else if (previous === 'disconnected' && typeof globalThis.addEventListener === 'function') {
-      globalThis.addEventListener('online', this.onOnline); // back online: the next attempt goes at once
-    }
-    if (next === 'disconnected' && typeof globalThis.removeEventListener === 'function') {
-      globalThis.removeEventListener('online', this.onOnline);
+    // While connecting, a browser's `online` event cuts the wait before the next attempt short.
+    const target = globalThis as { addEventListener?: EventTarget['addEventListener']; removeEventListener?: EventTarget['removeEventListener'] };
+    if (previous === 'disconnected' && next === 'connecting') {
+      target.addEventListener?.('online', this.onOnline);
+    } else if (next === 'disconnected' || next === 'closed') {
+      target.removeEventListener?.('online', this.onOnline);
     }
     this.events.emit('state', next, previous);
   }

@@ -162,3 +162,18 @@ test('a dropped connection reconnects and recovers the publications it missed, i
   assert.equal(handshakes, 2);
   assert.equal((await client.call('whoami')).username, 'ada');
 });
+
+test('a subscription made while the connection is being set up is made once it is ready', async (t) => {
+  const channel = unique('setup');
+  let sub;
+  const client = newClient(server.url, {
+    handshake: () => {
+      sub = client.subscribe(channel, () => {}); // open, not ready yet: the restore has already been planned
+    },
+  });
+  t.after(() => client.close());
+  await client.connect();
+  const subscribed = await sub.ready;
+  assert.equal(subscribed.channel, channel);
+  assert.equal(await say(channel, 'x'), 1);
+});
