@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        subcommands = {MediaBenchCommand.class, WebRtcBenchCommand.class},
+        subcommands = {ClientBenchCommand.class, MediaBenchCommand.class, WebRtcBenchCommand.class},
         description = {
             "Measures a WebSocket server on this machine (loopback addresses only).",
             "",
@@ -49,6 +49,8 @@ import picocli.CommandLine.Spec;
                     + " deliveries and latency are reported per node too.",
             "connections: N idle connections from source addresses spread over 127.0.1.x, held for T; the"
                     + " server's /health memory per connection and the connect rate.",
+            "client (a subcommand, see bench client --help): one Java TetherClient, DEPTH calls in flight on one"
+                    + " connection; the same measurement as clients/typescript/bench/rpc.mjs.",
             "media (a subcommand, see bench media --help): N paced audio sessions, chunk jitter and server CPU.",
             "webrtc (a subcommand, see bench webrtc --help): N WebRTC peers, setup rate and latency, echoed audio and"
                     + " CPU per connection.",
@@ -64,12 +66,13 @@ final class BenchCommand implements Callable<Integer> {
     @SuppressWarnings("NullAway.Init") // injected by picocli before call()
     private CommandSpec spec;
 
-    // Optional to picocli only so that the media subcommand can follow "bench"; call() still requires it.
+    // Optional to picocli only so that the subcommands (client, media, webrtc) can follow "bench"; call() still
+    // requires it.
     @Parameters(
             index = "0",
             arity = "0..1",
             paramLabel = "SCENARIO",
-            description = "echo, rpc, fanout or connections (or the subcommand media or webrtc).")
+            description = "echo, rpc, fanout or connections (or the subcommand client, media or webrtc).")
     @Nullable
     String scenario;
 
