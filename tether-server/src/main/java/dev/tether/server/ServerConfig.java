@@ -9,6 +9,7 @@ import dev.tether.core.SettingValues;
 import dev.tether.core.WireFormat;
 import dev.tether.server.spi.ClusterBroker;
 import dev.tether.server.spi.HistoryPolicy;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -230,6 +231,21 @@ public final class ServerConfig {
     /** Whether Tether answers RPC requests with its dispatcher, or hands them to the handler as packets. */
     public boolean dispatchRpc() {
         return values.get(DISPATCH_RPC);
+    }
+
+    /** The registry the server's meters are registered in, or {@code null} for none (see {@link #metricsEndpoint}). */
+    public @Nullable MeterRegistry meterRegistry() {
+        return values.get(METER_REGISTRY);
+    }
+
+    /** Whether the server serves {@code GET /metrics} in Prometheus text format. */
+    public boolean metricsEndpoint() {
+        return values.get(METRICS_ENDPOINT);
+    }
+
+    /** Whether the server serves {@code GET /health/live} and {@code GET /health/ready}. */
+    public boolean healthEndpoints() {
+        return values.get(HEALTH_ENDPOINTS);
     }
 
     /** The codec of {@code format}. */

@@ -8,6 +8,7 @@ import dev.tether.core.SettingRule;
 import dev.tether.core.SettingTable;
 import dev.tether.server.spi.ClusterBroker;
 import dev.tether.server.spi.HistoryPolicy;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -325,6 +326,27 @@ public final class ServerSettings {
             TABLE.add(Setting.of("jsonCodec", "PacketCodec", PacketCodecs.json())
                     .defaultText("`PacketCodecs.json()`")
                     .doc("The JSON codec; set with `packetCodec(codec)`, read with `codec(WireFormat.JSON)`."));
+
+    public static final Setting<MeterRegistry> METER_REGISTRY =
+            TABLE.add(Setting.<MeterRegistry>of("meterRegistry", "MeterRegistry", null)
+                    .nullable()
+                    .defaultText("none")
+                    .doc("The Micrometer registry the server's meters (`tether.*`) are registered in: connections,"
+                            + " messages and bytes per protocol, RPC calls with their latency, channels, slow"
+                            + " consumers, the worker queue and the cluster broker ([operations](operations.md)). With"
+                            + " none and `metricsEndpoint` off, nothing is counted beyond `server.stats()`."));
+
+    public static final Setting<Boolean> METRICS_ENDPOINT = TABLE.add(Setting.ofBoolean("metricsEndpoint", false)
+            .option()
+            .doc("Serves `GET /metrics` in Prometheus text format: from `meterRegistry` when it is a"
+                    + " `PrometheusMeterRegistry`, else from a registry of the server's own (which feeds a given"
+                    + " `meterRegistry` too)."));
+
+    public static final Setting<Boolean> HEALTH_ENDPOINTS = TABLE.add(Setting.ofBoolean("healthEndpoints", true)
+            .option()
+            .doc("Serves `GET /health/live` (200 while the process serves) and `GET /health/ready` (200, or 503 with"
+                    + " the reason while the server closes or its cluster broker is disconnected); `GET /health` is"
+                    + " served either way."));
 
     public static final SettingTable ALL = TABLE.rule(
                     SettingRule.atMost(WRITE_BUFFER_LOW_WATER_MARK_BYTES, WRITE_BUFFER_HIGH_WATER_MARK_BYTES))

@@ -12,6 +12,7 @@ import dev.tether.core.WireFormat;
 import dev.tether.server.internal.ServerEngine;
 import dev.tether.server.spi.ClusterBroker;
 import dev.tether.server.spi.HistoryPolicy;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -416,6 +417,35 @@ public final class TetherServer implements AutoCloseable {
         /** The broker that carries publications between nodes. */
         public Builder clusterBroker(ClusterBroker clusterBroker) {
             return set(CLUSTER_BROKER, clusterBroker);
+        }
+
+        /**
+         * Registers the server's meters ({@code tether.*}, listed in docs/operations.md) in {@code registry}, e.g.
+         * the application's Spring or Prometheus registry. The meters are removed from it when the server closes.
+         * Counting costs a few uncontended adds per message; with no registry and no {@link #metricsEndpoint}, the
+         * server counts nothing beyond {@link TetherServer#stats()}.
+         */
+        public Builder meterRegistry(MeterRegistry registry) {
+            return set(METER_REGISTRY, Objects.requireNonNull(registry, "registry"));
+        }
+
+        /**
+         * Serves {@code GET /metrics} in Prometheus text format (default off): the {@link #meterRegistry} when it is a
+         * {@code PrometheusMeterRegistry}, else a registry of the server's own, which then feeds a given
+         * {@link #meterRegistry} too. The text is written on a worker thread.
+         */
+        public Builder metricsEndpoint(boolean metricsEndpoint) {
+            return set(METRICS_ENDPOINT, metricsEndpoint);
+        }
+
+        /**
+         * Serves {@code GET /health/live} and {@code GET /health/ready} (default on): live answers 200
+         * {@code {"status":"UP"}} while the server serves; ready answers 200 the same way, or 503 with
+         * {@code {"status":"DOWN","reason":"..."}} while the server is closing or its {@link #clusterBroker} is
+         * disconnected. {@code GET /health} is served either way.
+         */
+        public Builder healthEndpoints(boolean healthEndpoints) {
+            return set(HEALTH_ENDPOINTS, healthEndpoints);
         }
 
         /**

@@ -165,6 +165,9 @@ class ServerSettingsTest {
                 .clusterBroker(new DelegatingBroker())
                 .packetCodec(new DelegatingCodec(PacketCodecs.msgpack()))
                 .packetCodec(new DelegatingCodec(PacketCodecs.json()))
+                .meterRegistry(new io.micrometer.core.instrument.simple.SimpleMeterRegistry())
+                .metricsEndpoint(true)
+                .healthEndpoints(false)
                 .config();
 
         ServerConfig copy = config.toBuilder().config();

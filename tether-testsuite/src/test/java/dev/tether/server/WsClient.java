@@ -25,6 +25,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A test client on the JDK's WebSocket: a generic JSON client, or a framework client speaking MessagePack
@@ -41,6 +42,7 @@ final class WsClient implements AutoCloseable {
     private final AtomicBoolean paused = new AtomicBoolean();
     private final AtomicInteger owed = new AtomicInteger();
     private final AtomicInteger nextId = new AtomicInteger();
+    private final AtomicLong sentBytes = new AtomicLong();
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
     private final StringBuilder partialText = new StringBuilder();
 
@@ -87,6 +89,7 @@ final class WsClient implements AutoCloseable {
 
     void send(Packet packet) {
         byte[] bytes = codec.encode(packet);
+        sentBytes.addAndGet(bytes.length);
         if (codec.format() == WireFormat.JSON) {
             ws.sendText(new String(bytes, StandardCharsets.UTF_8), true).join();
         } else {
@@ -137,6 +140,19 @@ final class WsClient implements AutoCloseable {
     /** The close code and reason, {@code "1013 Rate limit exceeded"}, waiting up to {@link #WAIT}. */
     String awaitClose() {
         return closed.orTimeout(WAIT.toMillis(), TimeUnit.MILLISECONDS).join();
+    }
+
+    /** The bytes of every message sent so far (payloads, without frame headers). */
+    long sentBytes() {
+        return sentBytes.get();
+    }
+
+    /** Sends a close frame with {@code code} and waits for the server's; returns its code and reason. */
+    String closeWith(int code, String reason) {
+        ws.sendClose(code, reason)
+                .orTimeout(WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                .join();
+        return awaitClose();
     }
 
     /** Stops reading: the JDK client then stops reading the socket. */

@@ -30,6 +30,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -53,6 +54,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     /** The body of an upgrade request as the application sees it; empty, so one array serves every connection. */
     private static final byte[] NO_BODY = new byte[0];
+
+    private static final String METRICS_PATH = "/metrics";
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final ServerEngine engine;
     private @Nullable Cancellable deadline;
@@ -181,6 +185,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         connection.handler(handler);
+        connection.meters(engine.protocolMeters(endpoint.protocol().meterTag(subprotocol)));
         // Registered before the 101 goes out, so that a shutdown or an accept() from now on sees it; anything they
         // queue for it is written after the 101.
         registry.add(connection);
@@ -236,7 +241,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             respond(ctx, request, HttpResponse.json(200, engine.healthJson()), false);
             return;
         }
-        HttpEndpoint endpoint = httpEndpoint(path);
+        if (path.startsWith("/health/") && engine.config().healthEndpoints() && health(ctx, request, path)) {
+            return;
+        }
+        HttpEndpoint endpoint = path.equals(METRICS_PATH) ? metricsEndpoint() : httpEndpoint(path);
         if (endpoint == null && !engine.staticFiles().enabled()) {
             respond(ctx, request, HttpResponse.text(404, "Not found: " + path), false);
             return;
@@ -278,6 +286,45 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             write(ctx, out, keepAlive, head);
             ctx.channel().config().setAutoRead(true);
         }));
+    }
+
+    /** Answers {@code /health/live} and {@code /health/ready} from state at hand; returns whether it answered. */
+    private boolean health(ChannelHandlerContext ctx, FullHttpRequest request, String path) {
+        if (!HttpMethod.GET.equals(request.method()) && !HttpMethod.HEAD.equals(request.method())) {
+            return false;
+        }
+        if (path.equals("/health/live")) {
+            respond(ctx, request, HttpResponse.json(200, ServerEngine.liveJson()), false);
+            return true;
+        }
+        if (path.equals("/health/ready")) {
+            String notReady = engine.notReady();
+            respond(
+                    ctx,
+                    request,
+                    notReady == null
+                            ? HttpResponse.json(200, ServerEngine.liveJson())
+                            : HttpResponse.json(503, "{\"status\":\"DOWN\",\"reason\":\"" + notReady + "\"}"),
+                    false);
+            return true;
+        }
+        return false;
+    }
+
+    /** {@code GET /metrics} when it is on: the Prometheus text, written on a worker (it may take milliseconds). */
+    private @Nullable HttpEndpoint metricsEndpoint() {
+        ServerMeters meters = engine.metricsEndpoint();
+        if (meters == null) {
+            return httpEndpoint(METRICS_PATH);
+        }
+        return request -> CompletableFuture.completedFuture(
+                request.method().equals("GET") || request.method().equals("HEAD")
+                        ? new HttpResponse(
+                                200,
+                                PROMETHEUS_TEXT,
+                                meters.scrape().getBytes(StandardCharsets.UTF_8),
+                                Map.of("cache-control", "no-cache"))
+                        : HttpResponse.text(405, "Method not allowed: " + request.method()));
     }
 
     /** The endpoint on exactly {@code path}, else the one on the longest {@code /a/*} above it. */

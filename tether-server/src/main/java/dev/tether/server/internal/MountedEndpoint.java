@@ -26,6 +26,9 @@ final class MountedEndpoint {
         /** Whether messages queued without a frame type go out as text, for the agreed {@code subprotocol}. */
         boolean textByDefault(@Nullable String subprotocol);
 
+        /** The {@code protocol} tag of its meters: {@code json} or {@code msgpack}, or a raw endpoint's path. */
+        String meterTag(@Nullable String subprotocol);
+
         /**
          * The protocol of a new connection, before its handshake; {@code null} refuses it with 503 (pull mode's
          * accept queue is full).

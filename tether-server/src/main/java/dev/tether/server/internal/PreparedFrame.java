@@ -47,6 +47,11 @@ final class PreparedFrame {
         return length < 126 ? 2 : length <= 0xFFFF ? 4 : MAX_HEADER_BYTES;
     }
 
+    /** The payload bytes of an unmasked frame of {@code frameBytes} bytes, header included. */
+    static int payloadBytes(int frameBytes) {
+        return frameBytes - 2 < 126 ? frameBytes - 2 : frameBytes - 4 <= 0xFFFF ? frameBytes - 4 : frameBytes - 10;
+    }
+
     /** Writes the header of a final data frame of {@code length} payload bytes at {@code index} of {@code buf}. */
     static void setHeader(ByteBuf buf, int index, int length, boolean text) {
         buf.setByte(index, FIN | (text ? OPCODE_TEXT : OPCODE_BINARY));

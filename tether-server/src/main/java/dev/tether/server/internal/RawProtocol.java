@@ -26,6 +26,11 @@ final class RawProtocol implements MountedEndpoint.Protocol {
     }
 
     @Override
+    public String meterTag(@Nullable String subprotocol) {
+        return endpoint.path();
+    }
+
+    @Override
     public ConnectionHandler open(WsConnection connection, @Nullable String subprotocol) {
         SessionInbox inbox = endpoint.blockingListener()
                 ? SessionInbox.onWorkers(connection, workers.get(), endpoint.maxInboundQueuedMessages())

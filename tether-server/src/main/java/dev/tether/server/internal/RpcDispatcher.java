@@ -37,6 +37,7 @@ public final class RpcDispatcher {
     private final int taskLimit;
     private final Supplier<WorkerTasks> workers;
     private final Map<InetAddress, AddressBuckets> addresses = new ConcurrentHashMap<>();
+    private @Nullable ServerMeters meters; // set once, before the server starts
 
     /**
      * A dispatcher with these named predicates, this clock for rate limits, this many concurrent calls per session,
@@ -81,6 +82,16 @@ public final class RpcDispatcher {
 
     Clock clock() {
         return clock;
+    }
+
+    /** Times every call with these meters from now on; once, before the server starts. */
+    void meters(ServerMeters meters) {
+        this.meters = meters;
+    }
+
+    @Nullable
+    ServerMeters meters() {
+        return meters;
     }
 
     int taskLimit() {

@@ -45,6 +45,8 @@ final class RpcEndpoint {
     final RpcOptions.@Nullable FixedWindow window;
     final RpcOptions.@Nullable Bucket bucket;
     final Invoker invoker;
+    /** Its meters, made on its first call when the server has a registry ({@link ServerMeters#rpc}). */
+    volatile ServerMeters.@Nullable RpcMeters meters;
 
     private RpcEndpoint(
             String name,

@@ -44,6 +44,32 @@ final class ServerCounters {
         refusedSends.increment();
     }
 
+    long published() {
+        return published.sum();
+    }
+
+    long delivered() {
+        return delivered.sum();
+    }
+
+    long unpositionedCount() {
+        return unpositioned.sum();
+    }
+
+    long refusedSends() {
+        return refusedSends.sum();
+    }
+
+    /** How often {@code action} was taken on a slow consumer. */
+    long actions(SlowConsumerPolicy action) {
+        return switch (action) {
+            case DISCONNECT -> slowDisconnects.sum();
+            case DROP_NEWEST -> droppedNewest.sum();
+            case DROP_OLDEST -> droppedOldest.sum();
+            case CONFLATE -> conflated.sum();
+        };
+    }
+
     ServerStats stats(int connections, int subscribedChannels, long refusedWorkerTasks) {
         return new ServerStats(
                 connections,

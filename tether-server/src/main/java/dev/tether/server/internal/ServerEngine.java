@@ -61,6 +61,7 @@ public final class ServerEngine {
     private final StaticFiles staticFiles;
     private final NettyServer network;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private volatile @Nullable ServerMeters meters; // made at start, removed at close
     private volatile long startNanos;
     private @Nullable WorkerTasks workers;
     private @Nullable ExecutorService ownedWorkers;
@@ -85,6 +86,10 @@ public final class ServerEngine {
             throw new IllegalArgumentException(
                     "handler: " + handler.getClass().getName()
                             + " has @Rpc methods (expected: none with dispatchRpc(false), which hands RPC packets to onPacket)");
+        }
+        if (config.metricsEndpoint() && config.httpEndpoints().containsKey("/metrics")) {
+            throw new IllegalArgumentException(
+                    "metricsEndpoint: true (expected: false while an httpEndpoint is on /metrics)");
         }
         BiPredicate<? super Session, String> clientSubscriptions = config.clientSubscriptions();
         if (clientSubscriptions != null) {
@@ -177,7 +182,14 @@ public final class ServerEngine {
             ownedWorkers = own;
             executor = own;
         }
-        workers = new WorkerTasks(executor, config.maxPendingWorkerTasks(), config.clock());
+        WorkerTasks tasks = new WorkerTasks(executor, config.maxPendingWorkerTasks(), config.clock());
+        workers = tasks;
+        ServerMeters m = ServerMeters.create(config);
+        if (m != null) {
+            m.bindServer(registry, hub, counters, tasks, config.clusterBroker());
+            rpc.meters(m);
+            meters = m;
+        }
         // The broker first: a client that was waiting for this node (a reconnect after a restart) must find its
         // subscriptions and their history reachable, not a node that answers "not started" for the first seconds.
         hub.start();
@@ -252,6 +264,10 @@ public final class ServerEngine {
     }
 
     private void finishClose() {
+        ServerMeters m = meters;
+        if (m != null) {
+            m.close();
+        }
         ExecutorService own = ownedWorkers;
         if (own != null) {
             own.shutdown();
@@ -350,6 +366,40 @@ public final class ServerEngine {
                 + ",\"heapUsedBytes\":" + (rt.totalMemory() - rt.freeMemory())
                 + ",\"directMemoryBytes\":" + PlatformDependent.usedDirectMemory()
                 + "}";
+    }
+
+    /** The meters of connections speaking {@code protocol}, or {@code null} when the server counts nothing. */
+    ServerMeters.@Nullable ProtocolMeters protocolMeters(String protocol) {
+        ServerMeters m = meters;
+        return m == null ? null : m.protocol(protocol);
+    }
+
+    /** The registry {@code GET /metrics} reads, or {@code null} when that endpoint is off. */
+    @Nullable
+    ServerMeters metricsEndpoint() {
+        ServerMeters m = meters;
+        return m != null && m.prometheus() != null ? m : null;
+    }
+
+    /** {@code GET /health/live}: the process serves HTTP, so it is alive. */
+    static String liveJson() {
+        return "{\"status\":\"UP\"}";
+    }
+
+    /**
+     * {@code GET /health/ready}: {@code null} when this node should get new clients, else why not. Reads volatile
+     * state only: it runs on the I/O thread.
+     */
+    @Nullable
+    String notReady() {
+        State now = state.get();
+        if (now != State.STARTED) {
+            return now == State.NEW ? "the server is not started" : "the server is closing";
+        }
+        if (!config.clusterBroker().isConnected()) {
+            return "the cluster broker is disconnected";
+        }
+        return null;
     }
 
     // ---- what TetherServer asks for ------------------------------------------------------------------------

@@ -70,12 +70,16 @@ final class SessionCalls {
         if (closed) {
             return;
         }
+        long start = dispatcher.meters() == null ? 0 : dispatcher.clock().nanoTime();
         String name = request.method();
         String callId = request.callId();
         RpcEndpoint endpoint = dispatcher.lookup(name);
         if (endpoint == null) {
-            reply(RpcResponse.error(
-                    callId, RpcErrorCode.METHOD_NOT_FOUND, "RPC method '" + name + "' not found.", false));
+            refuse(
+                    null,
+                    start,
+                    RpcResponse.error(
+                            callId, RpcErrorCode.METHOD_NOT_FOUND, "RPC method '" + name + "' not found.", false));
             return;
         }
         boolean stream = endpoint.streaming;
@@ -85,22 +89,31 @@ final class SessionCalls {
             try {
                 allowed = requires.test(session);
             } catch (RuntimeException e) {
-                reply(dispatcher.failure(session, request, e, stream));
+                refuse(endpoint, start, dispatcher.failure(session, request, e, stream));
                 return;
             }
             if (!allowed) {
-                reply(RpcResponse.error(
-                        callId, RpcErrorCode.ACCESS_DENIED, "Access denied for RPC method '" + name + "'.", stream));
+                refuse(
+                        endpoint,
+                        start,
+                        RpcResponse.error(
+                                callId,
+                                RpcErrorCode.ACCESS_DENIED,
+                                "Access denied for RPC method '" + name + "'.",
+                                stream));
                 return;
             }
         }
         Boolean disconnect = overLimit(endpoint);
         if (disconnect != null) {
-            reply(RpcResponse.error(
-                    callId,
-                    RpcErrorCode.RATE_LIMIT_EXCEEDED,
-                    "Rate limit exceeded for RPC method '" + name + "'.",
-                    stream));
+            refuse(
+                    endpoint,
+                    start,
+                    RpcResponse.error(
+                            callId,
+                            RpcErrorCode.RATE_LIMIT_EXCEEDED,
+                            "Rate limit exceeded for RPC method '" + name + "'.",
+                            stream));
             if (disconnect) {
                 log.debug("Session {}: over the rate limit of '{}'; disconnecting", session.id(), name);
                 session.close(CloseCodes.TRY_AGAIN_LATER, CloseCodes.RATE_LIMIT_EXCEEDED);
@@ -109,20 +122,38 @@ final class SessionCalls {
         }
         if (active.incrementAndGet() > dispatcher.taskLimit()) {
             active.decrementAndGet();
-            reply(RpcResponse.error(
-                    callId,
-                    RpcErrorCode.INTERNAL_SERVER_ERROR,
-                    "Too many concurrent RPC calls on this connection (limit " + dispatcher.taskLimit() + ").",
-                    stream));
+            refuse(
+                    endpoint,
+                    start,
+                    RpcResponse.error(
+                            callId,
+                            RpcErrorCode.INTERNAL_SERVER_ERROR,
+                            "Too many concurrent RPC calls on this connection (limit " + dispatcher.taskLimit() + ").",
+                            stream));
             return;
         }
         if (stream) {
-            startStream(endpoint, request);
+            startStream(endpoint, request, start);
             return;
         }
-        String refused = launch(endpoint, () -> runUnary(endpoint, request));
+        String refused = launch(endpoint, () -> runUnary(endpoint, request, start));
         if (refused != null) {
-            finishUnary(RpcResponse.error(callId, RpcErrorCode.INTERNAL_SERVER_ERROR, refused, false));
+            finishUnary(endpoint, start, RpcResponse.error(callId, RpcErrorCode.INTERNAL_SERVER_ERROR, refused, false));
+        }
+    }
+
+    /** Answers a call that did not run. */
+    private void refuse(@Nullable RpcEndpoint endpoint, long start, RpcResponse response) {
+        record(endpoint, start, ServerMeters.outcome(response)); // before the reply: whoever sees it sees the count
+        reply(response);
+    }
+
+    /** Times a call that ended, when the server has meters; {@code start} is 0 otherwise. */
+    void record(@Nullable RpcEndpoint endpoint, long start, int outcome) {
+        ServerMeters meters = dispatcher.meters();
+        if (meters != null) {
+            (endpoint == null ? meters.unknownMethod() : meters.rpc(endpoint))
+                    .record(outcome, start, dispatcher.clock().nanoTime());
         }
     }
 
@@ -183,39 +214,45 @@ final class SessionCalls {
         }
     }
 
-    private void runUnary(RpcEndpoint endpoint, RpcRequest request) {
+    private void runUnary(RpcEndpoint endpoint, RpcRequest request, long start) {
         Object result;
         try {
             result = endpoint.invoker.invoke(session, request);
         } catch (Throwable t) { // user code: every failure becomes the call's error reply
-            finishUnary(dispatcher.failure(session, request, t, false));
+            finishUnary(endpoint, start, dispatcher.failure(session, request, t, false));
             return;
         }
         if (result instanceof java.util.concurrent.CompletionStage<?> stage) {
             stage.whenComplete((value, error) -> finishUnary(
+                    endpoint,
+                    start,
                     error != null
                             ? dispatcher.failure(session, request, error, false)
                             : RpcResponse.result(request.callId(), value)));
         } else {
-            finishUnary(RpcResponse.result(request.callId(), result));
+            finishUnary(endpoint, start, RpcResponse.result(request.callId(), result));
         }
     }
 
-    private void finishUnary(RpcResponse response) {
+    private void finishUnary(RpcEndpoint endpoint, long start, RpcResponse response) {
         active.decrementAndGet(); // before the reply, so the caller's next call finds the slot free
+        record(endpoint, start, ServerMeters.outcome(response)); // and the count
         reply(response);
     }
 
-    private void startStream(RpcEndpoint endpoint, RpcRequest request) {
+    private void startStream(RpcEndpoint endpoint, RpcRequest request, long start) {
         String callId = request.callId();
-        StreamCall call = new StreamCall(this, callId);
+        StreamCall call = new StreamCall(this, callId, endpoint, start);
         if (streams.putIfAbsent(callId, call) != null) {
             active.decrementAndGet();
-            reply(RpcResponse.error(
-                    callId,
-                    RpcErrorCode.INTERNAL_SERVER_ERROR,
-                    "Call id '" + callId + "' is already in use by a running stream.",
-                    true));
+            refuse(
+                    endpoint,
+                    start,
+                    RpcResponse.error(
+                            callId,
+                            RpcErrorCode.INTERNAL_SERVER_ERROR,
+                            "Call id '" + callId + "' is already in use by a running stream.",
+                            true));
             return;
         }
         if (closed) { // close() ran between the check in received() and the put: it may have missed this call
@@ -229,10 +266,11 @@ final class SessionCalls {
         }
     }
 
-    /** A stream ended, however; frees its slot. */
-    void streamEnded(StreamCall call) {
+    /** A stream ended, however ({@code outcome} as {@link ServerMeters#outcome}); frees its slot. */
+    void streamEnded(StreamCall call, int outcome) {
         if (streams.remove(call.callId(), call)) {
             active.decrementAndGet();
+            record(call.endpoint(), call.start(), outcome);
         }
     }
 

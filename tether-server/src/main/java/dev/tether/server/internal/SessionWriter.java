@@ -331,6 +331,10 @@ final class SessionWriter {
      */
     private void writeOwned(ByteBuf buf, boolean text) {
         int length = buf.readableBytes();
+        ServerMeters.ProtocolMeters meters = connection.meters();
+        if (meters != null) {
+            meters.sent(length);
+        }
         if (!takesPreparedFrames()
                 || length > FRAGMENT_BYTES
                 || buf.readerIndex() < PreparedFrame.headerBytes(length)) {
@@ -345,6 +349,10 @@ final class SessionWriter {
 
     /** Writes shared bytes: a whole frame as it is, or a payload in frames of the default type. */
     private void write(ByteBuf bytes, boolean framed) {
+        ServerMeters.ProtocolMeters meters = connection.meters();
+        if (meters != null) {
+            meters.sent(framed ? PreparedFrame.payloadBytes(bytes.readableBytes()) : bytes.readableBytes());
+        }
         if (framed) {
             channel.write(bytes, channel.voidPromise()); // passes Netty's frame encoder untouched
         } else {

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@code request} and {@code cancel} reach the subscription from the producer's thread (in {@code onNext}) and
  * from the I/O thread (writability, {@code __abort__}, close); the {@code wip} loop runs them one at a time, as
- * the Reactive Streams rules ask. One road to the end: {@link #finish()} flips {@code done} once.
+ * the Reactive Streams rules ask. One road to the end: {@link #finish(int)} flips {@code done} once.
  */
 final class StreamCall implements Flow.Subscriber<Object> {
     private static final Logger log = LoggerFactory.getLogger(StreamCall.class);
@@ -34,8 +34,12 @@ final class StreamCall implements Flow.Subscriber<Object> {
     /** Items requested ahead of what was sent; refilled when half are used. */
     static final int WINDOW = 32;
 
+    private static final int INTERNAL_ERROR = RpcErrorCode.INTERNAL_SERVER_ERROR.ordinal() + 1;
+
     private final SessionCalls calls;
     private final String callId;
+    private final RpcEndpoint endpoint;
+    private final long start; // on the server's clock, for the call's timer; 0 without meters
     private final AtomicBoolean done = new AtomicBoolean();
     private final AtomicLong outstanding = new AtomicLong();
     private final AtomicInteger wip = new AtomicInteger();
@@ -44,13 +48,23 @@ final class StreamCall implements Flow.Subscriber<Object> {
     private volatile boolean paused;
     private boolean cancelled; // inside the wip loop only
 
-    StreamCall(SessionCalls calls, String callId) {
+    StreamCall(SessionCalls calls, String callId, RpcEndpoint endpoint, long start) {
         this.calls = calls;
         this.callId = callId;
+        this.endpoint = endpoint;
+        this.start = start;
     }
 
     String callId() {
         return callId;
+    }
+
+    RpcEndpoint endpoint() {
+        return endpoint;
+    }
+
+    long start() {
+        return start;
     }
 
     boolean paused() {
@@ -65,8 +79,9 @@ final class StreamCall implements Flow.Subscriber<Object> {
             Object result = endpoint.invoker.invoke(calls.session(), request);
             publisher = (Flow.Publisher<Object>) asPublisher(result, workers);
         } catch (Throwable t) { // user code: every failure becomes the call's error reply
-            if (finish()) {
-                calls.reply(calls.dispatcher().failure(calls.session(), request, t, true));
+            RpcResponse failure = calls.dispatcher().failure(calls.session(), request, t, true);
+            if (finish(ServerMeters.outcome(failure))) {
+                calls.reply(failure);
             }
             return;
         }
@@ -137,7 +152,7 @@ final class StreamCall implements Flow.Subscriber<Object> {
 
     @Override
     public void onError(Throwable error) {
-        if (finish()) {
+        if (finish(INTERNAL_ERROR)) {
             if (!(error instanceof WorkerTasks.Full)) { // counted and logged by WorkerTasks
                 log.warn("Session {}: stream {} failed", calls.session().id(), callId, error);
             }
@@ -149,14 +164,14 @@ final class StreamCall implements Flow.Subscriber<Object> {
 
     @Override
     public void onComplete() {
-        if (finish()) {
+        if (finish(ServerMeters.OK)) {
             calls.reply(RpcResponse.streamEnd(callId));
         }
     }
 
     /** Stops the stream without a reply: {@code __abort__}, or the session closed. Any thread. */
     void cancel() {
-        if (finish()) {
+        if (finish(ServerMeters.CANCELLED)) {
             cancelRequested = true;
             drive();
         }
@@ -164,7 +179,7 @@ final class StreamCall implements Flow.Subscriber<Object> {
 
     /** Stops the producer and ends the call with an error reply. Any thread. */
     void abort(String message) {
-        if (finish()) {
+        if (finish(INTERNAL_ERROR)) {
             cancelRequested = true;
             drive();
             calls.reply(RpcResponse.error(callId, RpcErrorCode.INTERNAL_SERVER_ERROR, message, true));
@@ -172,9 +187,9 @@ final class StreamCall implements Flow.Subscriber<Object> {
     }
 
     /** The single terminal transition: frees the call's slot. Returns whether this call made it. */
-    private boolean finish() {
+    private boolean finish(int outcome) {
         if (done.compareAndSet(false, true)) {
-            calls.streamEnded(this);
+            calls.streamEnded(this, outcome);
             return true;
         }
         return false;

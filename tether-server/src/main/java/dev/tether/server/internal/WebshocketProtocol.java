@@ -54,6 +54,11 @@ final class WebshocketProtocol implements MountedEndpoint.Protocol {
     }
 
     @Override
+    public String meterTag(@Nullable String subprotocol) {
+        return subprotocol != null ? "msgpack" : "json"; // as open() picks the codec
+    }
+
+    @Override
     public @Nullable ConnectionHandler open(WsConnection connection, @Nullable String subprotocol) {
         ClientType type = subprotocol != null ? ClientType.FRAMEWORK : ClientType.GENERIC;
         int maxWaiting = config.maxInboundQueuedPackets();

@@ -58,6 +58,8 @@ final class WsConnection implements WebSocketSession {
     private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
     private volatile SessionState state = SessionState.OPEN;
     private @Nullable ConnectionHandler handler; // set once, before the handshake
+    private ServerMeters.@Nullable ProtocolMeters meters; // set once, before the handshake; null without a registry
+    private boolean counted; // event loop: opened() counted this connection, so terminate() counts its close
     private @Nullable LoopExecutor executor; // a racing first use makes two equal views, which is harmless
     // Event loop only.
     private @Nullable CloseStatus closeStatus;
@@ -87,6 +89,15 @@ final class WsConnection implements WebSocketSession {
     /** Sets the protocol spoken here; once, before the handshake. */
     void handler(ConnectionHandler handler) {
         this.handler = handler;
+    }
+
+    /** Counts this connection's messages in {@code meters} ({@code null}: the server counts nothing); once. */
+    void meters(ServerMeters.@Nullable ProtocolMeters meters) {
+        this.meters = meters;
+    }
+
+    ServerMeters.@Nullable ProtocolMeters meters() {
+        return meters;
     }
 
     private ConnectionHandler handler() {
@@ -219,6 +230,11 @@ final class WsConnection implements WebSocketSession {
     /** The handshake completed and the 101 is written. */
     void opened() {
         writer.handshakeDone(); // Netty's HTTP encoder is gone from the pipeline: raw frames may pass from now on
+        ServerMeters.ProtocolMeters m = meters;
+        if (m != null) {
+            m.server().opened();
+            counted = true;
+        }
         handler().opened();
     }
 
@@ -227,6 +243,10 @@ final class WsConnection implements WebSocketSession {
         if (closeStatus != null) {
             content.release(); // data after a close frame is ignored
             return;
+        }
+        ServerMeters.ProtocolMeters m = meters;
+        if (m != null) {
+            m.received(content.readableBytes());
         }
         handler().message(content, text);
     }
@@ -367,6 +387,10 @@ final class WsConnection implements WebSocketSession {
         CloseStatus status = closeStatus != null ? closeStatus : new CloseStatus(CloseStatus.ABNORMAL, "", true);
         writer.releaseQueued();
         registry.unregister(this);
+        ServerMeters.ProtocolMeters m = meters;
+        if (m != null && counted) {
+            m.server().closed(status.code());
+        }
         log.debug("Session {} closed: {}", id, status);
         ConnectionHandler h = handler;
         if (h != null) {

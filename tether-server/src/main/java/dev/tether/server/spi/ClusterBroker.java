@@ -1,6 +1,8 @@
 package dev.tether.server.spi;
 
 import dev.tether.core.StreamPosition;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -104,6 +106,24 @@ public interface ClusterBroker {
     /** The entries present in {@code channel} on every node, expired ones left out, in no particular order. */
     default CompletionStage<List<PresenceEntry>> presence(String channel) {
         return CompletableFuture.failedFuture(new UnsupportedOperationException(this + " keeps no presence"));
+    }
+
+    /**
+     * Whether the broker reaches the rest of the cluster now. While it does not, the server answers 503 at
+     * {@code GET /health/ready}, so that a load balancer sends new clients to nodes whose publications reach the
+     * others. Called on I/O threads: must return at once, from state the broker already has. The default says yes.
+     */
+    default boolean isConnected() {
+        return true;
+    }
+
+    /**
+     * Registers the broker's own meters in {@code registry}, e.g. function counters and gauges over its counters,
+     * named {@code tether.broker.*}; called once when a server with a registry starts. Returns the meters it
+     * registered: the server removes them from the registry when it closes. The default registers none.
+     */
+    default List<Meter> bindTo(MeterRegistry registry) {
+        return List.of();
     }
 
     /** A broker with no other nodes: publishing reaches only this server's subscribers. */
