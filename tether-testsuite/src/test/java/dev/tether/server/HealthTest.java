@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -149,11 +150,19 @@ class HealthTest {
 
     /** Opens a WebSocket on {@code port} and then neither reads nor writes. */
     private static Socket upgradeAndStayQuiet(int port) throws IOException {
-        Socket socket = new Socket("127.0.0.1", port);
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
         socket.setSoTimeout(WAIT_MILLIS);
         socket.getOutputStream()
-                .write(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                .write(String.join(
+                                "\r\n",
+                                "GET / HTTP/1.1",
+                                "Host: 127.0.0.1",
+                                "Upgrade: websocket",
+                                "Connection: Upgrade",
+                                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+                                "Sec-WebSocket-Version: 13",
+                                "",
+                                "")
                         .getBytes(StandardCharsets.US_ASCII));
         String head = Http.readHead(socket.getInputStream());
         assertThat(head).startsWith("HTTP/1.1 101");
@@ -165,7 +174,7 @@ class HealthTest {
         private final Socket socket;
 
         Http(int port) throws IOException {
-            socket = new Socket("127.0.0.1", port);
+            socket = new Socket(InetAddress.getLoopbackAddress(), port);
             socket.setSoTimeout(WAIT_MILLIS);
         }
 
@@ -176,14 +185,17 @@ class HealthTest {
             InputStream in = socket.getInputStream();
             String head = readHead(in);
             int length = 0;
-            for (String line : head.split("\r\n")) {
-                if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-                    length = Integer.parseInt(
-                            line.substring("content-length:".length()).trim());
-                }
+            String lower = head.toLowerCase(Locale.ROOT);
+            int at = lower.indexOf("\r\ncontent-length:");
+            if (at >= 0) {
+                int from = at + "\r\ncontent-length:".length();
+                length = Integer.parseInt(
+                        lower.substring(from, lower.indexOf("\r\n", from)).trim());
             }
             byte[] body = in.readNBytes(length);
-            return head.split(" ")[1] + " " + new String(body, StandardCharsets.UTF_8);
+            int space = head.indexOf(' ');
+            String status = head.substring(space + 1, head.indexOf(' ', space + 1));
+            return status + " " + new String(body, StandardCharsets.UTF_8);
         }
 
         /** Reads up to and including the blank line after the headers. */

@@ -95,11 +95,11 @@ class MetricsTest {
             assertThat(counter(registry, "tether.messages.received", "protocol", "json"))
                     .isEqualTo(4);
             assertThat(counter(registry, "tether.received.bytes", "protocol", "json"))
-                    .isEqualTo(json.sentBytes());
+                    .isEqualTo((double) json.sentBytes());
             assertThat(counter(registry, "tether.messages.received", "protocol", "msgpack"))
                     .isEqualTo(1);
             assertThat(counter(registry, "tether.received.bytes", "protocol", "msgpack"))
-                    .isEqualTo(msgpack.sentBytes());
+                    .isEqualTo((double) msgpack.sentBytes());
             assertThat(counter(registry, "tether.messages.sent", "protocol", "json"))
                     .isEqualTo(5); // 4 replies, 1 pub
             assertThat(counter(registry, "tether.messages.sent", "protocol", "msgpack"))

@@ -15,7 +15,6 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
@@ -50,22 +49,20 @@ final class ServerMeters {
     /** The key of the {@code other} close code counter: no close code is negative. */
     private static final int OTHER_CODE = -1;
 
-    /** Outcome tags, by {@link #outcome(RpcResponse)}: ok, each {@link RpcErrorCode}, cancelled. */
-    private static final String[] OUTCOMES;
+    /** Outcome tags, by index: ok, each {@link RpcErrorCode} (see {@link #outcome(RpcErrorCode)}), cancelled. */
+    private static final String[] OUTCOMES = {
+        "ok",
+        "method_not_found",
+        "invalid_params",
+        "internal_server_error",
+        "rate_limit_exceeded",
+        "application_error",
+        "access_denied",
+        "cancelled"
+    };
 
     static final int OK = 0;
-    static final int CANCELLED;
-
-    static {
-        RpcErrorCode[] codes = RpcErrorCode.values();
-        OUTCOMES = new String[codes.length + 2];
-        OUTCOMES[OK] = "ok";
-        for (RpcErrorCode code : codes) {
-            OUTCOMES[code.ordinal() + 1] = code.name().toLowerCase(Locale.ROOT);
-        }
-        CANCELLED = codes.length + 1;
-        OUTCOMES[CANCELLED] = "cancelled";
-    }
+    static final int CANCELLED = 7;
 
     private final MeterRegistry registry;
     private final @Nullable MeterRegistry given;
@@ -262,9 +259,19 @@ final class ServerMeters {
     /** The outcome index of a call's last reply: {@link #OK} or its error code's. */
     static int outcome(RpcResponse response) {
         RpcErrorCode code = response.errorCode();
-        return !response.isError()
-                ? OK
-                : code == null ? RpcErrorCode.INTERNAL_SERVER_ERROR.ordinal() + 1 : code.ordinal() + 1;
+        return !response.isError() ? OK : outcome(code == null ? RpcErrorCode.INTERNAL_SERVER_ERROR : code);
+    }
+
+    /** The outcome index of a call that failed with {@code code}. */
+    static int outcome(RpcErrorCode code) {
+        return switch (code) {
+            case METHOD_NOT_FOUND -> 1;
+            case INVALID_PARAMS -> 2;
+            case INTERNAL_SERVER_ERROR -> 3;
+            case RATE_LIMIT_EXCEEDED -> 4;
+            case APPLICATION_ERROR -> 5;
+            case ACCESS_DENIED -> 6;
+        };
     }
 
     /** The messages and bytes of one protocol, in and out. Any thread. */
@@ -339,10 +346,5 @@ final class ServerMeters {
             }
             timer.record(Math.max(0, nowNanos - startNanos), TimeUnit.NANOSECONDS);
         }
-    }
-
-    /** The names of the outcome tags, for the docs and tests. */
-    static List<String> outcomes() {
-        return List.of(OUTCOMES);
     }
 }

@@ -34,7 +34,7 @@ final class StreamCall implements Flow.Subscriber<Object> {
     /** Items requested ahead of what was sent; refilled when half are used. */
     static final int WINDOW = 32;
 
-    private static final int INTERNAL_ERROR = RpcErrorCode.INTERNAL_SERVER_ERROR.ordinal() + 1;
+    private static final int INTERNAL_ERROR = ServerMeters.outcome(RpcErrorCode.INTERNAL_SERVER_ERROR);
 
     private final SessionCalls calls;
     private final String callId;
