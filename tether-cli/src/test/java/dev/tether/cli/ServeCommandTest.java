@@ -62,6 +62,17 @@ class ServeCommandTest {
     }
 
     @Test
+    void metricsAndHealthAreOnUnlessTurnedOff() {
+        assertThat(parse().metricsEndpoint()).isTrue();
+        assertThat(parse().healthEndpoints()).isTrue();
+
+        ServerConfig off = parse("--metrics-endpoint=false", "--health-endpoints=false");
+
+        assertThat(off.metricsEndpoint()).isFalse();
+        assertThat(off.healthEndpoints()).isFalse();
+    }
+
+    @Test
     void outOfRangeValueIsAUsageErrorNamingTheSetting() {
         int exitCode = cli.execute("serve", "--max-connections", "0");
 

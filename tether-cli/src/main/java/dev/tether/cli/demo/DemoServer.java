@@ -67,7 +67,8 @@ public final class DemoServer {
 
     /**
      * The demo's own settings, before {@link #create(TetherServer.Builder)} adds its handler: the page, the chat's
-     * subscription limit, the raw echo endpoint and the voice echo bot.
+     * subscription limit, the raw echo endpoint, the voice echo bot, and metrics at {@code /metrics} and health at
+     * {@code /health/live} and {@code /health/ready}.
      */
     public static TetherServer.Builder settings() {
         return settings(List.of());
@@ -79,6 +80,9 @@ public final class DemoServer {
         WebRtcSignaling webrtc =
                 WebRtcSignaling.builder(bot).iceServers(iceServers).build();
         return webrtc.mount(TetherServer.builder())
+                // A newcomer sees what the server does at once: GET /metrics (Prometheus text), /health/ready.
+                .metricsEndpoint(true)
+                .healthEndpoints(true)
                 .maxSubscribedChannels(MAX_SUBSCRIBED_CHANNELS)
                 // Every channel keeps its last 100 publications for 5 minutes and tracks who is in it; clients may
                 // subscribe themselves (tether listen --subscribe), with recovery.

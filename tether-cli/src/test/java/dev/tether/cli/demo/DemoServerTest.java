@@ -53,6 +53,24 @@ class DemoServerTest {
     }
 
     @Test
+    void servesPrometheusMetrics() throws Exception {
+        HttpResponse<String> response = get("/metrics");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("content-type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("text/plain; version=0.0.4"));
+        assertThat(response.body()).contains("# TYPE tether_connections_open gauge");
+    }
+
+    @Test
+    void isReady() throws Exception {
+        HttpResponse<String> response = get("/health/ready");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("{\"status\":\"UP\"}");
+    }
+
+    @Test
     void servesThePageScript() throws Exception {
         HttpResponse<String> response = get("/app.js");
 
