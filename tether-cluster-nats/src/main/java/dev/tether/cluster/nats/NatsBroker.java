@@ -7,11 +7,17 @@ import dev.tether.server.spi.ClusterBroker;
 import dev.tether.server.spi.HistoryPage;
 import dev.tether.server.spi.HistoryPolicy;
 import dev.tether.server.spi.PresenceEntry;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Options;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -110,6 +116,48 @@ public final class NatsBroker implements ClusterBroker {
     /** Counters since this broker started. */
     public NatsBrokerStats stats() {
         return engine.stats();
+    }
+
+    /** Whether the connection to NATS is up now; {@code GET /health/ready} answers 503 while it is not. */
+    @Override
+    public boolean isConnected() {
+        return engine.stats().connected();
+    }
+
+    /**
+     * Registers {@link #stats()} as meters tagged {@code broker=nats}: function counters {@code tether.broker.published},
+     * {@code .received}, {@code .dropped}, {@code .reconnects}, {@code .history.conflicts} and the gauge
+     * {@code tether.broker.pending} ({@code held}); read when the registry is scraped.
+     */
+    @Override
+    public List<Meter> bindTo(MeterRegistry registry) {
+        List<Meter> meters = new ArrayList<>();
+        meters.add(counter(
+                registry, "published", "Publications and presence events sent to NATS", NatsBrokerStats::published));
+        meters.add(counter(
+                registry, "received", "Publications and presence events of other nodes", NatsBrokerStats::received));
+        meters.add(counter(
+                registry, "dropped", "Publications refused or dropped by a full queue", NatsBrokerStats::dropped));
+        meters.add(
+                counter(registry, "reconnects", "Times the connection to NATS came back", NatsBrokerStats::reconnects));
+        meters.add(counter(
+                registry,
+                "history.conflicts",
+                "History appends tried again because another node stored that offset first",
+                NatsBrokerStats::historyConflicts));
+        meters.add(Gauge.builder("tether.broker.pending", this, b -> b.stats().held())
+                .tag("broker", "nats")
+                .description("Publications held for NATS or for their place in a history now")
+                .register(registry));
+        return meters;
+    }
+
+    private Meter counter(
+            MeterRegistry registry, String name, String description, ToLongFunction<NatsBrokerStats> value) {
+        return FunctionCounter.builder("tether.broker." + name, this, b -> value.applyAsLong(b.stats()))
+                .tag("broker", "nats")
+                .description(description)
+                .register(registry);
     }
 
     @Override

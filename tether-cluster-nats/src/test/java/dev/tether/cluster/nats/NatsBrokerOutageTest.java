@@ -13,6 +13,7 @@ import dev.tether.server.spi.HistoryEntry;
 import dev.tether.server.spi.HistoryPage;
 import dev.tether.server.spi.HistoryPolicy;
 import dev.tether.server.spi.PresenceEntry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,6 +72,7 @@ class NatsBrokerOutageTest {
             nats.kill();
             await().atMost(PATIENCE)
                     .until(() -> !a.stats().connected() && !b.stats().connected());
+            assertThat(a.isConnected()).isFalse(); // what GET /health/ready reads
             List<CompletableFuture<Void>> held = new ArrayList<>();
             for (int i = 1; i <= 3; i++) {
                 held.add(a.publish("room", packet("room", "held-" + i)).toCompletableFuture());
@@ -95,6 +97,20 @@ class NatsBrokerOutageTest {
             assertThat(stats.dropped()).isZero();
             assertThat(b.stats().reconnects()).isEqualTo(1);
             assertThat(b.stats().received()).isEqualTo(4);
+            assertThat(a.isConnected()).isTrue();
+
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            assertThat(a.bindTo(registry)).hasSize(6);
+            assertThat(registry.get("tether.broker.published")
+                            .tag("broker", "nats")
+                            .functionCounter()
+                            .count())
+                    .isEqualTo(4);
+            assertThat(registry.get("tether.broker.reconnects")
+                            .functionCounter()
+                            .count())
+                    .isEqualTo(1);
+            assertThat(registry.get("tether.broker.pending").gauge().value()).isZero();
         }
     }
 

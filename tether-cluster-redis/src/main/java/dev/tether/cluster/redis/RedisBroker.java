@@ -8,9 +8,15 @@ import dev.tether.server.spi.HistoryPage;
 import dev.tether.server.spi.HistoryPolicy;
 import dev.tether.server.spi.PresenceEntry;
 import io.lettuce.core.RedisURI;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.function.ToLongFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -122,6 +128,41 @@ public final class RedisBroker implements ClusterBroker {
             long reconnects,
             int pending,
             boolean connected) {}
+
+    /** Whether both connections to Redis are up now; {@code GET /health/ready} answers 503 while they are not. */
+    @Override
+    public boolean isConnected() {
+        return node.connected();
+    }
+
+    /**
+     * Registers {@link #stats()} as meters tagged {@code broker=redis}: function counters {@code tether.broker.published},
+     * {@code .received}, {@code .dropped}, {@code .failed}, {@code .malformed}, {@code .reconnects} and the gauge
+     * {@code tether.broker.pending}; read when the registry is scraped.
+     */
+    @Override
+    public List<Meter> bindTo(MeterRegistry registry) {
+        List<Meter> meters = new ArrayList<>();
+        meters.add(counter(registry, "published", "Publications Redis accepted", Stats::published));
+        meters.add(counter(registry, "received", "Publications and presence events of other nodes", Stats::received));
+        meters.add(counter(registry, "dropped", "Publications refused: too many waiting for Redis", Stats::dropped));
+        meters.add(counter(registry, "failed", "Publications Redis did not accept", Stats::failed));
+        meters.add(counter(
+                registry, "malformed", "Messages on the cluster's channels that were dropped", Stats::malformed));
+        meters.add(counter(registry, "reconnects", "Times the connection to Redis came back", Stats::reconnects));
+        meters.add(Gauge.builder("tether.broker.pending", this, b -> b.stats().pending())
+                .tag("broker", "redis")
+                .description("Publications waiting for Redis now")
+                .register(registry));
+        return meters;
+    }
+
+    private Meter counter(MeterRegistry registry, String name, String description, ToLongFunction<Stats> value) {
+        return FunctionCounter.builder("tether.broker." + name, this, b -> value.applyAsLong(b.stats()))
+                .tag("broker", "redis")
+                .description(description)
+                .register(registry);
+    }
 
     @Override
     public CompletionStage<Void> start(Inbound inbound) {

@@ -13,6 +13,7 @@ import io.lettuce.core.AclSetuserArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +69,7 @@ class RedisOutageTest {
         redis.kill();
         await().atMost(PATIENCE)
                 .until(() -> !a.stats().connected() && !b.stats().connected());
+        assertThat(a.isConnected()).isFalse(); // what GET /health/ready reads
         List<CompletionStage<Void>> held = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
             held.add(a.publish("news", packet("news", "held " + i)));
@@ -115,6 +117,18 @@ class RedisOutageTest {
         assertThat(stats.connected()).isTrue();
         assertThat(b.stats().reconnects()).isEqualTo(1);
         assertThat(b.stats().received()).isEqualTo(1 + 3 + 1);
+        assertThat(a.isConnected()).isTrue();
+
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        assertThat(a.bindTo(registry)).hasSize(7);
+        assertThat(registry.get("tether.broker.published")
+                        .tag("broker", "redis")
+                        .functionCounter()
+                        .count())
+                .isEqualTo(2 + 3 + 1 + 1);
+        assertThat(registry.get("tether.broker.dropped").functionCounter().count())
+                .isEqualTo(1);
+        assertThat(registry.get("tether.broker.pending").gauge().value()).isZero();
     }
 
     private long subscribers(String channel) {
