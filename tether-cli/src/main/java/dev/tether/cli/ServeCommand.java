@@ -65,6 +65,15 @@ final class ServeCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     private String brokerPrefix = "tether";
 
+    @CommandLine.Option(
+            names = "--admin-token",
+            paramLabel = "TOKEN",
+            defaultValue = "${env:TETHER_ADMIN_TOKEN}",
+            description = "Turns on the live admin page at /admin, whose stats answer only requests with"
+                    + " Authorization: Bearer TOKEN (at least 12 characters; default: env TETHER_ADMIN_TOKEN, else"
+                    + " off).")
+    private @Nullable String adminToken;
+
     @Override
     public Integer call() throws InterruptedException {
         TetherServer server = start();
@@ -111,6 +120,9 @@ final class ServeCommand implements Callable<Integer> {
                     server.config().clusterBroker(),
                     brokerPrefix);
         }
+        if (adminToken != null && !adminToken.isEmpty()) {
+            log.info("Admin page: {}admin  (its stats need the token of --admin-token)", pageUrl(host, server.port()));
+        }
         log.info("Demo page: {}  (Ctrl-C stops the server)", pageUrl(host, server.port()));
         return server;
     }
@@ -127,6 +139,13 @@ final class ServeCommand implements Callable<Integer> {
         }
         TetherServer.Builder settings = DemoServer.settings(ice).host("127.0.0.1");
         SettingOptions.applyTo(spec, settings.config().values(), settings::set);
+        if (adminToken != null && !adminToken.isEmpty()) {
+            try {
+                DemoServer.admin(settings, adminToken);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--admin-token: " + e.getMessage(), e);
+            }
+        }
         if (broker != null) {
             try {
                 settings.clusterBroker(Brokers.open(broker, brokerPrefix));

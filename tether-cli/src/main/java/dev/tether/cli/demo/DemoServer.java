@@ -11,6 +11,8 @@ import dev.tether.server.WebSocketListener;
 import dev.tether.server.WebSocketSession;
 import dev.tether.webrtc.IceServer;
 import dev.tether.webrtc.WebRtcSignaling;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 
@@ -80,7 +82,9 @@ public final class DemoServer {
         WebRtcSignaling webrtc =
                 WebRtcSignaling.builder(bot).iceServers(iceServers).build();
         return webrtc.mount(TetherServer.builder())
-                // A newcomer sees what the server does at once: GET /metrics (Prometheus text), /health/ready.
+                // A newcomer sees what the server does at once: GET /metrics (Prometheus text), /health/ready. The
+                // registry is the demo's own, so that the admin page (--admin-token) reads the meters /metrics exports.
+                .meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
                 .metricsEndpoint(true)
                 .healthEndpoints(true)
                 .maxSubscribedChannels(MAX_SUBSCRIBED_CHANNELS)
@@ -92,9 +96,13 @@ public final class DemoServer {
                 .clientSubscriptions((session, name) -> true)
                 .staticResources(PAGE_RESOURCES)
                 .httpEndpoint(
-                        CLIENT_SCRIPT_PATH, ClientScript.endpoint("tether-client.js", "text/javascript; charset=utf-8"))
+                        CLIENT_SCRIPT_PATH,
+                        ClasspathResource.endpoint(
+                                ClasspathResource.CLIENT_BUNDLE + "tether-client.js", "text/javascript; charset=utf-8"))
                 .httpEndpoint(
-                        CLIENT_SCRIPT_PATH + ".map", ClientScript.endpoint("tether-client.js.map", "application/json"))
+                        CLIENT_SCRIPT_PATH + ".map",
+                        ClasspathResource.endpoint(
+                                ClasspathResource.CLIENT_BUNDLE + "tether-client.js.map", "application/json"))
                 .webSocket(echoEndpoint())
                 .webSocket(MediaEndpoint.builder(VOICE_CLIENT_PATH, bot)
                         .serializer(FrameSerializers::protobuf)
@@ -109,6 +117,16 @@ public final class DemoServer {
                         .serializer(() -> FrameSerializers.telephony(
                                 TelephonyOptions.builder().autoHangUp(false).build()))
                         .build());
+    }
+
+    /**
+     * Adds the live admin page to {@code settings}: {@code GET /admin}, and {@code GET /admin/stats} for whoever sends
+     * {@code Authorization: Bearer TOKEN}.
+     *
+     * @throws IllegalArgumentException if the token is shorter than 12 characters
+     */
+    public static TetherServer.Builder admin(TetherServer.Builder settings, String token) {
+        return AdminPage.mount(settings, token);
     }
 
     /**
