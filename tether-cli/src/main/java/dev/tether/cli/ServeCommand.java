@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         modelTransformer = ServeCommand.ServerOptions.class,
         description = {
-            "Runs the demo server until Ctrl-C.",
+            "Runs the demo server until Ctrl-C or SIGTERM, which drain it (see --drain-timeout).",
             "",
             "The demo page is at http://HOST:PORT/. Any WebSocket client on ws://HOST:PORT/ can call the RPC"
                     + " methods echo(value), add(a, b), whoami(), count(n) (a stream), login(name), secret(),"
@@ -78,11 +78,15 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         TetherServer server = start();
         CountDownLatch stopped = new CountDownLatch(1);
+        // SIGTERM or Ctrl-C drains: no new connections, the calls in flight finish, then every session gets 1001.
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
-                            server.close();
-                            stopped.countDown();
+                            try {
+                                server.drain().toCompletableFuture().join();
+                            } finally {
+                                stopped.countDown();
+                            }
                         },
                         "tether-shutdown"));
         // Nothing else stops the server: the JVM exits once the hook has closed it.

@@ -39,6 +39,7 @@ import org.jspecify.annotations.Nullable;
  *       {@code min(2 * 2^(n-1), 60) + U(0,2)} s</td><td>2</td></tr>
  *   <tr><td>{@link #earlyDropBudget()}</td><td>300 s after the first early drop</td><td>2</td></tr>
  *   <tr><td>{@link #reconnectAfterLateDrop()}</td><td>true</td><td>2</td></tr>
+ *   <tr><td>{@link #goingAwayJitter()}</td><td>1 s</td><td>2</td></tr>
  *   <tr><td>{@link #heartbeatInterval()}, {@link #pongTimeout()}</td><td>30 s, 15 s</td><td>2</td></tr>
  *   <tr><td>{@link #closeTimeout()}</td><td>2 s</td><td>2</td></tr>
  *   <tr><td>{@link #outboundBufferPolicy()}, {@link #outboundBufferBytes()}</td><td>FAIL_FAST, 1 MiB</td><td></td></tr>
@@ -62,6 +63,7 @@ public final class ConnectionConfig {
     private final Backoff earlyDropBackoff;
     private final Duration earlyDropBudget;
     private final boolean reconnectAfterLateDrop;
+    private final Duration goingAwayJitter;
     private final Duration heartbeatInterval;
     private final Duration pongTimeout;
     private final boolean anyFrameIsLiveness;
@@ -94,6 +96,7 @@ public final class ConnectionConfig {
         this.earlyDropBackoff = b.earlyDropBackoff;
         this.earlyDropBudget = b.earlyDropBudget;
         this.reconnectAfterLateDrop = b.reconnectAfterLateDrop;
+        this.goingAwayJitter = b.goingAwayJitter;
         this.heartbeatInterval = b.heartbeatInterval;
         this.pongTimeout = b.pongTimeout;
         this.anyFrameIsLiveness = b.anyFrameIsLiveness;
@@ -197,6 +200,15 @@ public final class ConnectionConfig {
         return reconnectAfterLateDrop;
     }
 
+    /**
+     * When the server closes with 1001 (going away: it shuts down or drains) or 1012 (service restart) after the
+     * early-drop window, the reconnect waits a random time below this, so that the clients of a drained server do
+     * not all arrive at the next one in the same millisecond; {@link Duration#ZERO} reconnects at once.
+     */
+    public Duration goingAwayJitter() {
+        return goingAwayJitter;
+    }
+
     /** How often a ready session sends a ping; {@link Duration#ZERO} turns heartbeats off. */
     public Duration heartbeatInterval() {
         return heartbeatInterval;
@@ -279,6 +291,7 @@ public final class ConnectionConfig {
         private Backoff earlyDropBackoff = Backoff.earlyDropDefault();
         private Duration earlyDropBudget = Duration.ofMinutes(5);
         private boolean reconnectAfterLateDrop = true;
+        private Duration goingAwayJitter = Duration.ofSeconds(1);
         private Duration heartbeatInterval = Duration.ofSeconds(30);
         private Duration pongTimeout = Duration.ofSeconds(15);
         private boolean anyFrameIsLiveness;
@@ -311,6 +324,7 @@ public final class ConnectionConfig {
             earlyDropBackoff = c.earlyDropBackoff;
             earlyDropBudget = c.earlyDropBudget;
             reconnectAfterLateDrop = c.reconnectAfterLateDrop;
+            goingAwayJitter = c.goingAwayJitter;
             heartbeatInterval = c.heartbeatInterval;
             pongTimeout = c.pongTimeout;
             anyFrameIsLiveness = c.anyFrameIsLiveness;
@@ -438,6 +452,12 @@ public final class ConnectionConfig {
         /** Whether a drop after the early-drop window reconnects (true) or ends the connection (false). */
         public Builder reconnectAfterLateDrop(boolean reconnect) {
             this.reconnectAfterLateDrop = reconnect;
+            return this;
+        }
+
+        /** The longest random wait before reconnecting after a 1001 or 1012 (see {@link #goingAwayJitter()}). */
+        public Builder goingAwayJitter(Duration jitter) {
+            this.goingAwayJitter = Checks.notNegative(jitter, "goingAwayJitter");
             return this;
         }
 

@@ -72,6 +72,7 @@ class ReconnectTest extends ConnectionTestBase {
         Disconnection disconnection = events.awaitDisconnected();
         assertThat(disconnection.code()).isEqualTo(1001);
         assertThat(disconnection.willReconnect()).isTrue();
+        advanceToNextTask(); // the going-away jitter: a random wait below 1 s
         events.awaitConnected();
     }
 

@@ -16,6 +16,8 @@ public final class CloseCodes {
     public static final int MESSAGE_TOO_BIG = 1009;
     /** The server met an unexpected condition (a handler threw, a keepalive ping went unanswered). */
     public static final int INTERNAL_ERROR = 1011;
+    /** The server is restarting; a client may come back after a random wait (RFC 6455's IANA registry). */
+    public static final int SERVICE_RESTART = 1012;
     /** The server is over capacity or the peer over a rate limit; the peer may try again later. */
     public static final int TRY_AGAIN_LATER = 1013;
 

@@ -108,6 +108,11 @@ public final class ServerConfig {
         return values.get(CLOSE_TIMEOUT);
     }
 
+    /** How long a drain waits for sessions to finish their calls and queued output before closing them. */
+    public Duration drainTimeout() {
+        return values.get(DRAIN_TIMEOUT);
+    }
+
     /** How long {@link TetherServer#close()} waits for sessions to finish their closing handshakes. */
     public Duration shutdownGracePeriod() {
         return values.get(SHUTDOWN_GRACE_PERIOD);

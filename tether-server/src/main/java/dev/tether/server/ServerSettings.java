@@ -119,6 +119,13 @@ public final class ServerSettings {
                     .option()
                     .doc("How long `close()` waits for sessions to finish their closing handshakes."));
 
+    public static final Setting<Duration> DRAIN_TIMEOUT =
+            TABLE.add(Setting.ofDuration("drainTimeout", Duration.ofSeconds(10))
+                    .notNegative()
+                    .option()
+                    .doc("How long a drain (`drain()`, and SIGTERM in `tether serve`) waits for sessions to finish"
+                            + " their calls and queued output before closing them."));
+
     public static final Setting<Set<String>> ALLOWED_ORIGINS = TABLE.add(
             Setting.<Set<String>>of("allowedOrigins", "Set<String>", Set.of())
                     .copy(Set::copyOf)

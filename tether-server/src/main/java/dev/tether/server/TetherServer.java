@@ -192,6 +192,25 @@ public final class TetherServer implements AutoCloseable {
     }
 
     /**
+     * Drains, then closes: stops accepting connections at once ({@code /health/ready} answers 503
+     * {@code "the server is draining"}), lets the sessions finish the RPC calls they have started (new calls on them
+     * are still served) and write out what is queued for them, then closes as {@link #closeAsync()} does, with 1001,
+     * which Tether's clients answer by reconnecting, with jitter, to whichever server the address leads to now. The
+     * wait ends when every connection is done, or after {@code timeout}. Safe to call from any thread, once; a second
+     * call, or one on a closing server, returns the close.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
+    public CompletionStage<Void> drain(Duration timeout) {
+        return engine.drainAsync(timeout);
+    }
+
+    /** {@link #drain(Duration)} with the {@code drainTimeout} setting (10 s by default). */
+    public CompletionStage<Void> drain() {
+        return engine.drainAsync(config.drainTimeout());
+    }
+
+    /**
      * Like {@link #closeAsync()}, waiting for it to complete.
      *
      * @throws IllegalStateException if called on one of the server's I/O threads
@@ -292,6 +311,11 @@ public final class TetherServer implements AutoCloseable {
         /** How long a close waits for the client's close frame. */
         public Builder closeTimeout(Duration closeTimeout) {
             return set(CLOSE_TIMEOUT, closeTimeout);
+        }
+
+        /** How long a drain waits for sessions' calls and output; what {@link TetherServer#drain()} uses. */
+        public Builder drainTimeout(Duration drainTimeout) {
+            return set(DRAIN_TIMEOUT, drainTimeout);
         }
 
         /** How long {@link TetherServer#close()} waits for sessions. */

@@ -133,6 +133,7 @@ class ServerSettingsTest {
                 .idleTimeout(Duration.ofSeconds(3))
                 .closeTimeout(Duration.ofSeconds(4))
                 .shutdownGracePeriod(Duration.ofSeconds(6))
+                .drainTimeout(Duration.ofSeconds(11))
                 .allowedOrigins(List.of("https://app.example.com"))
                 .perMessageDeflate(true)
                 .jsonInBinaryFrames(true)

@@ -38,7 +38,8 @@ final class DropPolicy {
     /**
      * The decision about one drop.
      *
-     * @param delay how long to wait before reconnecting; zero unless {@link Kind#RECONNECT_AFTER_EARLY_DROP}
+     * @param delay how long to wait before reconnecting: the early-drop backoff's, or for a late drop with 1001 or 1012
+     *     a random part of {@code goingAwayJitter}; otherwise zero
      * @param failure the error to end with when the connection gives up; null when it reconnects or ends normally
      * @param lifetime how long the session was ready
      */
@@ -55,6 +56,7 @@ final class DropPolicy {
     private final Duration earlyDropBudget;
     private final boolean reconnectAfterLateDrop;
     private final RandomGenerator random;
+    private final long goingAwayJitterNanos;
 
     private long readyAtNanos;
     private int quickFailures;
@@ -68,6 +70,7 @@ final class DropPolicy {
         this.earlyDropBackoff = config.earlyDropBackoff();
         this.earlyDropBudget = config.earlyDropBudget();
         this.reconnectAfterLateDrop = config.reconnectAfterLateDrop();
+        this.goingAwayJitterNanos = config.goingAwayJitter().toNanos();
         this.random = config.random();
     }
 
@@ -121,7 +124,11 @@ final class DropPolicy {
             if (windowOn && !reconnectAfterLateDrop) {
                 return giveUp(Kind.LATE_DROP, "connection lost: " + code + " " + reason, lifetime);
             }
-            return new Decision(Kind.RECONNECT, Duration.ZERO, null, lifetime);
+            boolean goingAway = code == CloseCodes.GOING_AWAY || code == CloseCodes.SERVICE_RESTART;
+            Duration delay = goingAway && goingAwayJitterNanos > 0
+                    ? Duration.ofNanos(random.nextLong(goingAwayJitterNanos))
+                    : Duration.ZERO;
+            return new Decision(Kind.RECONNECT, delay, null, lifetime);
         }
         earlyDrops++;
         if (earlyDrops == 1) {

@@ -77,11 +77,11 @@ class DropPolicyTest {
                 new DropPolicy(config().earlyDropWindow(Duration.ZERO).build());
         policy.ready(seconds(0));
 
-        Decision decision = policy.dropped(seconds(60), CloseCodes.GOING_AWAY, "restarting", false);
+        Decision decision = policy.dropped(seconds(60), CloseCodes.INTERNAL_ERROR, "oops", false);
 
         assertThat(decision.kind()).isEqualTo(Kind.RECONNECT);
         assertThat(decision.reconnects()).isTrue();
-        assertThat(decision.delay()).isZero();
+        assertThat(decision.delay()).isZero(); // at once; 1001 and 1012 wait a little (goingAwayJitter)
         assertThat(decision.lifetime()).isEqualTo(Duration.ofSeconds(60));
     }
 
@@ -339,5 +339,32 @@ class DropPolicyTest {
         policy.ready(seconds(10));
 
         assertThat(policy.readyFor(seconds(12.5))).isEqualTo(Duration.ofMillis(2500));
+    }
+
+    @Test
+    void aLateDropWith1001Or1012ReconnectsAfterARandomWaitBelowTheGoingAwayJitter() {
+        DropPolicy policy =
+                new DropPolicy(config().goingAwayJitter(Duration.ofSeconds(1)).build());
+        for (int code : new int[] {CloseCodes.GOING_AWAY, CloseCodes.SERVICE_RESTART}) {
+            policy.ready(seconds(0));
+
+            Decision decision = policy.dropped(seconds(60), code, "Server is shutting down.", false);
+
+            assertThat(decision.kind()).isEqualTo(Kind.RECONNECT);
+            assertThat(decision.delay()).isPositive().isLessThan(Duration.ofSeconds(1));
+        }
+    }
+
+    @Test
+    void aLateAbnormalDropOrAZeroJitterReconnectsAtOnce() {
+        DropPolicy policy = new DropPolicy(config().build());
+        assertThat(drop(policy, 0, 60).delay()).isZero();
+
+        DropPolicy noJitter =
+                new DropPolicy(config().goingAwayJitter(Duration.ZERO).build());
+        noJitter.ready(seconds(0));
+        assertThat(noJitter.dropped(seconds(60), CloseCodes.GOING_AWAY, "", false)
+                        .delay())
+                .isZero();
     }
 }

@@ -24,4 +24,9 @@ interface ConnectionHandler {
 
     /** The connection ended; the single terminal call. */
     void closed(CloseStatus status);
+
+    /** RPC calls and streams of this connection that have not sent their last reply; read from any thread (drain). */
+    default int callsInFlight() {
+        return 0;
+    }
 }

@@ -234,6 +234,12 @@ final class DefaultSession implements Session, ConnectionHandler {
     }
 
     @Override
+    public int callsInFlight() {
+        SessionCalls calls = rpc;
+        return calls == null ? 0 : calls.active();
+    }
+
+    @Override
     public void writable() {
         SessionCalls calls = rpc;
         if (calls != null) {

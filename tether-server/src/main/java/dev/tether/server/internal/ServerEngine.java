@@ -47,9 +47,13 @@ public final class ServerEngine {
     private enum State {
         NEW,
         STARTED,
+        DRAINING,
         CLOSING,
         CLOSED
     }
+
+    /** How often a drain looks whether every connection has finished its calls and its output. */
+    private static final long DRAIN_CHECK_MILLIS = 20;
 
     private final ServerConfig config;
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
@@ -207,12 +211,58 @@ public final class ServerEngine {
         return network.port();
     }
 
+    /**
+     * Stops accepting connections (readiness goes down), waits until every connection has no RPC call without its last
+     * reply and no queued output, or until {@code timeout}, then closes as {@link #closeAsync()} does.
+     */
+    public CompletionStage<Void> drainAsync(Duration timeout) {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout: " + timeout + " (expected: >= 0)");
+        }
+        if (!state.compareAndSet(State.STARTED, State.DRAINING)) {
+            return closeAsync();
+        }
+        registry.stopAccepting();
+        network.unbind();
+        log.info(
+                "Tether server on port {} draining: accepting no connections; waiting up to {} for {} connections to"
+                        + " finish their calls and output",
+                port(),
+                timeout,
+                registry.connections().size());
+        long deadline = config.clock().nanoTime() + timeout.toNanos();
+        CompletableFuture<Void> idle = new CompletableFuture<>();
+        awaitDrained(deadline, idle);
+        return idle.thenCompose(ignored -> closeAsync());
+    }
+
+    /** Completes {@code idle} once every connection is drained or the deadline passed; checks on a timer thread. */
+    private void awaitDrained(long deadline, CompletableFuture<Void> idle) {
+        int busy = 0;
+        for (WsConnection connection : registry.connections()) {
+            if (!connection.drained()) {
+                busy++;
+            }
+        }
+        if (busy == 0) {
+            idle.complete(null);
+            return;
+        }
+        if (config.clock().nanoTime() - deadline >= 0) {
+            log.warn("Drain timed out with {} connections still busy; closing them anyway", busy);
+            idle.complete(null);
+            return;
+        }
+        CompletableFuture.delayedExecutor(DRAIN_CHECK_MILLIS, TimeUnit.MILLISECONDS)
+                .execute(() -> awaitDrained(deadline, idle));
+    }
+
     public CompletionStage<Void> closeAsync() {
         if (state.compareAndSet(State.NEW, State.CLOSED)) {
             terminated.complete(null);
             return terminated;
         }
-        if (!state.compareAndSet(State.STARTED, State.CLOSING)) {
+        if (!state.compareAndSet(State.STARTED, State.CLOSING) && !state.compareAndSet(State.DRAINING, State.CLOSING)) {
             return terminated;
         }
         registry.stopAccepting();
@@ -394,7 +444,10 @@ public final class ServerEngine {
     String notReady() {
         State now = state.get();
         if (now != State.STARTED) {
-            return now == State.NEW ? "the server is not started" : "the server is closing";
+            if (now == State.NEW) {
+                return "the server is not started";
+            }
+            return now == State.DRAINING ? "the server is draining" : "the server is closing";
         }
         if (!config.clusterBroker().isConnected()) {
             return "the cluster broker is disconnected";

@@ -86,6 +86,16 @@ final class WsConnection implements WebSocketSession {
         this.writer = new SessionWriter(this, settings, textByDefault, mayCompress, counters, drainer);
     }
 
+    /**
+     * Whether nothing is left to finish here before a drain closes it: no call without its last reply, no output
+     * queued. Read from the drain's thread; the answer may be stale by the time it is used, which the drain's
+     * repeated checks and its deadline allow for.
+     */
+    boolean drained() {
+        ConnectionHandler h = handler;
+        return (h == null || h.callsInFlight() == 0) && writer.queuedBytes() == 0;
+    }
+
     /** Sets the protocol spoken here; once, before the handshake. */
     void handler(ConnectionHandler handler) {
         this.handler = handler;
