@@ -396,6 +396,20 @@ class PacketCodecTest {
         assertThat(msgpackData(data)).isEqualTo(map);
     }
 
+    /** Found by PacketDecoderFuzzTest: a nil key decoded, then failed to encode ("Null key for a Map not allowed"). */
+    @Test
+    void msgpackNilMapKeyWritesBackAsNil() {
+        String map = "82c0a161a178a162"; // {nil: "a", "x": "b"}
+
+        Object data = MSGPACK.decode(msgpackCustom(map)).data();
+
+        Map<Object, Object> expected = new LinkedHashMap<>();
+        expected.put(null, "a");
+        expected.put("x", "b");
+        assertThat(data).isEqualTo(expected);
+        assertThat(msgpackData(data)).isEqualTo(map);
+    }
+
     @Test
     void decodedContainersAreMutableAndInWireOrder() {
         Object data = jsonData("{\"b\":[1],\"a\":2}");
