@@ -410,6 +410,25 @@ class PacketCodecTest {
         assertThat(msgpackData(data)).isEqualTo(map);
     }
 
+    /** Found next to the nil key: these keys went back as text ("Af8=", "[1, 2]", an ISO date, a class name). */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "c40201ff", // bin
+                "920102", // [1, 2]
+                "81a161a162", // {"a": "b"}
+                "d6ff00000001", // timestamp 1 s
+                "d4012a", // extension 1
+                "cb3ff8000000000000", // 1.5
+            })
+    void msgpackMapKeysOfEveryDecodedTypeWriteBackIdentically(String keyHex) {
+        String map = "81" + keyHex + "c3"; // {key: true}
+
+        Object data = MSGPACK.decode(msgpackCustom(map)).data();
+
+        assertThat(msgpackData(data)).isEqualTo(map);
+    }
+
     @Test
     void decodedContainersAreMutableAndInWireOrder() {
         Object data = jsonData("{\"b\":[1],\"a\":2}");
