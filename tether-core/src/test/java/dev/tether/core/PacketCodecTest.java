@@ -429,6 +429,17 @@ class PacketCodecTest {
         assertThat(msgpackData(data)).isEqualTo(map);
     }
 
+    /** Found by PacketDecoderFuzzTest: a timestamp or extension value sent its whole map to Jackson, keys and all. */
+    @ParameterizedTest
+    @ValueSource(strings = {"d6ff00000001", "d4012a"})
+    void msgpackBinKeyBesideATimestampOrExtensionValueWritesBackIdentically(String valueHex) {
+        String map = "82c40201ffc301" + valueHex; // {bin 01ff: true, 1: value}
+
+        Object data = MSGPACK.decode(msgpackCustom(map)).data();
+
+        assertThat(msgpackData(data)).isEqualTo(map);
+    }
+
     @Test
     void decodedContainersAreMutableAndInWireOrder() {
         Object data = jsonData("{\"b\":[1],\"a\":2}");

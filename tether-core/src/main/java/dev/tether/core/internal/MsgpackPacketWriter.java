@@ -335,7 +335,7 @@ final class MsgpackPacketWriter {
      * not go back as it came; other keys (an application's enum, say) keep Jackson's key rules.
      */
     private static boolean decodedKey(@Nullable Object key) {
-        return packable(key) || key instanceof Instant || key instanceof MessagePackExtensionType;
+        return packable(key);
     }
 
     /** Fails as the generator did when a container starts too deep; the enclosing container adds the path. */
@@ -360,7 +360,10 @@ final class MsgpackPacketWriter {
                 || value instanceof Float
                 || value instanceof Short
                 || value instanceof Byte
-                || value instanceof BigInteger;
+                || value instanceof BigInteger
+                // Jackson packs these two alone; beside them a container's other values and keys stay packed here.
+                || value instanceof Instant
+                || value instanceof MessagePackExtensionType;
     }
 
     /** Whether the class of {@code value} is the JDK's (loaded by the bootstrap loader), so it has no annotations. */
