@@ -60,10 +60,13 @@ for line in "${selected[@]}"; do
   log="$module/target/fuzz-${test//#/-}.log"
   mkdir -p "$module/target"
   echo "fuzz: $test ($module) for ${share}s; log in $log"
-  # The JUnit timeout (60 s for tests) would stop the fuzzing run itself: fuzz tests get theirs here.
+  # The JUnit timeout (60 s for tests) would stop the fuzzing run itself: fuzz tests get theirs here. Packet stays
+  # uninstrumented: Jazzer 0.24's coverage instrumentation of it, now and then, made its constructor throw
+  # NoSuchFieldError (a record; it has no branches worth covering).
   if timeout $((share + 180)) env JAZZER_FUZZ=1 ./mvnw -B -ntp test -pl "$module" -am \
       -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false -DskipTests=false -Dspotless.check.skip=true \
       -Djazzer.hooks=true -Djazzer.instrumentation_includes="$includes" \
+      -Djazzer.instrumentation_excludes=dev.tether.core.Packet \
       -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-max_total_time="$share" \
       -Djunit.jupiter.execution.timeout.testtemplate.method.default=$((share + 120))s >"$log" 2>&1; then
     echo "fuzz: $test: nothing found"
