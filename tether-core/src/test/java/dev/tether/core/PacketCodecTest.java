@@ -396,6 +396,50 @@ class PacketCodecTest {
         assertThat(msgpackData(data)).isEqualTo(map);
     }
 
+    /** Found by PacketDecoderFuzzTest: a nil key decoded, then failed to encode ("Null key for a Map not allowed"). */
+    @Test
+    void msgpackNilMapKeyWritesBackAsNil() {
+        String map = "82c0a161a178a162"; // {nil: "a", "x": "b"}
+
+        Object data = MSGPACK.decode(msgpackCustom(map)).data();
+
+        Map<Object, Object> expected = new LinkedHashMap<>();
+        expected.put(null, "a");
+        expected.put("x", "b");
+        assertThat(data).isEqualTo(expected);
+        assertThat(msgpackData(data)).isEqualTo(map);
+    }
+
+    /** Found next to the nil key: these keys went back as text ("Af8=", "[1, 2]", an ISO date, a class name). */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "c40201ff", // bin
+                "920102", // [1, 2]
+                "81a161a162", // {"a": "b"}
+                "d6ff00000001", // timestamp 1 s
+                "d4012a", // extension 1
+                "cb3ff8000000000000", // 1.5
+            })
+    void msgpackMapKeysOfEveryDecodedTypeWriteBackIdentically(String keyHex) {
+        String map = "81" + keyHex + "c3"; // {key: true}
+
+        Object data = MSGPACK.decode(msgpackCustom(map)).data();
+
+        assertThat(msgpackData(data)).isEqualTo(map);
+    }
+
+    /** Found by PacketDecoderFuzzTest: a timestamp or extension value sent its whole map to Jackson, keys and all. */
+    @ParameterizedTest
+    @ValueSource(strings = {"d6ff00000001", "d4012a"})
+    void msgpackBinKeyBesideATimestampOrExtensionValueWritesBackIdentically(String valueHex) {
+        String map = "82c40201ffc301" + valueHex; // {bin 01ff: true, 1: value}
+
+        Object data = MSGPACK.decode(msgpackCustom(map)).data();
+
+        assertThat(msgpackData(data)).isEqualTo(map);
+    }
+
     @Test
     void decodedContainersAreMutableAndInWireOrder() {
         Object data = jsonData("{\"b\":[1],\"a\":2}");

@@ -88,6 +88,8 @@ public final class JacksonMappers {
         ObjectMapper mapper = new ObjectMapper(factory);
         mapper.registerModule(TimestampExtensionModule.INSTANCE);
         mapper.registerModule(keys);
+        // A peer's nil key decodes as a null key (Python's None); write it back as nil, not fail.
+        mapper.getSerializerProvider().setNullKeySerializer(nativeKey);
         return configure(mapper);
     }
 

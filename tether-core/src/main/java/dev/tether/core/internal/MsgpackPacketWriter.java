@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePacker;
 import org.msgpack.core.buffer.MessageBuffer;
 import org.msgpack.core.buffer.MessageBufferOutput;
+import org.msgpack.jackson.dataformat.MessagePackExtensionType;
 
 /**
  * Writes a packet as MessagePack with msgpack-core's {@link MessagePacker}: the envelope by hand, the common payload
@@ -310,21 +312,30 @@ final class MsgpackPacketWriter {
     private void packMap(Map<?, ?> map, int depth) throws IOException {
         checkDepth(depth);
         for (Map.Entry<?, ?> entry : map.entrySet()) {
-            if (!(entry.getKey() instanceof String) || !packable(entry.getValue())) {
+            if (!decodedKey(entry.getKey()) || !packable(entry.getValue())) {
                 packWithJackson(map, depth);
                 return;
             }
         }
         packer.packMapHeader(map.size());
         for (Map.Entry<?, ?> entry : map.entrySet()) {
-            String key = (String) entry.getKey();
-            packer.packString(key);
+            Object key = entry.getKey();
             try {
+                packValue(key, depth + 1);
                 packValue(entry.getValue(), depth + 1);
             } catch (JsonMappingException e) {
-                throw JsonMappingException.wrapWithPath(e, map, key);
+                throw JsonMappingException.wrapWithPath(e, map, String.valueOf(key));
             }
         }
+    }
+
+    /**
+     * Whether {@code key} is of a type a decoded map key has (Packet's value model), packed here as the value it is.
+     * Jackson would write a {@code bin}, timestamp, extension or container key as text, so a map a peer sent would
+     * not go back as it came; other keys (an application's enum, say) keep Jackson's key rules.
+     */
+    private static boolean decodedKey(@Nullable Object key) {
+        return packable(key);
     }
 
     /** Fails as the generator did when a container starts too deep; the enclosing container adds the path. */
@@ -349,7 +360,10 @@ final class MsgpackPacketWriter {
                 || value instanceof Float
                 || value instanceof Short
                 || value instanceof Byte
-                || value instanceof BigInteger;
+                || value instanceof BigInteger
+                // Jackson packs these two alone; beside them a container's other values and keys stay packed here.
+                || value instanceof Instant
+                || value instanceof MessagePackExtensionType;
     }
 
     /** Whether the class of {@code value} is the JDK's (loaded by the bootstrap loader), so it has no annotations. */
