@@ -2,6 +2,7 @@ package dev.tether.server.internal;
 
 import dev.tether.core.Clock;
 import dev.tether.core.CloseCodes;
+import dev.tether.core.Durations;
 import dev.tether.core.WireFormat;
 import dev.tether.server.HttpRequest;
 import dev.tether.server.OverflowPolicy;
@@ -228,7 +229,7 @@ public final class ServerEngine {
                 "Tether server on port {} draining: accepting no connections; waiting up to {} for {} connections to"
                         + " finish their calls and output",
                 port(),
-                timeout,
+                Durations.format(timeout),
                 registry.connections().size());
         long deadline = config.clock().nanoTime() + timeout.toNanos();
         CompletableFuture<Void> idle = new CompletableFuture<>();
