@@ -100,6 +100,30 @@ test("a second reply to the same call (the Python server's) is ignored", async (
   assert.equal(client.pendingCalls, 0);
 });
 
+test('a call that gets no answer in time rejects with timeout, and a late answer is dropped', async (t) => {
+  const requests = new Recorder('requests');
+  const server = await scriptedServer((socket) => socket.on('message', (data) => requests.push(decode(data))));
+  const client = newClient(server.url);
+  t.after(async () => {
+    await client.close();
+    await server.close();
+  });
+  await client.connect();
+  const error = await client.with({ timeout: 50 }).call('never').then(() => null, (e) => e);
+  assert.equal(error.kind, 'timeout');
+  assert.equal(error.method, 'never');
+  assert.equal(error.message, "call 'never' got no answer within 50 ms");
+  assert.equal(client.pendingCalls, 0);
+  // The answer that comes after the timeout belongs to nobody: dropped, and the session goes on.
+  const late = await requests.next();
+  const messages = new Recorder('messages');
+  client.on('message', messages.record);
+  const socket = [...server.sockets][0];
+  socket.send(encode(reply(late.rpc.call_id, 'too late')));
+  socket.send(encode({ source: 4, data: 'after', rpc: null, channel: null, timestamp: null, correlation_id: null }));
+  assert.equal((await messages.next()).data, 'after');
+});
+
 test('input that is not a packet arrives as an UNKNOWN packet with the raw bytes, and the session goes on', async (t) => {
   const server = await scriptedServer((socket) => {
     socket.send(Buffer.from([0xc1, 0x00, 0xff]));

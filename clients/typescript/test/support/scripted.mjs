@@ -20,6 +20,10 @@ export async function scriptedServer(onConnection) {
     get connections() {
       return connections;
     },
+    /** The connections open now. */
+    get sockets() {
+      return server.clients;
+    },
     close() {
       for (const client of server.clients) client.terminate();
       return new Promise((resolve) => server.close(resolve));
