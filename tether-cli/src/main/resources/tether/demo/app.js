@@ -12,8 +12,13 @@ const ERROR_NAMES = Object.fromEntries(Object.entries(RpcErrorCode).map(([name, 
 const LOG_LIMIT = 200;
 const $ = (id) => document.getElementById(id);
 
-const url = `${location.protocol === 'https:' ? 'wss://' : 'ws://'}${location.host}/`;
-const encoding = new URLSearchParams(location.search).get('encoding') === 'json' ? 'json' : 'msgpack';
+const params = new URLSearchParams(location.search);
+const encoding = params.get('encoding') === 'json' ? 'json' : 'msgpack';
+// A server started with --jwt-secret wants a token; a browser's WebSocket cannot send headers, so it goes in the query.
+const token = params.get('token');
+const url = `${location.protocol === 'https:' ? 'wss://' : 'ws://'}${location.host}/${
+  token ? `?token=${encodeURIComponent(token)}` : ''
+}`;
 // Session state lives on the server: after a reconnect, the handshake logs in again as whoever logged in last.
 let loggedInAs = null;
 const client = new TetherClient(url, {
@@ -45,7 +50,7 @@ client.on('disconnected', ({ code, reason, reconnect }) =>
 client.on('error', (error) => {
   if (client.state !== 'connected') $('state-detail').textContent = error.message;
 });
-$('url').textContent = url;
+$('url').textContent = url.replace(/token=[^&]*/, 'token=…');
 $('connect').addEventListener('click', () => {
   if (client.state === 'disconnected') client.connect().catch(() => {}); // the error event shows why
   else client.disconnect();

@@ -5,6 +5,7 @@ import dev.tether.server.ServerSettings;
 import dev.tether.server.TetherServer;
 import dev.tether.webrtc.IceServer;
 import dev.tether.webrtc.IceServers;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -74,6 +75,15 @@ final class ServeCommand implements Callable<Integer> {
                     + " off).")
     private @Nullable String adminToken;
 
+    @CommandLine.Option(
+            names = "--jwt-secret",
+            paramLabel = "SECRET",
+            defaultValue = "${env:TETHER_JWT_SECRET}",
+            description = "Requires a JSON Web Token signed with HS256 and this secret (at least 32 bytes) on the"
+                    + " webshocket.v1 endpoint: Authorization: Bearer TOKEN, or ?token=TOKEN (the page passes its own"
+                    + " ?token= on). Default: env TETHER_JWT_SECRET, else off.")
+    private @Nullable String jwtSecret;
+
     @Override
     public Integer call() throws InterruptedException {
         TetherServer server = start();
@@ -124,6 +134,9 @@ final class ServeCommand implements Callable<Integer> {
                     server.config().clusterBroker(),
                     brokerPrefix);
         }
+        if (jwtSecret != null && !jwtSecret.isEmpty()) {
+            log.info("Tokens required (--jwt-secret): open the page as {}?token=JWT", pageUrl(host, server.port()));
+        }
         if (adminToken != null && !adminToken.isEmpty()) {
             log.info("Admin page: {}admin  (its stats need the token of --admin-token)", pageUrl(host, server.port()));
         }
@@ -148,6 +161,13 @@ final class ServeCommand implements Callable<Integer> {
                 DemoServer.admin(settings, adminToken);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), "--admin-token: " + e.getMessage(), e);
+            }
+        }
+        if (jwtSecret != null && !jwtSecret.isEmpty()) {
+            try {
+                DemoServer.requireTokens(settings, jwtSecret.getBytes(StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--jwt-secret: " + e.getMessage(), e);
             }
         }
         if (broker != null) {

@@ -3,6 +3,8 @@ package dev.tether.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.core.Setting;
+import dev.tether.server.Authenticator;
+import dev.tether.server.JwtAuthenticator;
 import dev.tether.server.ServerConfig;
 import dev.tether.server.ServerSettings;
 import dev.tether.server.SlowConsumerPolicy;
@@ -70,6 +72,25 @@ class ServeCommandTest {
 
         assertThat(off.metricsEndpoint()).isFalse();
         assertThat(off.healthEndpoints()).isFalse();
+    }
+
+    @Test
+    void jwtSecretRequiresTokensOnTheWebshocketEndpointAndLeavesTheRawOnesOpen() {
+        ServerConfig config = parse("--jwt-secret", "a-demo-secret-of-at-least-32-bytes!!");
+
+        assertThat(config.authenticator()).isInstanceOf(JwtAuthenticator.class);
+        assertThat(config.webSocketEndpoints().values())
+                .isNotEmpty()
+                .allSatisfy(endpoint -> assertThat(endpoint.authenticator()).isEqualTo(Authenticator.anonymous()));
+        assertThat(parse().authenticator()).as("off without the option").isNull();
+    }
+
+    @Test
+    void aShortJwtSecretIsAUsageError() {
+        int exitCode = cli.execute("serve", "--port", "0", "--jwt-secret", "short");
+
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(err.toString()).contains("--jwt-secret: secret: 5 bytes (expected: at least 32");
     }
 
     @Test

@@ -90,6 +90,14 @@ public final class EndpointSettings {
                     .defaultText("the server's")
                     .doc("How long a close waits for the client's close frame before dropping the connection."));
 
+    public static final Setting<Authenticator> AUTHENTICATOR =
+            TABLE.add(Setting.<Authenticator>of("authenticator", "Authenticator", null)
+                    .nullable()
+                    .defaultText("the server's")
+                    .doc("Decides on each upgrade before a session exists (see [security](security.md));"
+                            + " `Authenticator.anonymous()` lets everyone in where the server has one (a telephony"
+                            + " provider's media stream, say)."));
+
     /** Every endpoint setting, in the order the reference lists them, and the rule between them. */
     public static final SettingTable ALL =
             TABLE.rule(SettingRule.atMost(MAX_FRAME_BYTES, MAX_MESSAGE_BYTES)).build();

@@ -1,5 +1,6 @@
 package dev.tether.server;
 
+import dev.tether.core.Checks;
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -25,6 +26,9 @@ import org.jspecify.annotations.Nullable;
  * <p>The predicates are immutable and thread-safe; they read the attribute map at the moment they are tested.
  */
 public final class Predicates {
+    private static final SessionPredicate AUTHENTICATED =
+            new Named("Authenticated()", session -> session.identity().isAuthenticated());
+
     private Predicates() {}
 
     /** True when the session has an attribute named {@code key}, whatever its value. Prints {@code Has('key')}. */
@@ -95,6 +99,25 @@ public final class Predicates {
     public static SessionPredicate not(Predicate<? super Session> predicate) {
         Objects.requireNonNull(predicate, "predicate");
         return new Named("Not(" + predicate + ")", session -> !predicate.test(session));
+    }
+
+    /**
+     * True when an {@link Authenticator} vouched for the session's client ({@link Identity#isAuthenticated()}).
+     * Prints {@code Authenticated()}.
+     */
+    public static SessionPredicate authenticated() {
+        return AUTHENTICATED;
+    }
+
+    /**
+     * True when the session's {@link Identity} holds {@code permission}, compared exactly. Prints
+     * {@code Permission('name')}.
+     */
+    public static SessionPredicate permission(String permission) {
+        Checks.notEmpty(permission, "permission");
+        return new Named(
+                "Permission(" + repr(permission) + ")",
+                session -> session.identity().hasPermission(permission));
     }
 
     /** Any check of a session, printed as {@code description}: for lambdas, whose own {@code toString} says nothing. */

@@ -118,6 +118,11 @@ public final class ServerConfig {
         return values.get(SHUTDOWN_GRACE_PERIOD);
     }
 
+    /** What decides on each upgrade and gives the session its {@link Identity}, or {@code null} for none. */
+    public @Nullable Authenticator authenticator() {
+        return values.get(AUTHENTICATOR);
+    }
+
     /** The browser origins allowed to connect; empty allows every origin. */
     public Set<String> allowedOrigins() {
         return values.get(ALLOWED_ORIGINS);
@@ -226,6 +231,11 @@ public final class ServerConfig {
     /** Who may subscribe with the built-in {@code subscribe} RPC method, or {@code null} when it is off. */
     public @Nullable BiPredicate<? super Session, String> clientSubscriptions() {
         return values.get(CLIENT_SUBSCRIPTIONS);
+    }
+
+    /** Who may publish with the built-in {@code publish} RPC method, or {@code null} when it is off. */
+    public @Nullable BiPredicate<? super Session, String> clientPublish() {
+        return values.get(CLIENT_PUBLISH);
     }
 
     /** Each connection's kernel send buffer (SO_SNDBUF) in bytes, or 0 for the system's default and autotuning. */

@@ -126,6 +126,15 @@ public final class ServerSettings {
                     .doc("How long a drain (`drain()`, and SIGTERM in `tether serve`) waits for sessions to finish"
                             + " their calls and queued output before closing them."));
 
+    public static final Setting<Authenticator> AUTHENTICATOR =
+            TABLE.add(Setting.<Authenticator>of("authenticator", "Authenticator", null)
+                    .nullable()
+                    .defaultText("none (every client is anonymous)")
+                    .doc("Decides on each WebSocket upgrade, on a worker thread and before any session exists,"
+                            + " whether it opens a session and with which `Identity`; a refusal is the HTTP response"
+                            + " to the upgrade. Raw endpoints use it too unless they set their own"
+                            + " ([security](security.md))."));
+
     public static final Setting<Set<String>> ALLOWED_ORIGINS = TABLE.add(
             Setting.<Set<String>>of("allowedOrigins", "Set<String>", Set.of())
                     .copy(Set::copyOf)
@@ -282,6 +291,15 @@ public final class ServerSettings {
                     .doc("Registers the built-in RPC methods `subscribe(name)` and `unsubscribe(name)` for clients"
                             + " that cannot run server code; the predicate decides per session and name (refusal:"
                             + " application error `Access denied for channel 'NAME'.`) ([channels](channels.md))."));
+
+    public static final Setting<BiPredicate<? super Session, String>> CLIENT_PUBLISH = TABLE.add(
+            Setting.<BiPredicate<? super Session, String>>of("clientPublish", "BiPredicate<Session, String>", null)
+                    .nullable()
+                    .defaultText("off")
+                    .doc("Registers the built-in RPC method `publish(channel, data)`, by which clients publish to a"
+                            + " channel name; the predicate decides per session and channel (refusal: application"
+                            + " error `Access denied for channel 'NAME'.`), e.g. `ChannelPermissions.publish()`"
+                            + " ([channels](channels.md))."));
 
     public static final Setting<Map<String, HistoryPolicy>> CHANNEL_HISTORY =
             TABLE.add(Setting.<Map<String, HistoryPolicy>>of("history", "Map<String, HistoryPolicy>", Map.of())

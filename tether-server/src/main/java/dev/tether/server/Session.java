@@ -42,6 +42,12 @@ public interface Session {
     /** The client's address as the server saw it. */
     InetSocketAddress remoteAddress();
 
+    /**
+     * Who the client is, as the server's {@link Authenticator} decided at the handshake; {@link Identity#anonymous()}
+     * on a server without one. Fixed for the session's life.
+     */
+    Identity identity();
+
     /** Where this session is in its life. */
     SessionState state();
 

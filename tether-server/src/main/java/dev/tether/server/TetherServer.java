@@ -324,6 +324,17 @@ public final class TetherServer implements AutoCloseable {
         }
 
         /**
+         * Decides on every WebSocket upgrade before a session exists: {@code authenticator} sees the request and
+         * accepts it with the client's {@link Identity} ({@link Session#identity()}) or refuses it with an HTTP status
+         * and message. It runs on a worker thread and must answer within {@link #handshakeTimeout}. Raw endpoints use
+         * it too unless they set their own. Default: none, every session is {@link Identity#anonymous()}. See
+         * {@link JwtAuthenticator} for JSON Web Tokens.
+         */
+        public Builder authenticator(@Nullable Authenticator authenticator) {
+            return set(AUTHENTICATOR, authenticator);
+        }
+
+        /**
          * Allows browsers from these origins only, e.g. {@code https://chat.example.com}; a handshake with another
          * {@code Origin} gets 403. Requests without an {@code Origin} header (non-browser clients) are allowed.
          * Default: every origin.
@@ -540,6 +551,18 @@ public final class TetherServer implements AutoCloseable {
          */
         public Builder clientSubscriptions(@Nullable BiPredicate<? super Session, String> allowed) {
             return set(CLIENT_SUBSCRIPTIONS, allowed);
+        }
+
+        /**
+         * Lets clients publish with the built-in RPC method {@code publish(channel, data)}, which publishes
+         * {@code data} on the channel name as {@link TetherServer#publish(String, Object)} does (every node, history,
+         * recovery) and returns the deliveries queued on this node. Each call asks {@code allowed} whether the calling
+         * session may publish there; a refusal is answered with an application error {@code Access denied for
+         * channel 'NAME'.}. {@link ChannelPermissions#publish()} decides from the session's {@link Identity}. Off by
+         * default; the name must not be taken by the handler's own RPC methods.
+         */
+        public Builder clientPublish(@Nullable BiPredicate<? super Session, String> allowed) {
+            return set(CLIENT_PUBLISH, allowed);
         }
 
         /**

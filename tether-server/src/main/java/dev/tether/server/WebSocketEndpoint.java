@@ -94,6 +94,11 @@ public final class WebSocketEndpoint {
         return values.get(CLOSE_TIMEOUT);
     }
 
+    /** See {@link EndpointSettings#AUTHENTICATOR}; {@code null} means the server's. */
+    public @Nullable Authenticator authenticator() {
+        return values.get(AUTHENTICATOR);
+    }
+
     /** See {@link EndpointSettings#MAX_FRAME_BYTES}. */
     public int maxFrameBytes() {
         return values.get(MAX_FRAME_BYTES);
@@ -185,6 +190,11 @@ public final class WebSocketEndpoint {
         /** See {@link EndpointSettings#CLOSE_TIMEOUT}; {@code null} means the server's. */
         public Builder closeTimeout(@Nullable Duration closeTimeout) {
             return set(CLOSE_TIMEOUT, closeTimeout);
+        }
+
+        /** See {@link EndpointSettings#AUTHENTICATOR}; {@code null} (the default) means the server's. */
+        public Builder authenticator(@Nullable Authenticator authenticator) {
+            return set(AUTHENTICATOR, authenticator);
         }
 
         /** See {@link EndpointSettings#MAX_FRAME_BYTES}. */

@@ -25,6 +25,12 @@ public interface WebSocketSession {
     /** The upgrade request: path, query, headers and remote address (its body is empty). */
     HttpRequest request();
 
+    /**
+     * Who the client is, as the endpoint's (or the server's) {@link Authenticator} decided at the handshake;
+     * {@link Identity#anonymous()} without one.
+     */
+    Identity identity();
+
     /** The client's address as the server saw it. */
     InetSocketAddress remoteAddress();
 

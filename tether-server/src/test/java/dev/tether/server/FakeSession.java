@@ -17,6 +17,12 @@ final class FakeSession implements Session {
     private final UUID id = UUID.randomUUID();
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
     private final Queue<Object> sent = new ConcurrentLinkedQueue<>();
+    private Identity identity = Identity.anonymous();
+
+    FakeSession identity(Identity identity) {
+        this.identity = identity;
+        return this;
+    }
 
     FakeSession with(String key, Object value) {
         attributes.put(key, value);
@@ -45,6 +51,11 @@ final class FakeSession implements Session {
     @Override
     public InetSocketAddress remoteAddress() {
         return new InetSocketAddress("127.0.0.1", 40000);
+    }
+
+    @Override
+    public Identity identity() {
+        return identity;
     }
 
     @Override

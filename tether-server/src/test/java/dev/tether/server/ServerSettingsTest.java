@@ -158,6 +158,8 @@ class ServerSettingsTest {
                 .maxPendingWorkerTasks(77)
                 .slowConsumerPolicy(SlowConsumerPolicy.DROP_OLDEST)
                 .clientSubscriptions((session, name) -> true)
+                .clientPublish(ChannelPermissions.publish())
+                .authenticator(Authenticator.anonymous())
                 .history("chat.*", 50, Duration.ofMinutes(1))
                 .presence("room.*")
                 .presenceTtl(Duration.ofSeconds(12))

@@ -3,6 +3,7 @@ package dev.tether.testing;
 import dev.tether.core.Packet;
 import dev.tether.server.ClientType;
 import dev.tether.server.CloseStatus;
+import dev.tether.server.Identity;
 import dev.tether.server.Session;
 import dev.tether.server.SessionState;
 import dev.tether.server.SlowConsumerPolicy;
@@ -64,6 +65,11 @@ public final class InertSession implements Session {
     @Override
     public InetSocketAddress remoteAddress() {
         return address;
+    }
+
+    @Override
+    public Identity identity() {
+        return Identity.anonymous();
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,10 +24,12 @@ class DrainTest {
     /** {@code slow()} answers when the test completes {@link #answer}. */
     public static final class SlowHandler implements TetherHandler {
         final CompletableFuture<String> answer = new CompletableFuture<>();
+        final CountDownLatch called = new CountDownLatch(1);
 
         @Rpc
         @NonBlocking
         public CompletionStage<String> slow() {
+            called.countDown();
             return answer;
         }
     }
@@ -58,6 +61,9 @@ class DrainTest {
         try (HealthTest.Http http = new HealthTest.Http(port);
                 WsClient client = WsClient.json(server)) {
             String id = client.call("slow");
+            assertThat(handler.called.await(WAIT_SECONDS, TimeUnit.SECONDS))
+                    .as("the call is in flight before the drain")
+                    .isTrue();
             assertThat(http.get("/health/ready")).startsWith("200");
 
             CompletionStage<Void> drained = server.drain();
@@ -83,6 +89,7 @@ class DrainTest {
         start(Duration.ofMillis(200));
         try (WsClient client = WsClient.json(server)) {
             client.call("slow");
+            assertThat(handler.called.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
 
             server.drain().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
 

@@ -47,12 +47,17 @@ final class WsClient implements AutoCloseable {
     private final StringBuilder partialText = new StringBuilder();
 
     private WsClient(WireFormat format, int port) {
+        this(format, port, "/", Map.of());
+    }
+
+    private WsClient(WireFormat format, int port, String pathAndQuery, Map<String, String> headers) {
         this.codec = PacketCodecs.of(format);
         WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
         if (format == WireFormat.MSGPACK) {
             builder.subprotocols("webshocket.v1");
         }
-        this.ws = builder.buildAsync(URI.create("ws://127.0.0.1:" + port + "/"), new Listener())
+        headers.forEach(builder::header);
+        this.ws = builder.buildAsync(URI.create("ws://127.0.0.1:" + port + pathAndQuery), new Listener())
                 .orTimeout(WAIT.toMillis(), TimeUnit.MILLISECONDS)
                 .join();
     }
@@ -63,6 +68,11 @@ final class WsClient implements AutoCloseable {
 
     static WsClient msgpack(TetherServer server) {
         return new WsClient(WireFormat.MSGPACK, server.port());
+    }
+
+    /** A JSON client of {@code pathAndQuery} (e.g. {@code /?token=T}) that sends {@code headers} with its upgrade. */
+    static WsClient json(TetherServer server, String pathAndQuery, Map<String, String> headers) {
+        return new WsClient(WireFormat.JSON, server.port(), pathAndQuery, headers);
     }
 
     static WsClient of(WireFormat format, TetherServer server) {

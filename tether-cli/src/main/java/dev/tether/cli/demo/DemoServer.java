@@ -4,6 +4,8 @@ import dev.tether.media.ClientMode;
 import dev.tether.media.FrameSerializers;
 import dev.tether.media.MediaEndpoint;
 import dev.tether.media.TelephonyOptions;
+import dev.tether.server.Authenticator;
+import dev.tether.server.JwtAuthenticator;
 import dev.tether.server.Predicates;
 import dev.tether.server.TetherServer;
 import dev.tether.server.WebSocketEndpoint;
@@ -127,6 +129,26 @@ public final class DemoServer {
      */
     public static TetherServer.Builder admin(TetherServer.Builder settings, String token) {
         return AdminPage.mount(settings, token);
+    }
+
+    /**
+     * Requires a JSON Web Token signed with HS256 and {@code secret} on the webshocket.v1 endpoint (the page reads
+     * {@code ?token=} from its own address and passes it on); the raw echo, voice and telephony endpoints stay open
+     * ({@link Authenticator#anonymous()}), since Autobahn|Testsuite, pipecat's clients and telephony providers bring
+     * no token. Call it after every {@code webSocket(...)} of {@code settings}.
+     *
+     * @throws IllegalArgumentException if the secret is shorter than 32 bytes
+     */
+    public static TetherServer.Builder requireTokens(TetherServer.Builder settings, byte[] secret) {
+        JwtAuthenticator authenticator = JwtAuthenticator.hs256(secret).build();
+        for (WebSocketEndpoint endpoint : settings.config().webSocketEndpoints().values()) {
+            if (endpoint.authenticator() == null) {
+                settings.webSocket(endpoint.toBuilder()
+                        .authenticator(Authenticator.anonymous())
+                        .build());
+            }
+        }
+        return settings.authenticator(authenticator);
     }
 
     /**

@@ -1,11 +1,13 @@
 package dev.tether.server.internal;
 
+import dev.tether.server.Authenticator;
 import dev.tether.server.OverflowPolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The limits of the connections of one endpoint, as the connection's rooms read them: from the server's settings
@@ -16,6 +18,8 @@ import java.util.stream.Collectors;
  * @param highWaterMarkBytes above this, a connection reports it is not writable
  * @param allowedOrigins in lower case; empty allows every origin
  * @param originRequired whether a request without {@code Origin} is refused when {@code allowedOrigins} is set
+ * @param authenticator what decides on an upgrade before its session exists; {@code null} lets everyone in,
+ *     anonymous
  */
 record ConnectionSettings(
         int maxFrameBytes,
@@ -30,7 +34,8 @@ record ConnectionSettings(
         boolean perMessageDeflate,
         Set<String> allowedOrigins,
         boolean originRequired,
-        List<String> subprotocols) {
+        List<String> subprotocols,
+        @Nullable Authenticator authenticator) {
 
     /** Origins compare without regard to case (RFC 6454 serializes scheme and host in lower case). */
     static Set<String> lowerCase(Set<String> origins) {

@@ -5,6 +5,7 @@ import dev.tether.core.PacketCodec;
 import dev.tether.core.RpcRequest;
 import dev.tether.server.ClientType;
 import dev.tether.server.CloseStatus;
+import dev.tether.server.Identity;
 import dev.tether.server.Session;
 import dev.tether.server.SessionState;
 import dev.tether.server.SlowConsumerPolicy;
@@ -72,6 +73,11 @@ final class DefaultSession implements Session, ConnectionHandler {
     @Override
     public InetSocketAddress remoteAddress() {
         return connection.remoteAddress();
+    }
+
+    @Override
+    public Identity identity() {
+        return connection.identity();
     }
 
     @Override

@@ -2,9 +2,12 @@ package dev.tether.server.internal;
 
 import dev.tether.core.Cancellable;
 import dev.tether.core.CloseCodes;
+import dev.tether.server.AuthResult;
+import dev.tether.server.Authenticator;
 import dev.tether.server.HttpEndpoint;
 import dev.tether.server.HttpRequest;
 import dev.tether.server.HttpResponse;
+import dev.tether.server.Identity;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -37,6 +40,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +65,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final ServerEngine engine;
     private @Nullable Cancellable deadline;
+    private boolean authenticating; // an upgrade waits for the authenticator; the client may send nothing meanwhile
 
     HttpRouter(ServerEngine engine) {
         this.engine = engine;
@@ -99,6 +105,12 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (authenticating) {
+            // Bytes after an upgrade request and before its answer: a client that did not wait for the 101.
+            log.debug("{}: sent more before its upgrade was answered; closing", ctx.channel());
+            ctx.close();
+            return;
+        }
         cancelDeadline();
         if (!request.decoderResult().isSuccess()) {
             Throwable cause = request.decoderResult().cause();
@@ -166,15 +178,119 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             respond(ctx, request, HttpResponse.text(503, CloseCodes.SERVER_FULL), true);
             return;
         }
+        Authenticator authenticator = settings.authenticator();
+        if (authenticator == null) {
+            open(ctx, request, uri, endpoint, handshaker, deflate, null, Identity.anonymous());
+        } else {
+            authenticate(ctx, request, uri, endpoint, handshaker, deflate, authenticator);
+        }
+    }
+
+    /**
+     * Asks {@code authenticator} on a worker, reading nothing meanwhile, then opens the session or answers the
+     * refusal. The connection slot is held while it decides, and given back on a refusal or when the client leaves.
+     */
+    private void authenticate(
+            ChannelHandlerContext ctx,
+            FullHttpRequest request,
+            QueryStringDecoder uri,
+            MountedEndpoint endpoint,
+            WebSocketServerHandshaker handshaker,
+            boolean deflate,
+            Authenticator authenticator) {
+        HttpRequest copy = copyOf(ctx, request, uri, false);
+        request.retain(); // released once decided; the handshake needs it then
+        ctx.channel().config().setAutoRead(false);
+        authenticating = true;
+        CompletableFuture<AuthResult> answer =
+                onWorker(() -> authenticator.authenticate(copy), busy -> AuthResult.refuse(503, busy));
+        Duration timeout = engine.config().handshakeTimeout();
+        Cancellable timer = engine.clock()
+                .schedule(
+                        timeout,
+                        () -> answer.complete(AuthResult.refuse(503, "Authentication timed out")),
+                        ctx.executor());
+        answer.whenComplete((result, failure) -> ctx.executor().execute(() -> {
+            timer.cancel();
+            authenticating = false;
+            try {
+                decided(ctx, request, uri, endpoint, handshaker, deflate, copy, result, failure);
+            } finally {
+                request.release();
+            }
+        }));
+    }
+
+    private void decided(
+            ChannelHandlerContext ctx,
+            FullHttpRequest request,
+            QueryStringDecoder uri,
+            MountedEndpoint endpoint,
+            WebSocketServerHandshaker handshaker,
+            boolean deflate,
+            HttpRequest copy,
+            @Nullable AuthResult result,
+            @Nullable Throwable failure) {
+        SessionRegistry registry = engine.registry();
+        if (!ctx.channel().isActive()) {
+            registry.release();
+            return;
+        }
+        if (failure != null || result == null) {
+            log.error("{}: authenticator failed on {}", ctx.channel(), copy.path(), failure);
+            registry.release();
+            respond(ctx, request, HttpResponse.text(500, "Internal server error"), true);
+            return;
+        }
+        if (!result.accepted()) {
+            log.debug(
+                    "{}: authenticator refused {}: {} {}",
+                    ctx.channel(),
+                    copy.path(),
+                    result.status(),
+                    result.message());
+            registry.release();
+            respond(
+                    ctx,
+                    request,
+                    new HttpResponse(
+                            result.status(),
+                            "text/plain; charset=utf-8",
+                            result.message().getBytes(StandardCharsets.UTF_8),
+                            result.headers()),
+                    true);
+            return;
+        }
+        ctx.channel().config().setAutoRead(true);
+        open(ctx, request, uri, endpoint, handshaker, deflate, copy, result.identity());
+    }
+
+    /** Opens the session: registers it, answers 101 and hands the pipeline to its frames. */
+    private void open(
+            ChannelHandlerContext ctx,
+            FullHttpRequest request,
+            QueryStringDecoder uri,
+            MountedEndpoint endpoint,
+            WebSocketServerHandshaker handshaker,
+            boolean deflate,
+            @Nullable HttpRequest copy,
+            Identity identity) {
+        SessionRegistry registry = engine.registry();
+        ConnectionSettings settings = endpoint.settings();
+        String path = uri.path();
         String subprotocol = endpoint.selectSubprotocol(request);
-        WsConnection connection = engine.newConnection(
-                ctx.channel(),
-                settings,
-                endpoint.protocol().keepsRequest()
+        HttpRequest seen = copy != null
+                ? copy
+                : endpoint.protocol().keepsRequest()
                         ? copyOf(ctx, request, uri, false)
                         : new HttpRequest(
                                 request.method().name(), path, Map.of(), Map.of(), NO_BODY, (InetSocketAddress)
-                                        ctx.channel().remoteAddress()),
+                                        ctx.channel().remoteAddress());
+        WsConnection connection = engine.newConnection(
+                ctx.channel(),
+                settings,
+                seen,
+                identity,
                 subprotocol,
                 endpoint.protocol().textByDefault(subprotocol),
                 deflate);
@@ -255,28 +371,11 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         HttpMethod method = request.method();
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         boolean head = HttpMethod.HEAD.equals(method);
-        CompletableFuture<HttpResponse> answer = new CompletableFuture<>();
-        try {
-            engine.workers().executeIfRoom(() -> {
-                try {
-                    CompletionStage<HttpResponse> stage = copy != null && endpoint != null
-                            ? endpoint.handle(copy)
-                            : CompletableFuture.completedFuture(staticFile(method, path));
-                    stage.whenComplete((response, failure) -> {
-                        if (failure != null) {
-                            answer.completeExceptionally(failure);
-                        } else {
-                            answer.complete(response);
-                        }
-                    });
-                } catch (RuntimeException e) {
-                    answer.completeExceptionally(e);
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            answer.complete(HttpResponse.text(
-                    503, e instanceof WorkerTasks.Full ? engine.workers().fullMessage() : "Server is shutting down"));
-        }
+        CompletableFuture<HttpResponse> answer = onWorker(
+                () -> copy != null && endpoint != null
+                        ? endpoint.handle(copy)
+                        : CompletableFuture.completedFuture(staticFile(method, path)),
+                busy -> HttpResponse.text(503, busy));
         answer.whenComplete((response, failure) -> ctx.executor().execute(() -> {
             HttpResponse out = response;
             if (failure != null || out == null) {
@@ -286,6 +385,33 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             write(ctx, out, keepAlive, head);
             ctx.channel().config().setAutoRead(true);
         }));
+    }
+
+    /**
+     * Runs application code that may block on a worker, completing with what its stage completes with; when the
+     * workers are full or stopped, at once with {@code busy} of the reason.
+     */
+    private <T> CompletableFuture<T> onWorker(Supplier<CompletionStage<T>> work, Function<String, T> busy) {
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        try {
+            engine.workers().executeIfRoom(() -> {
+                try {
+                    work.get().whenComplete((result, failure) -> {
+                        if (failure != null) {
+                            answer.completeExceptionally(failure);
+                        } else {
+                            answer.complete(result);
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    answer.completeExceptionally(e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            answer.complete(busy.apply(
+                    e instanceof WorkerTasks.Full ? engine.workers().fullMessage() : "Server is shutting down"));
+        }
+        return answer;
     }
 
     /** Answers {@code /health/live} and {@code /health/ready} from state at hand; returns whether it answered. */

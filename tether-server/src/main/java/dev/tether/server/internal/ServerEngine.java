@@ -1,10 +1,13 @@
 package dev.tether.server.internal;
 
+import dev.tether.core.ChannelPattern;
 import dev.tether.core.Clock;
 import dev.tether.core.CloseCodes;
 import dev.tether.core.Durations;
 import dev.tether.core.WireFormat;
+import dev.tether.server.Authenticator;
 import dev.tether.server.HttpRequest;
+import dev.tether.server.Identity;
 import dev.tether.server.OverflowPolicy;
 import dev.tether.server.PresenceMember;
 import dev.tether.server.RpcException;
@@ -23,6 +26,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -100,6 +104,10 @@ public final class ServerEngine {
         if (clientSubscriptions != null) {
             registerSubscriptionMethods(clientSubscriptions);
         }
+        BiPredicate<? super Session, String> clientPublish = config.clientPublish();
+        if (clientPublish != null) {
+            registerPublishMethod(clientPublish);
+        }
         String baseUrl = (config.tls() == null ? "ws://" : "wss://") + config.host() + ":" + config.port();
         mount(new MountedEndpoint(
                 config.path(),
@@ -144,7 +152,8 @@ public final class ServerEngine {
                 c.perMessageDeflate(),
                 ConnectionSettings.lowerCase(c.allowedOrigins()),
                 false,
-                List.of(WireFormat.SUBPROTOCOL));
+                List.of(WireFormat.SUBPROTOCOL),
+                authenticator(c.authenticator()));
     }
 
     private static ConnectionSettings rawSettings(WebSocketEndpoint e, ServerConfig c) {
@@ -162,7 +171,13 @@ public final class ServerEngine {
                 e.perMessageDeflate(),
                 ConnectionSettings.lowerCase(e.allowedOrigins()),
                 e.originRequired(),
-                e.subprotocols());
+                e.subprotocols(),
+                authenticator(e.authenticator() == null ? c.authenticator() : e.authenticator()));
+    }
+
+    /** {@code null} for none, and for {@link Authenticator#anonymous()}, which the router need not ask. */
+    private static @Nullable Authenticator authenticator(@Nullable Authenticator authenticator) {
+        return authenticator instanceof Authenticator.Anonymous ? null : authenticator;
     }
 
     public ServerConfig config() {
@@ -380,6 +395,7 @@ public final class ServerEngine {
             Channel channel,
             ConnectionSettings settings,
             HttpRequest request,
+            Identity identity,
             @Nullable String subprotocol,
             boolean textByDefault,
             boolean deflate) {
@@ -387,6 +403,7 @@ public final class ServerEngine {
                 channel,
                 settings,
                 request,
+                identity,
                 subprotocol,
                 textByDefault,
                 deflate,
@@ -550,6 +567,29 @@ public final class ServerEngine {
                 }
                 return list;
             });
+        });
+    }
+
+    /**
+     * The built-in {@code publish(channel, data)} method for clients: a publication like the server's own, answered
+     * with the deliveries queued on this node.
+     */
+    private void registerPublishMethod(BiPredicate<? super Session, String> allowed) {
+        rpc.registry().register(RpcOptions.named("publish"), call -> {
+            String channel = call.arg(0, "channel", String.class);
+            if (channel.isEmpty() || ChannelPattern.isPattern(channel)) {
+                throw new InvalidParams("publish(channel, data) argument 'channel': \"" + channel
+                        + "\" (expected: a channel name, without * ? [ ])");
+            }
+            List<@Nullable Object> args = call.args();
+            if (args.size() < 2 && !call.kwargs().containsKey("data")) {
+                throw new InvalidParams("publish(channel, data): no 'data' (expected: a second argument)");
+            }
+            if (!allowed.test(call.session(), channel)) {
+                throw new RpcException("Access denied for channel '" + channel + "'.");
+            }
+            Object data = args.size() >= 2 ? args.get(1) : call.kwargs().get("data");
+            return publish(List.of(channel), data, Set.of(), session -> true);
         });
     }
 

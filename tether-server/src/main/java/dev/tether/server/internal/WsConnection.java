@@ -4,6 +4,7 @@ import dev.tether.core.Cancellable;
 import dev.tether.core.Clock;
 import dev.tether.server.CloseStatus;
 import dev.tether.server.HttpRequest;
+import dev.tether.server.Identity;
 import dev.tether.server.SessionState;
 import dev.tether.server.WebSocketSession;
 import io.netty.buffer.ByteBuf;
@@ -47,6 +48,7 @@ final class WsConnection implements WebSocketSession {
     private final EventLoop loop;
     private final ConnectionSettings settings;
     private final HttpRequest request;
+    private final Identity identity;
     private final @Nullable String subprotocol;
     private final Clock clock;
     private final SessionRegistry registry;
@@ -69,6 +71,7 @@ final class WsConnection implements WebSocketSession {
             Channel channel,
             ConnectionSettings settings,
             HttpRequest request,
+            Identity identity,
             @Nullable String subprotocol,
             boolean textByDefault,
             boolean mayCompress,
@@ -80,6 +83,7 @@ final class WsConnection implements WebSocketSession {
         this.loop = channel.eventLoop();
         this.settings = settings;
         this.request = request;
+        this.identity = identity;
         this.subprotocol = subprotocol;
         this.clock = clock;
         this.registry = registry;
@@ -154,6 +158,11 @@ final class WsConnection implements WebSocketSession {
     @Override
     public InetSocketAddress remoteAddress() {
         return request.remoteAddress();
+    }
+
+    @Override
+    public Identity identity() {
+        return identity;
     }
 
     @Override
