@@ -83,6 +83,24 @@ public final class EndpointSettings {
             .doc("With a blocking listener: messages of one connection that may wait for it before the server stops"
                     + " reading from that connection (TCP then pushes back on the client)."));
 
+    public static final Setting<Integer> MAX_INBOUND_MESSAGES_PER_SECOND = TABLE.add(Setting.ofInt(
+                    "maxInboundMessagesPerSecond", 0)
+            .range(0, Integer.MAX_VALUE)
+            .defaultText("0 (no limit)")
+            .doc("Messages one connection may send per second, averaged over a second; past it `inboundRateAction`"
+                    + " applies (set with `inboundRate(messages, bytes, action)`)."));
+
+    public static final Setting<Long> MAX_INBOUND_BYTES_PER_SECOND =
+            TABLE.add(Setting.ofLong("maxInboundBytesPerSecond", 0)
+                    .range(0, Long.MAX_VALUE)
+                    .bytes()
+                    .defaultText("0 (no limit)")
+                    .doc("Message bytes one connection may send per second, averaged over a second."));
+
+    public static final Setting<InboundRateAction> INBOUND_RATE_ACTION = TABLE.add(Setting.ofEnum(
+                    "inboundRateAction", InboundRateAction.class, InboundRateAction.THROTTLE)
+            .doc("What a connection over its inbound rate gets: `THROTTLE` (reading pauses) or `CLOSE` (1008)."));
+
     public static final Setting<Duration> CLOSE_TIMEOUT =
             TABLE.add(Setting.<Duration>of("closeTimeout", "Duration", null)
                     .nullable()

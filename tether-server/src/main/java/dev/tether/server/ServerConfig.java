@@ -153,6 +153,41 @@ public final class ServerConfig {
         return values.get(MAX_QUEUED_BYTES);
     }
 
+    /** Messages per second one session may send before {@link #inboundRateAction()} applies; 0 for no limit. */
+    public int maxInboundMessagesPerSecond() {
+        return values.get(MAX_INBOUND_MESSAGES_PER_SECOND);
+    }
+
+    /** Message bytes per second one session may send before {@link #inboundRateAction()} applies; 0 for no limit. */
+    public long maxInboundBytesPerSecond() {
+        return values.get(MAX_INBOUND_BYTES_PER_SECOND);
+    }
+
+    /** What a session over its inbound rate gets. */
+    public InboundRateAction inboundRateAction() {
+        return values.get(INBOUND_RATE_ACTION);
+    }
+
+    /** TCP connections one client address may hold open; 0 for no limit. */
+    public int maxConnectionsPerIp() {
+        return values.get(MAX_CONNECTIONS_PER_IP);
+    }
+
+    /** WebSocket upgrades per second one client address may make after its burst; 0 for no limit. */
+    public int handshakeRatePerIp() {
+        return values.get(HANDSHAKE_RATE_PER_IP);
+    }
+
+    /** Upgrades one client address may make at once. */
+    public int handshakeBurstPerIp() {
+        return values.get(HANDSHAKE_BURST_PER_IP);
+    }
+
+    /** Whether the per-address limits apply to loopback clients too. */
+    public boolean limitLoopback() {
+        return values.get(LIMIT_LOOPBACK);
+    }
+
     /** How many received packets may wait for the application per session before reading pauses. */
     public int maxInboundQueuedPackets() {
         return values.get(MAX_INBOUND_QUEUED_PACKETS);

@@ -94,6 +94,33 @@ public final class ServerSettings {
             .doc("A new connection must complete an HTTP request or the upgrade within this, counted from connect or"
                     + " from its previous response; otherwise it is closed."));
 
+    public static final Setting<Integer> MAX_CONNECTIONS_PER_IP = TABLE.add(
+            Setting.ofInt("maxConnectionsPerIp", 256)
+                    .range(0, Integer.MAX_VALUE)
+                    .defaultText("256 (0 = no limit)")
+                    .option()
+                    .doc(
+                            "TCP connections one client address (an IPv4 address, an IPv6 /64) may hold open; a request on a"
+                                    + " connection beyond it gets HTTP 429 with `Retry-After` ([operations](operations.md#abuse-limits))."));
+
+    public static final Setting<Integer> HANDSHAKE_RATE_PER_IP = TABLE.add(Setting.ofInt("handshakeRatePerIp", 20)
+            .range(0, Integer.MAX_VALUE)
+            .defaultText("20 per second (0 = no limit)")
+            .option()
+            .doc("WebSocket upgrades per second one client address may make once its burst is spent; one beyond gets"
+                    + " HTTP 429 with `Retry-After`."));
+
+    public static final Setting<Integer> HANDSHAKE_BURST_PER_IP = TABLE.add(Setting.ofInt("handshakeBurstPerIp", 100)
+            .range(1, Integer.MAX_VALUE)
+            .option()
+            .doc("Upgrades one client address may make at once, before `handshakeRatePerIp` paces it (a NAT of many"
+                    + " browsers reconnecting after a restart)."));
+
+    public static final Setting<Boolean> LIMIT_LOOPBACK = TABLE.add(Setting.ofBoolean("limitLoopback", false)
+            .option()
+            .doc("Applies the per-address limits to loopback clients too; off, they are exempt (tests, benchmarks and"
+                    + " a reverse proxy on the same host)."));
+
     public static final Setting<Duration> PING_INTERVAL =
             TABLE.add(Setting.ofDuration("pingInterval", Duration.ofSeconds(30))
                     .notNegative()
@@ -191,6 +218,29 @@ public final class ServerSettings {
                     .range(1, Integer.MAX_VALUE)
                     .option()
                     .doc("Packets of one session waiting for the application before reading pauses."));
+
+    public static final Setting<Integer> MAX_INBOUND_MESSAGES_PER_SECOND = TABLE.add(Setting.ofInt(
+                    "maxInboundMessagesPerSecond", 1000)
+            .range(0, Integer.MAX_VALUE)
+            .defaultText("1000 (0 = no limit)")
+            .option()
+            .doc("Messages one session may send per second, averaged over a second (a burst of this many passes); past"
+                    + " it `inboundRateAction` applies ([operations](operations.md#abuse-limits))."));
+
+    public static final Setting<Long> MAX_INBOUND_BYTES_PER_SECOND = TABLE.add(Setting.ofLong(
+                    "maxInboundBytesPerSecond", 4L << 20)
+            .range(0, Long.MAX_VALUE)
+            .bytes()
+            .defaultText("4 MiB (0 = no limit)")
+            .option()
+            .doc("Message bytes (after inflation) one session may send per second, averaged over a second; past it"
+                    + " `inboundRateAction` applies."));
+
+    public static final Setting<InboundRateAction> INBOUND_RATE_ACTION = TABLE.add(Setting.ofEnum(
+                    "inboundRateAction", InboundRateAction.class, InboundRateAction.THROTTLE)
+            .option()
+            .doc("What a session over its inbound rate gets: `THROTTLE` (reading pauses until it is within its rate"
+                    + " again; nothing is lost) or `CLOSE` (1008 `Message rate exceeded`)."));
 
     public static final Setting<Integer> ACCEPT_QUEUE_LIMIT = TABLE.add(Setting.ofInt("acceptQueueLimit", 1024)
             .range(1, Integer.MAX_VALUE)

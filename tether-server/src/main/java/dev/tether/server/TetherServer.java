@@ -368,6 +368,34 @@ public final class TetherServer implements AutoCloseable {
             return set(MAX_INBOUND_QUEUED_PACKETS, maxInboundQueuedPackets);
         }
 
+        /**
+         * Bounds what one session may send: {@code messagesPerSecond} messages and {@code bytesPerSecond} message
+         * bytes per second, each averaged over a second (0 for no limit); past either, {@code action}. Default 1000
+         * messages, 4 MiB and {@link InboundRateAction#THROTTLE}.
+         */
+        public Builder inboundRate(int messagesPerSecond, long bytesPerSecond, InboundRateAction action) {
+            return set(MAX_INBOUND_MESSAGES_PER_SECOND, messagesPerSecond)
+                    .set(MAX_INBOUND_BYTES_PER_SECOND, bytesPerSecond)
+                    .set(INBOUND_RATE_ACTION, action);
+        }
+
+        /**
+         * Bounds what one client address (an IPv4 address, an IPv6 /64) may do: hold {@code maxConnections} TCP
+         * connections open and make {@code handshakesPerSecond} WebSocket upgrades per second after a burst of
+         * {@code handshakeBurst}; 0 turns a limit off. A request beyond gets HTTP 429 with {@code Retry-After}.
+         * Loopback clients are exempt unless {@link #limitLoopback(boolean)}. Default 256, 20 and 100.
+         */
+        public Builder perIpLimits(int maxConnections, int handshakesPerSecond, int handshakeBurst) {
+            return set(MAX_CONNECTIONS_PER_IP, maxConnections)
+                    .set(HANDSHAKE_RATE_PER_IP, handshakesPerSecond)
+                    .set(HANDSHAKE_BURST_PER_IP, handshakeBurst);
+        }
+
+        /** Whether loopback clients are held to the per-address limits too (default {@code false}: exempt). */
+        public Builder limitLoopback(boolean limitLoopback) {
+            return set(LIMIT_LOOPBACK, limitLoopback);
+        }
+
         /** In pull mode, new sessions that may wait for {@link TetherServer#accept}. */
         public Builder acceptQueueLimit(int acceptQueueLimit) {
             return set(ACCEPT_QUEUE_LIMIT, acceptQueueLimit);

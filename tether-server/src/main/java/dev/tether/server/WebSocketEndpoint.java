@@ -99,6 +99,21 @@ public final class WebSocketEndpoint {
         return values.get(AUTHENTICATOR);
     }
 
+    /** See {@link EndpointSettings#MAX_INBOUND_MESSAGES_PER_SECOND}. */
+    public int maxInboundMessagesPerSecond() {
+        return values.get(MAX_INBOUND_MESSAGES_PER_SECOND);
+    }
+
+    /** See {@link EndpointSettings#MAX_INBOUND_BYTES_PER_SECOND}. */
+    public long maxInboundBytesPerSecond() {
+        return values.get(MAX_INBOUND_BYTES_PER_SECOND);
+    }
+
+    /** See {@link EndpointSettings#INBOUND_RATE_ACTION}. */
+    public InboundRateAction inboundRateAction() {
+        return values.get(INBOUND_RATE_ACTION);
+    }
+
     /** See {@link EndpointSettings#MAX_FRAME_BYTES}. */
     public int maxFrameBytes() {
         return values.get(MAX_FRAME_BYTES);
@@ -195,6 +210,16 @@ public final class WebSocketEndpoint {
         /** See {@link EndpointSettings#AUTHENTICATOR}; {@code null} (the default) means the server's. */
         public Builder authenticator(@Nullable Authenticator authenticator) {
             return set(AUTHENTICATOR, authenticator);
+        }
+
+        /**
+         * Bounds what one connection may send per second: {@code messagesPerSecond} messages and
+         * {@code bytesPerSecond} bytes (0: no limit); past either, {@code action}. Default: no limits.
+         */
+        public Builder inboundRate(int messagesPerSecond, long bytesPerSecond, InboundRateAction action) {
+            return set(MAX_INBOUND_MESSAGES_PER_SECOND, messagesPerSecond)
+                    .set(MAX_INBOUND_BYTES_PER_SECOND, bytesPerSecond)
+                    .set(INBOUND_RATE_ACTION, action);
         }
 
         /** See {@link EndpointSettings#MAX_FRAME_BYTES}. */

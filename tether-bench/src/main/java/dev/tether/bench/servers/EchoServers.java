@@ -1,6 +1,7 @@
 package dev.tether.bench.servers;
 
 import dev.tether.server.HttpResponse;
+import dev.tether.server.InboundRateAction;
 import dev.tether.server.TetherServer;
 import io.netty.util.Version;
 import java.time.Duration;
@@ -35,6 +36,8 @@ public final class EchoServers {
                 .handler(handler)
                 .clientSubscriptions((session, name) -> true)
                 .idleTimeout(Duration.ZERO)
+                // A generator sends as fast as the server answers, far past the internet default of 1000 per second.
+                .inboundRate(0, 0, InboundRateAction.THROTTLE)
                 // For `tether bench connections`: the heap right after a full collection, so that memory per
                 // connection is what the connections keep, not garbage. A bench server only: it stops the world.
                 .httpEndpoint("/bench/gc", request -> {

@@ -1,6 +1,7 @@
 package dev.tether.cli.bench;
 
 import dev.tether.core.StreamPosition;
+import dev.tether.server.InboundRateAction;
 import dev.tether.server.NonBlocking;
 import dev.tether.server.RpcOptions;
 import dev.tether.server.TetherHandler;
@@ -76,7 +77,9 @@ public final class FanoutNodes implements AutoCloseable {
                 .ioThreads(ioThreads)
                 .handler(new Quiet())
                 .clientSubscriptions((session, name) -> true)
-                .idleTimeout(Duration.ZERO);
+                .idleTimeout(Duration.ZERO)
+                // The publisher sends as fast as it can, far past the internet default of 1000 per second.
+                .inboundRate(0, 0, InboundRateAction.THROTTLE);
         if (history) {
             builder.history(LoadOptions.FANOUT_CHANNEL, HISTORY_SIZE, HISTORY_TTL);
         }

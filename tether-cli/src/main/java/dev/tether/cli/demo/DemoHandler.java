@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code echo(value)} returns {@code value}; {@code add(a, b)} returns {@code a + b}, exact for integers of
- *       any size, a double when either is not an integer; {@code whoami()} returns the session id, the client type
- *       and, after {@code login}, the username.
+ *       any size, a double when either is not an integer; {@code whoami()} returns the session id, the client type,
+ *       after {@code login} the username, and with {@code --jwt-secret} the token's subject.
  *   <li>{@code count(n)} streams 1..n, one item every 150 ms.
  *   <li>{@code login(name)} stores {@code username} in the session; {@code secret()} needs it (the predicate
  *       {@code loggedIn}).
@@ -98,6 +98,9 @@ public final class DemoHandler implements TetherHandler {
         Object username = session.attributes().get(USERNAME);
         if (username != null) {
             me.put(USERNAME, username);
+        }
+        if (session.identity().isAuthenticated()) {
+            me.put("subject", session.identity().subject()); // the token's sub, with --jwt-secret
         }
         return me;
     }

@@ -1,6 +1,7 @@
 package dev.tether.server.internal;
 
 import dev.tether.server.Authenticator;
+import dev.tether.server.InboundRateAction;
 import dev.tether.server.OverflowPolicy;
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param originRequired whether a request without {@code Origin} is refused when {@code allowedOrigins} is set
  * @param authenticator what decides on an upgrade before its session exists; {@code null} lets everyone in,
  *     anonymous
+ * @param maxInboundMessagesPerSecond 0 for no limit
+ * @param maxInboundBytesPerSecond 0 for no limit
  */
 record ConnectionSettings(
         int maxFrameBytes,
@@ -35,7 +38,10 @@ record ConnectionSettings(
         Set<String> allowedOrigins,
         boolean originRequired,
         List<String> subprotocols,
-        @Nullable Authenticator authenticator) {
+        @Nullable Authenticator authenticator,
+        int maxInboundMessagesPerSecond,
+        long maxInboundBytesPerSecond,
+        InboundRateAction inboundRateAction) {
 
     /** Origins compare without regard to case (RFC 6454 serializes scheme and host in lower case). */
     static Set<String> lowerCase(Set<String> origins) {

@@ -122,11 +122,50 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             respond(ctx, request, HttpResponse.text(status.code(), "Bad request: " + cause.getMessage()), true);
             return;
         }
+        if (overAddressLimit(ctx, request)) {
+            return;
+        }
         if (isUpgrade(request)) {
             upgrade(ctx, request);
         } else {
             http(ctx, request);
         }
+    }
+
+    /**
+     * Answers 429 with {@code Retry-After} when the client's address holds too many connections, or, for an upgrade,
+     * made too many handshakes; returns whether it did.
+     */
+    private boolean overAddressLimit(ChannelHandlerContext ctx, FullHttpRequest request) {
+        AddressLimits limits = engine.addressLimits();
+        AddressLimits.Entry address = ctx.channel().attr(AddressTracker.ENTRY).get();
+        if (limits == null || address == null) {
+            return false;
+        }
+        long wait = limits.connectionsRetryAfter(address);
+        boolean connections = wait > 0;
+        if (!connections && isUpgrade(request)) {
+            wait = limits.handshakeRetryAfter(address);
+        }
+        if (wait == 0) {
+            return false;
+        }
+        engine.counters().refusedByAddress(connections);
+        log.debug("{}: per-address limit ({}); 429", ctx.channel(), connections ? "connections" : "handshakes");
+        String message = connections
+                ? "Too many connections from your address (limit "
+                        + engine.config().maxConnectionsPerIp() + ")"
+                : "Too many WebSocket handshakes from your address; retry in " + wait + " s";
+        respond(
+                ctx,
+                request,
+                new HttpResponse(
+                        429,
+                        "text/plain; charset=utf-8",
+                        message.getBytes(StandardCharsets.UTF_8),
+                        Map.of("retry-after", Long.toString(wait))),
+                true);
+        return true;
     }
 
     private static boolean isUpgrade(FullHttpRequest request) {

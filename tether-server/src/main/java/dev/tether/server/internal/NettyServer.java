@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server's network: the event loops (epoll or NIO), the bound port, TLS, and the pipeline of a new connection
- * (TLS, HTTP codec and aggregator, permessage-deflate where an endpoint allows it, then the router). It knows nothing
+ * (the per-address count, TLS, HTTP codec and aggregator, permessage-deflate where an endpoint allows it, then the
+ * router). It knows nothing
  * of sessions or protocols.
  */
 final class NettyServer {
@@ -47,16 +48,22 @@ final class NettyServer {
     private final ServerConfig config;
     private final Supplier<ChannelHandler> router;
     private final int maxDeflateBytes;
+    private final @Nullable AddressTracker addressTracker;
     private final Map<EventLoop, LoopDrainer> drainers = new ConcurrentHashMap<>();
     private @Nullable EventLoopGroup group;
     private @Nullable Channel serverChannel;
     private @Nullable ChannelGroup allChannels;
 
     /** {@code maxDeflateBytes}: the largest message of the endpoints that allow permessage-deflate; 0 for none. */
-    NettyServer(ServerConfig config, Supplier<ChannelHandler> router, int maxDeflateBytes) {
+    NettyServer(
+            ServerConfig config,
+            Supplier<ChannelHandler> router,
+            int maxDeflateBytes,
+            @Nullable AddressLimits addressLimits) {
         this.config = config;
         this.router = router;
         this.maxDeflateBytes = maxDeflateBytes;
+        this.addressTracker = addressLimits == null ? null : new AddressTracker(addressLimits);
     }
 
     /**
@@ -118,6 +125,9 @@ final class NettyServer {
             channels.add(ch);
         }
         ChannelPipeline p = ch.pipeline();
+        if (addressTracker != null) {
+            p.addLast("tether-address", addressTracker);
+        }
         if (ssl != null) {
             p.addLast("tether-tls", ssl.newHandler(ch.alloc()));
         }

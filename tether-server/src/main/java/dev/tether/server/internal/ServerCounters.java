@@ -1,5 +1,6 @@
 package dev.tether.server.internal;
 
+import dev.tether.server.InboundRateAction;
 import dev.tether.server.ServerStats;
 import dev.tether.server.SlowConsumerPolicy;
 import java.util.concurrent.atomic.LongAdder;
@@ -14,6 +15,10 @@ final class ServerCounters {
     private final LongAdder droppedOldest = new LongAdder();
     private final LongAdder conflated = new LongAdder();
     private final LongAdder refusedSends = new LongAdder();
+    private final LongAdder inboundThrottled = new LongAdder();
+    private final LongAdder inboundClosed = new LongAdder();
+    private final LongAdder refusedByAddressConnections = new LongAdder();
+    private final LongAdder refusedByAddressHandshakes = new LongAdder();
 
     /** A publication reached this node's subscribers, queued for {@code deliveries} of them. */
     /** A publication on a channel with history that the broker gave no position. */
@@ -54,6 +59,24 @@ final class ServerCounters {
 
     long unpositionedCount() {
         return unpositioned.sum();
+    }
+
+    /** A session went over its inbound rate and got {@code action}. */
+    void inboundRateExceeded(InboundRateAction action) {
+        (action == InboundRateAction.CLOSE ? inboundClosed : inboundThrottled).increment();
+    }
+
+    long inboundRateExceededCount(InboundRateAction action) {
+        return (action == InboundRateAction.CLOSE ? inboundClosed : inboundThrottled).sum();
+    }
+
+    /** A request got 429 from a per-address limit: too many connections, or too many handshakes. */
+    void refusedByAddress(boolean connections) {
+        (connections ? refusedByAddressConnections : refusedByAddressHandshakes).increment();
+    }
+
+    long refusedByAddressCount(boolean connections) {
+        return (connections ? refusedByAddressConnections : refusedByAddressHandshakes).sum();
     }
 
     long refusedSends() {

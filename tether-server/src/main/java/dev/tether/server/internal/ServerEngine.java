@@ -69,6 +69,7 @@ public final class ServerEngine {
     private final Map<String, MountedEndpoint> endpoints = new LinkedHashMap<>();
     private final StaticFiles staticFiles;
     private final NettyServer network;
+    private final @Nullable AddressLimits addressLimits;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile @Nullable ServerMeters meters; // made at start, removed at close
     private volatile long startNanos;
@@ -127,7 +128,8 @@ public final class ServerEngine {
                 maxDeflateBytes = Math.max(maxDeflateBytes, endpoint.maxMessageBytes());
             }
         }
-        this.network = new NettyServer(config, () -> new HttpRouter(this), maxDeflateBytes);
+        this.addressLimits = AddressLimits.of(config);
+        this.network = new NettyServer(config, () -> new HttpRouter(this), maxDeflateBytes, addressLimits);
     }
 
     private void mount(MountedEndpoint endpoint) {
@@ -153,7 +155,10 @@ public final class ServerEngine {
                 ConnectionSettings.lowerCase(c.allowedOrigins()),
                 false,
                 List.of(WireFormat.SUBPROTOCOL),
-                authenticator(c.authenticator()));
+                authenticator(c.authenticator()),
+                c.maxInboundMessagesPerSecond(),
+                c.maxInboundBytesPerSecond(),
+                c.inboundRateAction());
     }
 
     private static ConnectionSettings rawSettings(WebSocketEndpoint e, ServerConfig c) {
@@ -172,7 +177,10 @@ public final class ServerEngine {
                 ConnectionSettings.lowerCase(e.allowedOrigins()),
                 e.originRequired(),
                 e.subprotocols(),
-                authenticator(e.authenticator() == null ? c.authenticator() : e.authenticator()));
+                authenticator(e.authenticator() == null ? c.authenticator() : e.authenticator()),
+                e.maxInboundMessagesPerSecond(),
+                e.maxInboundBytesPerSecond(),
+                e.inboundRateAction());
     }
 
     /** {@code null} for none, and for {@link Authenticator#anonymous()}, which the router need not ask. */
@@ -411,6 +419,16 @@ public final class ServerEngine {
                 registry,
                 counters,
                 network.drainer(channel.eventLoop()));
+    }
+
+    /** The per-address limits, or {@code null} when they are off. */
+    @Nullable
+    AddressLimits addressLimits() {
+        return addressLimits;
+    }
+
+    ServerCounters counters() {
+        return counters;
     }
 
     WorkerTasks workers() {

@@ -2,6 +2,7 @@ package dev.tether.server.internal;
 
 import dev.tether.core.RpcErrorCode;
 import dev.tether.core.RpcResponse;
+import dev.tether.server.InboundRateAction;
 import dev.tether.server.ServerConfig;
 import dev.tether.server.SlowConsumerPolicy;
 import dev.tether.server.spi.ClusterBroker;
@@ -168,6 +169,19 @@ final class ServerMeters {
                 workers,
                 WorkerTasks::refusedTasks,
                 "RPC calls, stream pulls and HTTP requests refused because the workers were full");
+        for (InboundRateAction action : InboundRateAction.values()) {
+            keep(FunctionCounter.builder(
+                            "tether.inbound.rate.exceeded", counters, c -> c.inboundRateExceededCount(action))
+                    .tag("action", action.name().toLowerCase(Locale.ROOT))
+                    .description("Messages over a session's inbound rate, by the action taken")
+                    .register(registry));
+        }
+        for (boolean connections : new boolean[] {true, false}) {
+            keep(FunctionCounter.builder("tether.address.refused", counters, c -> c.refusedByAddressCount(connections))
+                    .tag("limit", connections ? "connections" : "handshakes")
+                    .description("Requests answered 429 by a per-address limit, by limit")
+                    .register(registry));
+        }
         for (SlowConsumerPolicy action : SlowConsumerPolicy.values()) {
             keep(FunctionCounter.builder("tether.slow.consumer", counters, c -> c.actions(action))
                     .tag("action", action.name().toLowerCase(Locale.ROOT))

@@ -190,11 +190,10 @@ final class SessionInbox {
         int now = waiting.get();
         if (!readPaused && now > maxWaiting) {
             readPaused = true;
-            channel.config().setAutoRead(false);
+            connection.pauseReading(WsConnection.READ_PAUSED_BY_INBOX);
         } else if (readPaused && now <= maxWaiting / 2) {
             readPaused = false;
-            channel.config().setAutoRead(true);
-            channel.read();
+            connection.resumeReading(WsConnection.READ_PAUSED_BY_INBOX);
         }
     }
 }

@@ -2,9 +2,11 @@ package dev.tether.server.internal;
 
 import dev.tether.core.Cancellable;
 import dev.tether.core.Clock;
+import dev.tether.core.CloseCodes;
 import dev.tether.server.CloseStatus;
 import dev.tether.server.HttpRequest;
 import dev.tether.server.Identity;
+import dev.tether.server.InboundRateAction;
 import dev.tether.server.SessionState;
 import dev.tether.server.WebSocketSession;
 import io.netty.buffer.ByteBuf;
@@ -54,6 +56,8 @@ final class WsConnection implements WebSocketSession {
     private final SessionRegistry registry;
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
     private final SessionWriter writer;
+    private final ServerCounters counters;
+    private final @Nullable InboundRate inboundRate;
     private static final AtomicIntegerFieldUpdater<WsConnection> SLOW_LOGGED =
             AtomicIntegerFieldUpdater.newUpdater(WsConnection.class, "slowLogged");
     private volatile int slowLogged; // 1 once a slow-consumer line was logged; a field, not an object per connection
@@ -64,6 +68,8 @@ final class WsConnection implements WebSocketSession {
     private boolean counted; // event loop: opened() counted this connection, so terminate() counts its close
     private @Nullable LoopExecutor executor; // a racing first use makes two equal views, which is harmless
     // Event loop only.
+    private int readPauses; // the reasons reading is paused now: READ_PAUSED_BY_*
+    private @Nullable Cancellable throttleTimer;
     private @Nullable CloseStatus closeStatus;
     private @Nullable Cancellable closeTimer;
 
@@ -88,6 +94,8 @@ final class WsConnection implements WebSocketSession {
         this.clock = clock;
         this.registry = registry;
         this.writer = new SessionWriter(this, settings, textByDefault, mayCompress, counters, drainer);
+        this.counters = counters;
+        this.inboundRate = InboundRate.of(settings, clock);
     }
 
     /**
@@ -263,11 +271,68 @@ final class WsConnection implements WebSocketSession {
             content.release(); // data after a close frame is ignored
             return;
         }
+        InboundRate rate = inboundRate;
+        if (rate != null) {
+            long pauseNanos = rate.take(content.readableBytes());
+            if (pauseNanos > 0) {
+                counters.inboundRateExceeded(rate.action());
+                if (rate.action() == InboundRateAction.CLOSE) {
+                    content.release();
+                    startClose(CloseCodes.POLICY_VIOLATION, rate.closeReason());
+                    return;
+                }
+                throttle(pauseNanos);
+            }
+        }
         ServerMeters.ProtocolMeters m = meters;
         if (m != null) {
             m.received(content.readableBytes());
         }
         handler().message(content, text);
+    }
+
+    /** Why reading may be paused; reading resumes when no reason is left. */
+    static final int READ_PAUSED_BY_INBOX = 1;
+
+    static final int READ_PAUSED_BY_RATE = 2;
+
+    /** Stops reading from the socket for {@code reason}; TCP then pushes back on the client. Event loop only. */
+    void pauseReading(int reason) {
+        if (readPauses == 0) {
+            channel.config().setAutoRead(false);
+        }
+        readPauses |= reason;
+    }
+
+    /** Takes back {@code reason} to pause; reading resumes when none is left. Event loop only. */
+    void resumeReading(int reason) {
+        if ((readPauses & reason) == 0) {
+            return;
+        }
+        readPauses &= ~reason;
+        if (readPauses == 0) {
+            channel.config().setAutoRead(true);
+            channel.read();
+        }
+    }
+
+    /**
+     * Pauses reading for {@code nanos}, the time the client's debt to its inbound rate takes to pay back; a later
+     * message of the same read, deeper in debt, moves the resume further out.
+     */
+    private void throttle(long nanos) {
+        pauseReading(READ_PAUSED_BY_RATE);
+        Cancellable previous = throttleTimer;
+        if (previous != null) {
+            previous.cancel();
+        }
+        throttleTimer = clock.schedule(
+                java.time.Duration.ofNanos(nanos),
+                () -> {
+                    throttleTimer = null;
+                    resumeReading(READ_PAUSED_BY_RATE);
+                },
+                loop);
     }
 
     /** Tells the protocol it may write again, if the connection is writable. */
