@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.tether.core.ManualClock;
 import dev.tether.media.TestSerializer.Sent;
 import dev.tether.testing.TestWebSocketClient;
-import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -92,16 +93,23 @@ class MediaMetersTest {
                 advanceToTimer(); // exactly when due: no lateness
                 RecordingHandler.await(sent, "chunk " + i);
             }
-            await().atMost(WAIT)
-                    .untilAsserted(() -> assertThat(count("tether.media.audio.chunks.sent", "endpoint", "/ws-client"))
-                            .isEqualTo(5));
-            assertThat(count("tether.media.audio.sent.bytes", "endpoint", "/ws-client"))
-                    .isEqualTo(5 * CHUNK);
-            Timer lateness = registry.get("tether.media.pacing.lateness")
+            FunctionTimer lateness = registry.get("tether.media.pacing.lateness")
                     .tag("endpoint", "/ws-client")
-                    .timer();
-            assertThat(lateness.count()).isEqualTo(3);
+                    .functionTimer();
+            await().atMost(WAIT)
+                    .untilAsserted(
+                            () -> { // counted right after each chunk was handed on
+                                assertThat(count("tether.media.audio.chunks.sent", "endpoint", "/ws-client"))
+                                        .isEqualTo(5);
+                                assertThat(count("tether.media.audio.sent.bytes", "endpoint", "/ws-client"))
+                                        .isEqualTo(5 * CHUNK);
+                                assertThat(lateness.count())
+                                        .as("chunks that waited for a timer")
+                                        .isEqualTo(3);
+                            });
             assertThat(lateness.totalTime(TimeUnit.NANOSECONDS)).isZero();
+            assertThat(count("tether.media.pacing.late", "endpoint", "/ws-client", "over", "2ms"))
+                    .isZero();
 
             assertThat(session.write(new EndFrame())).isTrue();
             advanceToTimer(); // the end waits for the last chunk's interval
@@ -123,6 +131,58 @@ class MediaMetersTest {
         assertThat(registry.find("tether.media.sessions.ended").counters())
                 .as("a reason that did not happen has no counter")
                 .hasSize(2);
+    }
+
+    @Test
+    void aChunkSentLateCountsItsLateness() throws Exception {
+        CountDownLatch blocking = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        RecordingHandler blocker = new RecordingHandler() {
+            @Override
+            public void onFrame(MediaSession session, MediaFrame frame) {
+                if (frame.equals(new DtmfFrame('9'))) {
+                    blocking.countDown();
+                    try {
+                        release.await(5, TimeUnit.SECONDS); // holds the session's event loop, as a busy one would
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        };
+        URI uri = servers.start(
+                        MediaEndpoint.builder("/ws-client", blocker)
+                                .serializer(() -> new TestSerializer(clock, sent))
+                                .clock(clock)
+                                .build(),
+                        s -> s.meterRegistry(registry))
+                .resolve("/ws-client");
+        try (TestWebSocketClient client = TestWebSocketClient.connect(uri)) {
+            MediaSession session = blocker.awaitConnect();
+            assertThat(session.write(new AudioOutFrame(new byte[3 * CHUNK], 24000, 1)))
+                    .isTrue();
+            RecordingHandler.await(sent, "chunk 1");
+            RecordingHandler.await(sent, "chunk 2"); // chunk 3 is due at 40 ms
+            assertThat(clock.awaitPendingTasks(1, WAIT)).isTrue();
+            client.sendText("dtmf:9");
+            assertThat(blocking.await(5, TimeUnit.SECONDS)).isTrue();
+
+            clock.advance(Duration.ofMillis(70)); // the timer fires while its loop is busy
+            release.countDown();
+
+            assertThat(RecordingHandler.await(sent, "chunk 3").atMillis()).isEqualTo(70);
+            FunctionTimer lateness = registry.get("tether.media.pacing.lateness")
+                    .tag("endpoint", "/ws-client")
+                    .functionTimer();
+            await().atMost(WAIT)
+                    .untilAsserted(() ->
+                            assertThat(lateness.count()).isEqualTo(1)); // counted right after the chunk was handed on
+            assertThat(lateness.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(30);
+            assertThat(count("tether.media.pacing.late", "endpoint", "/ws-client", "over", "2ms"))
+                    .isEqualTo(1);
+            assertThat(count("tether.media.pacing.late", "endpoint", "/ws-client", "over", "20ms"))
+                    .isEqualTo(1);
+        }
     }
 
     @Test

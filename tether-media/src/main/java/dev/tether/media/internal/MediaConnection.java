@@ -72,7 +72,8 @@ public final class MediaConnection implements MediaSession {
     private final ArrayDeque<Object> queue = new ArrayDeque<>(); // AudioEntry, MediaFrame (in order) or Ending
     private boolean pacingReset = true; // upstream's next_send_time = 0: the next chunk does not wait
     private long nextNanos;
-    private long wakeNanos; // when the pacing timer is due, for its lateness
+    private long wakeNanos; // when the pacing timer is due, for the lateness of the chunk it waits for
+    private boolean pacedWake; // the pacing timer woke and the chunk it waited for is not sent yet
     private @Nullable Cancellable pacingTimer;
     private @Nullable Cancellable tailTimer; // a short tail waits this long for the audio that completes it
     private boolean tailDue; // the wait is over: send the tail as it is
@@ -511,6 +512,12 @@ public final class MediaConnection implements MediaSession {
 
         long chunkNanos = nanos(filled, first.frame);
         long now = clock.nanoTime();
+        if (pacedWake) {
+            pacedWake = false;
+            if (meters != null) {
+                meters.paced(now - wakeNanos); // the clock read pacing needs anyway: no other per chunk
+            }
+        }
         long sleep = pacingReset ? 0 : Math.max(0, nextNanos - now);
         pacingReset = false;
         if (sleep == 0) {
@@ -524,10 +531,9 @@ public final class MediaConnection implements MediaSession {
 
     private void wake() {
         pacingTimer = null;
-        if (meters != null) {
-            meters.pacingLateness(clock.nanoTime() - wakeNanos);
-        }
+        pacedWake = true;
         pump();
+        pacedWake = false;
     }
 
     /** The serializer's interruption message at once, queued audio dropped, the pacing clock reset. */
