@@ -186,7 +186,7 @@ class MediaMetersTest {
     }
 
     @Test
-    void countsRefusedClientsAndFullQueuesByEndpoint() throws Exception {
+    void countsRefusalsFullQueuesCancelsAndReplacementsByEndpoint() throws Exception {
         MediaTokens tokens = MediaTokens.create(clock);
         URI base = servers.start(
                 endpoint("/single").clientMode(ClientMode.SINGLE_REJECT).build(),
@@ -194,6 +194,9 @@ class MediaMetersTest {
                         .webSocket(endpoint("/auth").tokens(tokens).build())
                         .webSocket(endpoint("/small")
                                 .maxQueuedAudio(Duration.ofMillis(100))
+                                .build())
+                        .webSocket(endpoint("/replace")
+                                .clientMode(ClientMode.SINGLE_REPLACE)
                                 .build()));
 
         try (TestWebSocketClient first = TestWebSocketClient.connect(base.resolve("/single"))) {
@@ -228,6 +231,24 @@ class MediaMetersTest {
             assertThat(count("tether.media.writes.refused", "endpoint", "/small", "queue", "audio"))
                     .isEqualTo(1);
             assertThat(session.refusedWrites()).isEqualTo(1);
+
+            assertThat(session.write(new CancelFrame())).isTrue();
+            assertThat(client.awaitClose().code()).isEqualTo(1000);
+            handler.awaitDisconnect();
+            assertThat(count("tether.media.sessions.ended", "endpoint", "/small", "reason", "cancel"))
+                    .isEqualTo(1);
+        }
+
+        try (TestWebSocketClient first = TestWebSocketClient.connect(base.resolve("/replace"))) {
+            handler.awaitConnect();
+            try (TestWebSocketClient second = TestWebSocketClient.connect(base.resolve("/replace"))) {
+                handler.awaitConnect();
+                assertThat(first.awaitClose().code()).isEqualTo(1000);
+                handler.awaitDisconnect();
+                assertThat(count("tether.media.sessions.ended", "endpoint", "/replace", "reason", "replaced"))
+                        .isEqualTo(1);
+                assertThat(open("/replace")).isEqualTo(1);
+            }
         }
         assertThat(registry.find("tether.media.writes.refused")
                         .tag("endpoint", "/single")
