@@ -94,6 +94,12 @@ final class MediaBenchCommand implements Callable<Integer> {
             description = "The generator's I/O threads (default: ${DEFAULT-VALUE}).")
     int threads = 1;
 
+    @Option(
+            names = "--metrics",
+            description = "Give the in-process server GET /metrics, so its meters and the media endpoint's count"
+                    + " (to measure what they cost).")
+    boolean metrics;
+
     @Option(names = "--json", description = "Print one line of JSON instead of the table.")
     boolean json;
 
@@ -109,7 +115,8 @@ final class MediaBenchCommand implements Callable<Integer> {
                     rate,
                     frame,
                     url == null ? null : URI.create(url),
-                    threads);
+                    threads,
+                    metrics);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

@@ -11,11 +11,15 @@ import dev.tether.media.MediaHandler;
 import dev.tether.media.MediaSettings;
 import dev.tether.server.HttpEndpoint;
 import dev.tether.server.TetherServer;
+import dev.tether.server.spi.MeterSource;
 import dev.tether.webrtc.internal.Esp32Sdp;
 import dev.tether.webrtc.internal.Routes;
 import dev.tether.webrtc.internal.Signaling;
 import dev.tether.webrtc.internal.WebRtcConfig;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -47,8 +51,12 @@ import java.util.Set;
  * <p>Threads: offers and candidates are handled on one thread of the handler's, never on a Netty event loop; each
  * session's callbacks run on one of the handler's session threads, in order, and must not block. Settings are in
  * {@link WebRtcSettings} and, for the media side, {@link MediaSettings}; {@code docs/webrtc.md} lists them.
+ *
+ * <p>Meters: when the server it is mounted on ({@link #mount}, or {@code closeWith} it yourself) has a registry, the
+ * handler registers {@code tether.webrtc.*} and its sessions' {@code tether.media.*} ({@code endpoint=webrtc}) there
+ * when the server starts; {@code docs/operations.md} lists them.
  */
-public final class WebRtcSignaling implements AutoCloseable {
+public final class WebRtcSignaling implements AutoCloseable, MeterSource {
     /** The session attribute holding the offer's {@code request_data} (a Jackson {@code JsonNode}), when it had one. */
     public static final String REQUEST_DATA = "tether.webrtc.requestData";
 
@@ -102,6 +110,12 @@ public final class WebRtcSignaling implements AutoCloseable {
     /** The peer connections held now. */
     public int connections() {
         return signaling.connections();
+    }
+
+    /** Registers the meters in the server's registry when it starts; the server calls it (see {@link MeterSource}). */
+    @Override
+    public Collection<Meter> bindTo(MeterRegistry registry) {
+        return signaling.bindTo(registry);
     }
 
     /**

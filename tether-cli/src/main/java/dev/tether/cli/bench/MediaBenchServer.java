@@ -53,7 +53,8 @@ final class MediaBenchServer implements AutoCloseable {
     final LongAdder refusedWrites = new LongAdder();
     private volatile boolean measuring;
 
-    MediaBenchServer(int rate, int tenMsChunks, int frameMillis) {
+    /** With {@code metrics}, the server has {@code GET /metrics}, so the server's and the media meters count. */
+    MediaBenchServer(int rate, int tenMsChunks, int frameMillis, boolean metrics) {
         this.intervalNanos = tenMsChunks * 10_000_000L;
         // One second as frames of frameMillis: queuedAudio() counts a frame until its last chunk has left, so with
         // one-second frames a refill below 0.5 s comes only when the queue is already empty.
@@ -82,6 +83,7 @@ final class MediaBenchServer implements AutoCloseable {
                 .host("127.0.0.1")
                 .port(0)
                 .maxConnections(100_000)
+                .metricsEndpoint(metrics)
                 .webSocket(MediaEndpoint.builder(PATH, bot)
                         .serializer(() -> new TimedSerializer(FrameSerializers.protobuf()))
                         .audioOutSampleRate(rate)

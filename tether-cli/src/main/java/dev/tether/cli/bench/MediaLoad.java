@@ -50,7 +50,8 @@ public final class MediaLoad {
             int rate,
             int frameMillis,
             @Nullable URI url,
-            int ioThreads) {
+            int ioThreads,
+            boolean metrics) {
         public Options {
             if (sessions < 1) {
                 throw new IllegalArgumentException("sessions: " + sessions + " (expected: > 0)");
@@ -92,7 +93,8 @@ public final class MediaLoad {
 
     private MediaReport run() throws InterruptedException {
         MediaBenchServer server = options.url() == null
-                ? new MediaBenchServer(options.rate(), options.chunkMillis() / 10, options.frameMillis())
+                ? new MediaBenchServer(
+                        options.rate(), options.chunkMillis() / 10, options.frameMillis(), options.metrics())
                 : null;
         boolean epoll = Epoll.isAvailable();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(

@@ -60,6 +60,8 @@ public final class MediaConnection implements MediaSession {
     private final Clock clock;
     private final ScheduledExecutorService loop;
     private final @Nullable FrameSerializer serializer;
+    private final @Nullable MediaMeters meters; // null when the server has no registry: nothing is counted
+    private volatile MediaMeters.@Nullable End endedBy; // how the server's side ended it, first one wins
     private final AtomicInteger state = new AtomicInteger(OPEN);
     private final AtomicLong queuedAudioNanos = new AtomicLong();
     private final AtomicInteger queuedFrames = new AtomicInteger();
@@ -70,6 +72,8 @@ public final class MediaConnection implements MediaSession {
     private final ArrayDeque<Object> queue = new ArrayDeque<>(); // AudioEntry, MediaFrame (in order) or Ending
     private boolean pacingReset = true; // upstream's next_send_time = 0: the next chunk does not wait
     private long nextNanos;
+    private long wakeNanos; // when the pacing timer is due, for the lateness of the chunk it waits for
+    private boolean pacedWake; // the pacing timer woke and the chunk it waited for is not sent yet
     private @Nullable Cancellable pacingTimer;
     private @Nullable Cancellable tailTimer; // a short tail waits this long for the audio that completes it
     private boolean tailDue; // the wait is over: send the tail as it is
@@ -82,6 +86,13 @@ public final class MediaConnection implements MediaSession {
     private @Nullable Cancellable hangUpGuard;
 
     public MediaConnection(MediaChannel session, MediaHandler handler, MediaConfig config) {
+        this(session, handler, config, null);
+    }
+
+    /** A connection whose frames, queues and end are counted in {@code meters} (none when {@code null}). */
+    public MediaConnection(
+            MediaChannel session, MediaHandler handler, MediaConfig config, @Nullable MediaMeters meters) {
+        this.meters = meters;
         this.session = session;
         this.handler = handler;
         this.config = config;
@@ -99,6 +110,9 @@ public final class MediaConnection implements MediaSession {
             serializer.setup(config.rates());
         }
         connected = true;
+        if (meters != null) {
+            meters.started();
+        }
         if (config.sessionTimeoutNanos() > 0) {
             sessionTimer = clock.schedule(Duration.ofNanos(config.sessionTimeoutNanos()), this::sessionTimedOut, loop);
         }
@@ -121,12 +135,17 @@ public final class MediaConnection implements MediaSession {
 
     /** A newer client of a single-client endpoint took over; from another connection's thread. */
     void replaced() {
+        endedBy(MediaMeters.End.REPLACED);
         state.compareAndSet(OPEN, ENDING);
         session.close(1000, "Replaced by a new connection");
     }
 
     /** The transport ended, however it ended: releases everything and calls {@code onDisconnect} once. */
     public void closed(CloseStatus status) {
+        if (connected && !closed && meters != null) {
+            MediaMeters.End end = endedBy;
+            meters.ended(end != null ? end : MediaMeters.end(status));
+        }
         closed = true;
         state.set(CLOSED);
         cancelTimers();
@@ -140,6 +159,12 @@ public final class MediaConnection implements MediaSession {
         }
         if (connected) {
             call("onDisconnect", () -> handler.onDisconnect(this, status));
+        }
+    }
+
+    private void endedBy(MediaMeters.End end) {
+        if (endedBy == null) {
+            endedBy = end;
         }
     }
 
@@ -167,6 +192,7 @@ public final class MediaConnection implements MediaSession {
             run.run();
         } catch (RuntimeException e) {
             log.error("Session {}: the handler's {} failed; closing", session.id(), callback, e);
+            endedBy(MediaMeters.End.ERROR);
             state.compareAndSet(OPEN, ENDING);
             session.close(1011, "Internal error");
         }
@@ -185,10 +211,14 @@ public final class MediaConnection implements MediaSession {
             frame = serializer.deserialize(message);
         } catch (MediaCloseException e) {
             log.warn("Session {}: {}; closing with {}", session.id(), e.getMessage(), e.code());
+            endedBy(MediaMeters.End.SERIALIZER);
             state.compareAndSet(OPEN, ENDING);
             close(e.code(), e.reason());
             return;
         } catch (RuntimeException e) {
+            if (meters != null) {
+                meters.decodeError(serializer);
+            }
             logInbound(e);
             return;
         }
@@ -208,8 +238,16 @@ public final class MediaConnection implements MediaSession {
      * {@code client-ready}, then hands it to the handler.
      */
     public void deliver(MediaFrame frame) {
-        if (closed || (frame instanceof AudioInFrame && !config.audioInEnabled())) {
+        if (closed) {
             return;
+        }
+        if (frame instanceof AudioInFrame audio) {
+            if (meters != null) {
+                meters.audioReceived(audio.audio().length);
+            }
+            if (!config.audioInEnabled()) {
+                return;
+            }
         }
         if (config.rtvi() && frame instanceof TransportMessageFrame message) {
             ObjectNode ready = Rtvi.answer(message.message());
@@ -283,7 +321,7 @@ public final class MediaConnection implements MediaSession {
             long before = queuedAudioNanos.getAndAdd(nanos);
             if (before > 0 && before + nanos > config.maxQueuedAudioNanos()) {
                 queuedAudioNanos.addAndGet(-nanos);
-                return refuse("audio", Duration.ofNanos(config.maxQueuedAudioNanos()));
+                return refuse(MediaMeters.AUDIO_QUEUE, Duration.ofNanos(config.maxQueuedAudioNanos()));
             }
             return submit(() -> enqueue(new AudioEntry(audio, nanos)), () -> queuedAudioNanos.addAndGet(-nanos));
         }
@@ -307,19 +345,22 @@ public final class MediaConnection implements MediaSession {
         }
         if (queuedFrames.incrementAndGet() > config.maxQueuedFrames()) {
             queuedFrames.decrementAndGet();
-            return refuse("frames", config.maxQueuedFrames());
+            return refuse(MediaMeters.FRAMES_QUEUE, config.maxQueuedFrames());
         }
         return submit(() -> enqueue(frame), queuedFrames::decrementAndGet);
     }
 
-    private boolean refuse(String what, Object bound) {
+    private boolean refuse(int queue, Object bound) {
         refused.incrementAndGet();
+        if (meters != null) {
+            meters.writeRefused(queue);
+        }
         if (!refusalLogged) {
             refusalLogged = true;
             log.warn(
                     "Session {}: queued {} reached {}; refusing writes (counted in refusedWrites())",
                     session.id(),
-                    what,
+                    queue == MediaMeters.AUDIO_QUEUE ? "audio" : "frames",
                     bound);
         }
         return false;
@@ -465,23 +506,34 @@ public final class MediaConnection implements MediaSession {
         }
         byte[] pcm = filled == chunkBytes ? chunk : Arrays.copyOf(chunk, filled);
         byte[] payload = config.addWavHeader() ? WavHeader.wrap(pcm, rate, channels) : pcm;
-        send(new AudioOutFrame(payload, rate, channels));
+        if (send(new AudioOutFrame(payload, rate, channels)) && meters != null) {
+            meters.audioSent(filled);
+        }
 
         long chunkNanos = nanos(filled, first.frame);
         long now = clock.nanoTime();
+        if (pacedWake) {
+            pacedWake = false;
+            if (meters != null) {
+                meters.paced(now - wakeNanos); // the clock read pacing needs anyway: no other per chunk
+            }
+        }
         long sleep = pacingReset ? 0 : Math.max(0, nextNanos - now);
         pacingReset = false;
         if (sleep == 0) {
             nextNanos = now + chunkNanos;
         } else {
             nextNanos += chunkNanos;
+            wakeNanos = now + sleep;
             pacingTimer = clock.schedule(Duration.ofNanos(sleep), this::wake, loop);
         }
     }
 
     private void wake() {
         pacingTimer = null;
+        pacedWake = true;
         pump();
+        pacedWake = false;
     }
 
     /** The serializer's interruption message at once, queued audio dropped, the pacing clock reset. */
@@ -521,6 +573,7 @@ public final class MediaConnection implements MediaSession {
      * after a timeout; only the socket does not wait for it longer.
      */
     private void finish(MediaFrame frame) {
+        endedBy(frame instanceof EndFrame ? MediaMeters.End.END : MediaMeters.End.CANCEL);
         if (frame instanceof EndFrame) {
             sendFlushed();
         }
@@ -595,27 +648,31 @@ public final class MediaConnection implements MediaSession {
         sendMessage(message);
     }
 
-    /** Serializes {@code frame} and sends what the serializer made of it, if anything; never throws. */
-    private void send(MediaFrame frame) {
+    /**
+     * Serializes {@code frame} and sends what the serializer made of it, if anything; never throws. Returns whether a
+     * message was sent.
+     */
+    private boolean send(MediaFrame frame) {
         if (serializer == null || closed || !session.isOpen()) {
-            return; // a client that left: its onClose follows and releases the rest
+            return false; // a client that left: its onClose follows and releases the rest
         }
         WireMessage message;
         try {
             message = serializer.serialize(frame);
         } catch (RuntimeException e) {
             log.warn("Session {}: the serializer failed on {}; not sent", session.id(), frame, e);
-            return;
+            return false;
         }
-        sendMessage(message);
+        return sendMessage(message);
     }
 
-    private void sendMessage(@Nullable WireMessage message) {
+    private boolean sendMessage(@Nullable WireMessage message) {
         if (message instanceof WireMessage.Text text) {
-            session.sendText(text.text());
+            return session.sendText(text.text());
         } else if (message instanceof WireMessage.Binary binary) {
-            session.sendBinary(binary.data());
+            return session.sendBinary(binary.data());
         }
+        return false;
     }
 
     /** How long {@code bytes} of audio in {@code format}'s rate and channels play. */

@@ -9,6 +9,10 @@ import dev.tether.server.CloseStatus;
 import dev.tether.server.HttpRequest;
 import dev.tether.server.WebSocketListener;
 import dev.tether.server.WebSocketSession;
+import dev.tether.server.spi.MeterSource;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
@@ -19,9 +23,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A media endpoint's side of the server: admits a connection (token, origin, client mode), gives it a
  * {@link MediaConnection}, and hands it what arrives. Runs on each connection's I/O thread (the endpoint's listener is
- * not blocking); the only state shared between connections is the connected client of a single-client mode.
+ * not blocking); the only state shared between connections is the connected client of a single-client mode, and the
+ * endpoint's meters, which the server it is mounted on makes when it starts ({@link MeterSource}).
  */
-public final class MediaListener implements WebSocketListener {
+public final class MediaListener implements WebSocketListener, MeterSource {
     private static final Logger log = LoggerFactory.getLogger(MediaListener.class);
     private static final String KEY = MediaConnection.class.getName();
 
@@ -35,6 +40,7 @@ public final class MediaListener implements WebSocketListener {
     private final MediaHandler handler;
     private final MediaConfig config;
     private final AtomicReference<@Nullable MediaConnection> single = new AtomicReference<>();
+    private volatile @Nullable MediaMeters meters; // set when a server with a registry starts; read once per client
 
     public MediaListener(String path, MediaHandler handler, SettingValues settings) {
         this.path = path;
@@ -43,16 +49,27 @@ public final class MediaListener implements WebSocketListener {
     }
 
     @Override
+    public Collection<Meter> bindTo(MeterRegistry registry) {
+        MediaMeters m = new MediaMeters(registry, path);
+        meters = m;
+        return m.meters();
+    }
+
+    @Override
     public void onOpen(WebSocketSession session) {
+        MediaMeters m = meters;
         MediaTokens tokens = config.tokens();
-        if (tokens != null && !admitted(session, tokens)) {
+        if (tokens != null && !admitted(session, tokens, m)) {
             return;
         }
-        MediaConnection connection = new MediaConnection(MediaChannel.of(session), handler, config);
+        MediaConnection connection = new MediaConnection(MediaChannel.of(session), handler, config, m);
         switch (config.clientMode()) {
             case SINGLE_REJECT -> {
                 if (!single.compareAndSet(null, connection)) {
                     log.warn("Rejecting client {}: a client is already connected", session.remoteAddress());
+                    if (m != null) {
+                        m.refused(MediaMeters.Refusal.BUSY);
+                    }
                     session.close(TRY_AGAIN_LATER, "Server already has a connected client");
                     return;
                 }
@@ -71,13 +88,14 @@ public final class MediaListener implements WebSocketListener {
     }
 
     /** Checks the origin and the token of a token route; closes with 4003 and says so when either is refused. */
-    private boolean admitted(WebSocketSession session, MediaTokens tokens) {
+    private boolean admitted(WebSocketSession session, MediaTokens tokens, @Nullable MediaMeters m) {
         HttpRequest request = session.request();
         if (!config.allowedOrigins().isEmpty()) {
             String origin = request.headers().get("origin");
             if (origin == null || !config.allowedOrigins().contains(origin.toLowerCase(Locale.ROOT))) {
                 log.debug("Refusing client {}: origin {}", session.remoteAddress(), origin);
                 session.close(UNAUTHORIZED, origin == null ? "Origin required" : "Origin not allowed");
+                refused(m, MediaMeters.Refusal.ORIGIN);
                 return false;
             }
         }
@@ -85,14 +103,22 @@ public final class MediaListener implements WebSocketListener {
         if (token == null) {
             log.debug("Refusing client {}: no token", session.remoteAddress());
             session.close(UNAUTHORIZED, "Missing token");
+            refused(m, MediaMeters.Refusal.TOKEN);
             return false;
         }
         if (!tokens.redeem(token)) {
             log.debug("Refusing client {}: invalid, expired or used token", session.remoteAddress());
             session.close(UNAUTHORIZED, "Invalid, expired or used token");
+            refused(m, MediaMeters.Refusal.TOKEN);
             return false;
         }
         return true;
+    }
+
+    private static void refused(@Nullable MediaMeters m, MediaMeters.Refusal refusal) {
+        if (m != null) {
+            m.refused(refusal);
+        }
     }
 
     /** The token of {@code request}: from {@code Authorization: Bearer}, else {@code ?token=}, else the path. */

@@ -215,6 +215,7 @@ public final class ServerEngine {
         ServerMeters m = ServerMeters.create(config);
         if (m != null) {
             m.bindServer(registry, hub, counters, tasks, config.clusterBroker());
+            m.bindSources(config); // media endpoints, WebRTC signaling: docs/operations.md
             rpc.meters(m);
             meters = m;
         }

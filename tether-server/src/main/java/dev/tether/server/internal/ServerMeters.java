@@ -6,6 +6,7 @@ import dev.tether.server.InboundRateAction;
 import dev.tether.server.ServerConfig;
 import dev.tether.server.SlowConsumerPolicy;
 import dev.tether.server.spi.ClusterBroker;
+import dev.tether.server.spi.MeterSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -16,9 +17,13 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +75,7 @@ final class ServerMeters {
     private final @Nullable PrometheusMeterRegistry prometheus;
     private final @Nullable PrometheusMeterRegistry ownPrometheus;
     private final Queue<Meter> registered = new ConcurrentLinkedQueue<>();
+    private final Queue<Collection<Meter>> sourceMeters = new ConcurrentLinkedQueue<>(); // read again at close
     private final Counter opened;
     private final Map<Integer, Counter> closed = new ConcurrentHashMap<>();
     private final Map<String, ProtocolMeters> protocols = new ConcurrentHashMap<>();
@@ -202,6 +208,26 @@ final class ServerMeters {
         }
     }
 
+    /**
+     * Lets every mounted part that is a {@link MeterSource} (a WebSocket endpoint's listener, an HTTP endpoint, a
+     * {@code closeWith} resource) register its meters; once, when the server starts, before it accepts connections.
+     */
+    void bindSources(ServerConfig config) {
+        Set<Object> parts = Collections.newSetFromMap(new IdentityHashMap<>());
+        config.webSocketEndpoints().values().forEach(endpoint -> parts.add(endpoint.listener()));
+        parts.addAll(config.httpEndpoints().values());
+        parts.addAll(config.closeWith());
+        for (Object part : parts) {
+            if (part instanceof MeterSource source) {
+                try {
+                    sourceMeters.add(source.bindTo(registry));
+                } catch (RuntimeException e) {
+                    log.warn("{} could not bind its meters", part, e);
+                }
+            }
+        }
+    }
+
     private <T> void gauge(String name, T object, ToDoubleFunction<T> value, String description) {
         keep(Gauge.builder(name, object, value)
                 .description(description)
@@ -258,6 +284,10 @@ final class ServerMeters {
 
     /** Removes every meter this server registered; closes the registry it made itself. */
     void close() {
+        for (Collection<Meter> meters : sourceMeters) {
+            registered.addAll(meters);
+        }
+        sourceMeters.clear();
         for (Meter meter : registered) {
             registry.remove(meter.getId());
             if (given != null && given != registry) {

@@ -80,6 +80,7 @@ final class Peer implements MediaChannel {
     private final AudioTrack audioTrack;
     private final RTCPeerConnection connection;
     private final MediaConnection media;
+    private final @Nullable SignalingMeters meters;
     private final CompletableFuture<Void> gathered = new CompletableFuture<>();
     // The track-ended listeners added to remote tracks, removed on release: libwebrtc holds each through a JNI global
     // reference, and the remote tracks outlive close() (webrtc-java 0.14 never frees a closed peer connection), so a
@@ -105,6 +106,7 @@ final class Peer implements MediaChannel {
     private @Nullable AudioTrackSink remoteAudioSink;
     private boolean closing;
     private boolean opened; // media.open() ran
+    private boolean everConnected;
 
     Peer(Signaling signaling, String pcId, HttpRequest request, @Nullable JsonNode requestData) {
         this.signaling = signaling;
@@ -117,7 +119,12 @@ final class Peer implements MediaChannel {
         this.loop = signaling.nextLoop();
         this.audioTrack = signaling.factory().audioTrack("tether-audio-" + id, audioSource);
         this.connection = signaling.factory().peerConnection(signaling.iceServers(), new Observer());
-        this.media = new MediaConnection(this, signaling.handler(), signaling.mediaConfig(this::isConnected));
+        this.meters = signaling.meters();
+        this.media = new MediaConnection(
+                this,
+                signaling.handler(),
+                signaling.mediaConfig(this::isConnected),
+                meters == null ? null : meters.media());
     }
 
     /** Completes when ICE gathering is complete. */
@@ -180,6 +187,9 @@ final class Peer implements MediaChannel {
                     pcId,
                     signaling.config().dataChannelTimeout(),
                     pendingMessages.size());
+            if (meters != null) {
+                meters.messagesDropped(pendingMessages.size());
+            }
             pendingMessages.clear();
             dataChannelExpired = true;
         }
@@ -238,7 +248,13 @@ final class Peer implements MediaChannel {
             sendNow(text);
         } else if (dataChannelExpired) {
             log.debug("Peer {}: no data channel; message dropped", pcId);
+            if (meters != null) {
+                meters.messagesDropped(1);
+            }
         } else if (pendingMessages.size() >= signaling.config().maxQueuedMessages()) {
+            if (meters != null) {
+                meters.messagesDropped(1);
+            }
             // The first drop is a warning, later ones debug lines: a bot that writes in a loop cannot flood the log.
             if (!queueFullLogged) {
                 queueFullLogged = true;
@@ -387,6 +403,9 @@ final class Peer implements MediaChannel {
 
     private void released(CloseStatus status) {
         signaling.removed(this); // before onDisconnect: a handler that counts connections there sees this one gone
+        if (meters != null && state != PeerState.CLOSED) {
+            meters.peerClosed(state);
+        }
         changeState(PeerState.CLOSED);
         if (opened) {
             media.closed(status);
@@ -428,6 +447,12 @@ final class Peer implements MediaChannel {
             case CONNECTING -> changeState(PeerState.CONNECTING);
             case CONNECTED -> {
                 changeState(PeerState.CONNECTED);
+                if (!everConnected) {
+                    everConnected = true;
+                    if (meters != null) {
+                        meters.peerConnected();
+                    }
+                }
                 if (connectingTimer != null) {
                     connectingTimer.cancel();
                     connectingTimer = null;
@@ -577,6 +602,9 @@ final class Peer implements MediaChannel {
         }
         if (pendingAudioIn.incrementAndGet() > MAX_PENDING_AUDIO_IN) {
             pendingAudioIn.decrementAndGet();
+            if (meters != null) {
+                meters.audioDropped();
+            }
             if (droppedAudioIn.incrementAndGet() == 1) {
                 log.warn("Peer {}: the session's thread is 500 ms behind the remote audio; dropping frames", pcId);
             }

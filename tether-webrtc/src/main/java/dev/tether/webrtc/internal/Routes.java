@@ -74,8 +74,8 @@ public final class Routes {
     /** {@code POST} an offer, {@code PATCH} candidates. */
     public HttpEndpoint offer() {
         return request -> switch (request.method()) {
-            case "POST" -> offer(request, startBody(request));
-            case "PATCH" -> patch(request);
+            case "POST" -> offered(System.nanoTime(), offer(request, startBody(request)));
+            case "PATCH" -> patched(System.nanoTime(), patch(request));
             default -> methodNotAllowed();
         };
     }
@@ -121,16 +121,20 @@ public final class Routes {
             int slash = rest.indexOf('/');
             String idText = slash < 0 ? rest : rest.substring(0, slash);
             String path = slash < 0 ? "" : rest.substring(slash + 1);
+            long start = System.nanoTime();
             JsonNode startBody = session(idText);
+            boolean offerPath = path.endsWith("api/offer");
             if (startBody == null) {
-                return done(HttpResponse.json(404, SignalingBodies.detail("Invalid or not-yet-ready session_id")));
+                CompletionStage<HttpResponse> notFound =
+                        done(HttpResponse.json(404, SignalingBodies.detail("Invalid or not-yet-ready session_id")));
+                return offerPath && request.method().equals("POST") ? offered(start, notFound) : notFound;
             }
-            if (!path.endsWith("api/offer")) {
+            if (!offerPath) {
                 return done(new HttpResponse(200, "application/json", new byte[0], Map.of()));
             }
             return switch (request.method()) {
-                case "POST" -> offer(request, startBody).thenApply(Routes::invalidAs400);
-                case "PATCH" -> patch(request).thenApply(Routes::invalidAs400);
+                case "POST" -> offered(start, offer(request, startBody).thenApply(Routes::invalidAs400));
+                case "PATCH" -> patched(start, patch(request).thenApply(Routes::invalidAs400));
                 default -> methodNotAllowed();
             };
         };
@@ -141,6 +145,31 @@ public final class Routes {
         return request -> request.method().equals("GET") || request.method().equals("HEAD")
                 ? done(HttpResponse.json(200, "{\"status\":\"ready\",\"transports\":[\"webrtc\"]}"))
                 : methodNotAllowed();
+    }
+
+    /** Counts an offer that arrived at {@code start} ({@link System#nanoTime()}) and its answer's status and time. */
+    private CompletionStage<HttpResponse> offered(long start, CompletionStage<HttpResponse> answer) {
+        SignalingMeters m = signaling.meters();
+        if (m == null) {
+            return answer;
+        }
+        m.offerReceived();
+        return answer.thenApply(response -> {
+            m.offerAnswered(response.status(), System.nanoTime() - start);
+            return response;
+        });
+    }
+
+    /** Times a PATCH of candidates that arrived at {@code start}. */
+    private CompletionStage<HttpResponse> patched(long start, CompletionStage<HttpResponse> answer) {
+        SignalingMeters m = signaling.meters();
+        if (m == null) {
+            return answer;
+        }
+        return answer.thenApply(response -> {
+            m.patchAnswered(System.nanoTime() - start);
+            return response;
+        });
     }
 
     private CompletionStage<HttpResponse> offer(HttpRequest request, @Nullable JsonNode startBody) {

@@ -19,10 +19,13 @@ import dev.tether.server.HttpRequest;
 import dev.tether.webrtc.ConnectionMode;
 import dev.tether.webrtc.IceServer;
 import dev.tether.webrtc.PeerListener;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -60,6 +63,7 @@ public final class Signaling implements AutoCloseable {
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private volatile List<IceServer> iceServers;
     private volatile boolean closed;
+    private volatile @Nullable SignalingMeters meters; // set when a server with a registry starts
     private @Nullable PeerFactory factory; // the signaling thread only
     private @Nullable IllegalStateException unavailable; // the engine could not start: every offer gets 503
 
@@ -161,7 +165,20 @@ public final class Signaling implements AutoCloseable {
         }
     }
 
+    /** The meters, or {@code null} when the server counts nothing. */
+    @Nullable
+    SignalingMeters meters() {
+        return meters;
+    }
+
     // ---- the public surface ---------------------------------------------------------------------------------
+
+    /** Registers the handler's meters in the registry of the server it is mounted on; see {@code MeterSource}. */
+    public Collection<Meter> bindTo(MeterRegistry registry) {
+        SignalingMeters m = new SignalingMeters(registry, this);
+        meters = m;
+        return m.meters();
+    }
 
     /** Replaces the ICE servers of connections made from now on. */
     public void iceServers(List<IceServer> servers) {
@@ -229,6 +246,10 @@ public final class Signaling implements AutoCloseable {
             // RFC 8840: no more candidates for this m-line. libwebrtc ends gathering on its own; nothing to pass on.
             log.debug("Peer {}: end of candidates for {}", peer.pcId(), candidate.sdpMid());
             return;
+        }
+        SignalingMeters m = meters;
+        if (m != null) {
+            m.candidateReceived();
         }
         Integer index = candidate.sdpMLineIndex();
         try {

@@ -136,6 +136,11 @@ public final class DetectingSerializer implements HangUpSerializer {
         }
     }
 
+    /** The provider's serializer, once the provider is known; {@code null} before. */
+    public @Nullable FrameSerializer delegate() {
+        return delegate;
+    }
+
     @Override
     public boolean autoHangUp() {
         return delegate instanceof HangUpSerializer hangUp && hangUp.autoHangUp();
