@@ -52,19 +52,19 @@ public final class Soak {
             positive("chat rate", chatRate);
             positive("message bytes", messageBytes);
             if (interval.isNegative() || interval.isZero()) {
-                throw new IllegalArgumentException("interval: " + interval + " (expected: > 0)");
+                throw new IllegalArgumentException("interval: " + period(interval) + " (expected: > 0)");
             }
             if (duration.compareTo(interval.multipliedBy(3)) < 0 || duration.compareTo(MAX_DURATION) > 0) {
-                throw new IllegalArgumentException("duration: " + duration + " (expected: 3 intervals (" + interval
-                        + ") to " + MAX_DURATION + ")");
+                throw new IllegalArgumentException("duration: " + period(duration) + " (expected: 3 intervals ("
+                        + period(interval.multipliedBy(3)) + ") to " + period(MAX_DURATION) + ")");
             }
             if (warmup.isNegative() || warmup.compareTo(duration) >= 0) {
-                throw new IllegalArgumentException(
-                        "warmup: " + warmup + " (expected: >= 0 and shorter than the duration " + duration + ")");
+                throw new IllegalArgumentException("warmup: " + period(warmup)
+                        + " (expected: >= 0 and shorter than the duration " + period(duration) + ")");
             }
             if (stallMin.isNegative() || stallMax.compareTo(stallMin) <= 0) {
                 throw new IllegalArgumentException(
-                        "stall: " + stallMin + " to " + stallMax + " (expected: 0 <= min < max)");
+                        "stall: " + period(stallMin) + ".." + period(stallMax) + " (expected: 0 <= MIN < MAX)");
             }
             var unused = MixedLoad.Mix.of(connections);
         }
@@ -165,11 +165,11 @@ public final class Soak {
 
     /** The tolerances, in the order the verdict lists them (docs/reliability.md says why). */
     static final List<Resource> RESOURCES = List.of(
-            new Resource(new Growth.Limit("heap after GC", "bytes", 16 * MIB, 0.10), Sample::heapAfterGc),
-            new Resource(new Growth.Limit("Netty direct memory", "bytes", 32 * MIB, 0.25), Sample::nettyDirect),
+            new Resource(new Growth.Limit("heap after GC", "bytes", 4 * MIB, 0.10), Sample::heapAfterGc),
+            new Resource(new Growth.Limit("Netty direct memory", "bytes", 8 * MIB, 0.25), Sample::nettyDirect),
             new Resource(new Growth.Limit("JVM direct buffers", "bytes", 8 * MIB, 0.25), Sample::jvmDirect),
             new Resource(new Growth.Limit("live threads", "threads", 4, 0.10), Sample::threads),
-            new Resource(new Growth.Limit("open file descriptors", "fds", 32, 0.10), Sample::fds),
+            new Resource(new Growth.Limit("open file descriptors", "fds", 16, 0.10), Sample::fds),
             new Resource(new Growth.Limit("p99 RPC latency", "ms", 50, 1.0), Sample::p99Millis));
 
     record Resource(Growth.Limit limit, ToDoubleFunction<Sample> value) {}
@@ -321,8 +321,11 @@ public final class Soak {
         return PrometheusText.parse(response.body());
     }
 
-    /** {@code 10s}, {@code 10m}, {@code 1h30m}: a period as the options take it. */
+    /** {@code 10s}, {@code 10m}, {@code 2h}: a period as the options take it. */
     static String period(Duration d) {
+        if (d.toMillis() % 1000 != 0) {
+            return d.toMillis() + "ms";
+        }
         long s = d.toSeconds();
         if (s % 3600 == 0 && s > 0) {
             return s / 3600 + "h";
