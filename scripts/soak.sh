@@ -28,8 +28,8 @@ seconds() {
   [[ $unit == h ]] && factor=3600
   awk -v n="${BASH_REMATCH[1]}" -v f="$factor" 'BEGIN { printf "%d", n * f }'
 }
-duration_s=$(seconds "$DURATION")
-warmup_s=$(seconds "$WARMUP")
+duration_s=$(seconds "$DURATION") || exit 2
+warmup_s=$(seconds "$WARMUP") || exit 2
 if (( duration_s > 86400 )); then
   echo "soak: duration $DURATION (expected: at most 24h)" >&2
   exit 2

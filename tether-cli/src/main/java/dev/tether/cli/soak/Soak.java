@@ -96,7 +96,7 @@ public final class Soak {
             long errors,
             @Nullable String firstError,
             boolean forcedGc) {
-        /** True when no resource grew and the load had no more than 0.1 % errors. */
+        /** True when no resource grew and the load's errors were at most 0.1 % of its calls (or at most 10). */
         public boolean passed() {
             return grown().isEmpty() && !tooManyErrors();
         }
