@@ -5,6 +5,8 @@ import dev.tether.server.ServerSettings;
 import dev.tether.server.TetherServer;
 import dev.tether.webrtc.IceServer;
 import dev.tether.webrtc.IceServers;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -87,6 +89,12 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         TetherServer server = start();
+        MeterRegistry registry = server.config().meterRegistry();
+        if (registry != null) {
+            // The collector's meters listen to its notifications until closed: this process's registry lives as long
+            // as the process, so they are never closed (DemoServer.jvmMeters binds the rest).
+            new JvmGcMetrics().bindTo(registry);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         // SIGTERM or Ctrl-C drains: no new connections, the calls in flight finish, then every session gets 1001.
         Runtime.getRuntime()

@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
             StreamCommand.class,
             ListenCommand.class,
             BenchCommand.class,
+            SoakCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class TetherCli implements Runnable {
@@ -61,7 +62,8 @@ public final class TetherCli implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(
-                spec.commandLine(), "Missing a command (expected: one of serve, call, stream, listen, bench, help)");
+                spec.commandLine(),
+                "Missing a command (expected: one of serve, call, stream, listen, bench, soak, help)");
     }
 
     /** The version of this build, read from a resource that Maven fills in. */

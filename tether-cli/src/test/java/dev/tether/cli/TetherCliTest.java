@@ -53,7 +53,7 @@ class TetherCliTest {
 
         assertThat(exitCode).isEqualTo(2);
         assertThat(err.toString())
-                .contains("Missing a command (expected: one of serve, call, stream, listen, bench, help)");
+                .contains("Missing a command (expected: one of serve, call, stream, listen, bench, soak, help)");
     }
 
     @Test

@@ -13,6 +13,13 @@ import dev.tether.server.WebSocketListener;
 import dev.tether.server.WebSocketSession;
 import dev.tether.webrtc.IceServer;
 import dev.tether.webrtc.WebRtcSignaling;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -86,7 +93,7 @@ public final class DemoServer {
         return webrtc.mount(TetherServer.builder())
                 // A newcomer sees what the server does at once: GET /metrics (Prometheus text), /health/ready. The
                 // registry is the demo's own, so that the admin page (--admin-token) reads the meters /metrics exports.
-                .meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+                .meterRegistry(jvmMeters(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)))
                 .metricsEndpoint(true)
                 .healthEndpoints(true)
                 .maxSubscribedChannels(MAX_SUBSCRIBED_CHANNELS)
@@ -119,6 +126,23 @@ public final class DemoServer {
                         .serializer(() -> FrameSerializers.telephony(
                                 TelephonyOptions.builder().autoHangUp(false).build()))
                         .build());
+    }
+
+    /**
+     * Binds Micrometer's meters of the JVM and the process to {@code registry}: memory by pool and the buffer pools
+     * ({@code jvm.memory.*}, {@code jvm.buffer.*}), threads, classes, CPU, uptime and open file descriptors
+     * ({@code process.files.open}). They are gauges read at scrape time, holding nothing but the JVM's MXBeans. The
+     * garbage collector's meters ({@code jvm.gc.*}) listen to the collector's notifications until they are closed, so
+     * {@code tether serve} binds them itself, for the life of its process (see {@code ServeCommand}).
+     */
+    public static <R extends MeterRegistry> R jvmMeters(R registry) {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        return registry;
     }
 
     /**

@@ -16,6 +16,9 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import io.netty.util.internal.PlatformDependent;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
@@ -192,6 +195,23 @@ final class ServerMeters {
             keep(FunctionCounter.builder("tether.slow.consumer", counters, c -> c.actions(action))
                     .tag("action", action.name().toLowerCase(Locale.ROOT))
                     .description("Slow-consumer actions taken, by action")
+                    .register(registry));
+        }
+        // Netty allocates its pooled buffers without a Cleaner, so the JVM's direct buffer pool
+        // (jvm.buffer.memory.used)
+        // does not see them: only Netty's own counters do. Both are process-wide, like the JVM's meters.
+        keep(Gauge.builder("tether.netty.direct.memory.used", PlatformDependent::usedDirectMemory)
+                .description("Direct memory Netty has allocated in this process (-1 when Netty does not count it)")
+                .baseUnit("bytes")
+                .strongReference(true)
+                .register(registry));
+        if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider allocator) {
+            keep(Gauge.builder(
+                            "tether.netty.allocator.direct.used",
+                            () -> allocator.metric().usedDirectMemory())
+                    .description("Direct memory held by Netty's default allocator (its pool's chunks), in this process")
+                    .baseUnit("bytes")
+                    .strongReference(true)
                     .register(registry));
         }
         if (broker != ClusterBroker.local()) {
