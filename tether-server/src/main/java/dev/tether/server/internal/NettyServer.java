@@ -47,6 +47,7 @@ final class NettyServer {
     private final ServerConfig config;
     private final Supplier<ChannelHandler> router;
     private final int maxDeflateBytes;
+    private final DeflateSettings deflate;
     private final Map<EventLoop, LoopDrainer> drainers = new ConcurrentHashMap<>();
     private @Nullable EventLoopGroup group;
     private @Nullable Channel serverChannel;
@@ -57,6 +58,7 @@ final class NettyServer {
         this.config = config;
         this.router = router;
         this.maxDeflateBytes = maxDeflateBytes;
+        this.deflate = DeflateSettings.of(config);
     }
 
     /**
@@ -129,7 +131,7 @@ final class NettyServer {
                         .setMaxHeaderSize(headerBytes)));
         p.addLast("tether-http-aggregator", new HttpObjectAggregator(config.maxHttpRequestBytes()));
         if (maxDeflateBytes > 0) {
-            p.addLast("tether-deflate", new EndpointDeflateHandler(maxDeflateBytes));
+            p.addLast("tether-deflate", new EndpointDeflateHandler(deflate, maxDeflateBytes, ch));
         }
         p.addLast("tether-router", router.get());
     }

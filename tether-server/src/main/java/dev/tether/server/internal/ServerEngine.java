@@ -81,6 +81,7 @@ public final class ServerEngine {
                 config.codec(WireFormat.JSON),
                 registry,
                 counters,
+                new SharedDeflater(config.deflateThresholdBytes(), counters),
                 new ChannelRules(config.history(), config.presence()),
                 new PresenceTracker.Settings(config.presenceTtl(), config.presenceInfo()));
         this.staticFiles = new StaticFiles(config.staticDirectory(), config.staticResources());
@@ -382,7 +383,8 @@ public final class ServerEngine {
             HttpRequest request,
             @Nullable String subprotocol,
             boolean textByDefault,
-            boolean deflate) {
+            boolean deflate,
+            boolean sharesCompressedFrames) {
         return new WsConnection(
                 channel,
                 settings,
@@ -390,6 +392,7 @@ public final class ServerEngine {
                 subprotocol,
                 textByDefault,
                 deflate,
+                sharesCompressedFrames,
                 config.clock(),
                 registry,
                 counters,
