@@ -71,7 +71,8 @@ public final class EndpointSettings {
                     .doc("Closes (1011) a connection silent this long; `0` never does."));
 
     public static final Setting<Boolean> PER_MESSAGE_DEFLATE = TABLE.add(Setting.ofBoolean("perMessageDeflate", false)
-            .doc("Agrees permessage-deflate (RFC 7692) when the client offers it."));
+            .doc("Agrees permessage-deflate (RFC 7692) when the client offers it, on the server's `deflate*` settings"
+                    + " ([channels](channels.md#compression))."));
 
     public static final Setting<Boolean> BLOCKING_LISTENER = TABLE.add(Setting.ofBoolean("blockingListener", false)
             .doc("Runs the listener's callbacks on a worker thread, in order per connection, instead of on the"

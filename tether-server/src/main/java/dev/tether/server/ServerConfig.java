@@ -133,6 +133,26 @@ public final class ServerConfig {
         return values.get(PER_MESSAGE_DEFLATE);
     }
 
+    /** Whether permessage-deflate is agreed with {@code server_no_context_takeover} whether the client asked or not. */
+    public boolean deflateNoContextTakeover() {
+        return values.get(DEFLATE_NO_CONTEXT_TAKEOVER);
+    }
+
+    /** Messages smaller than this many bytes are not compressed. */
+    public int deflateThresholdBytes() {
+        return values.get(DEFLATE_THRESHOLD_BYTES);
+    }
+
+    /** The largest permessage-deflate window the server compresses with, in bits. */
+    public int deflateWindowBits() {
+        return values.get(DEFLATE_WINDOW_BITS);
+    }
+
+    /** zlib's memLevel for per-session compression. */
+    public int deflateMemLevel() {
+        return values.get(DEFLATE_MEM_LEVEL);
+    }
+
     /** Whether JSON packets go to generic clients in BINARY frames (the Python server's choice) instead of TEXT. */
     public boolean jsonInBinaryFrames() {
         return values.get(JSON_IN_BINARY_FRAMES);

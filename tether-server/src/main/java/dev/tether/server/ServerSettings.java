@@ -172,8 +172,39 @@ public final class ServerSettings {
 
     public static final Setting<Boolean> PER_MESSAGE_DEFLATE = TABLE.add(Setting.ofBoolean("perMessageDeflate", false)
             .option()
-            .doc("Negotiates permessage-deflate with clients that offer it; costs a zlib context (tens of KiB) per"
-                    + " session."));
+            .doc("Negotiates permessage-deflate with clients that offer it; costs a zlib context per session (see"
+                    + " `deflateWindowBits`)."));
+
+    public static final Setting<Boolean> DEFLATE_NO_CONTEXT_TAKEOVER = TABLE.add(Setting.ofBoolean(
+                    "deflateNoContextTakeover", true)
+            .option()
+            .doc("Agrees permessage-deflate with `server_no_context_takeover` even when the client did not ask for"
+                    + " it: every message is compressed on its own, so a publication is compressed once for all its"
+                    + " subscribers and a session keeps no compressor between messages; a session's own similar"
+                    + " messages compress less well than with the window kept ([channels](channels.md#compression))."));
+
+    public static final Setting<Integer> DEFLATE_THRESHOLD_BYTES = TABLE.add(Setting.ofInt("deflateThresholdBytes", 256)
+            .range(0, Integer.MAX_VALUE)
+            .bytes()
+            .option()
+            .doc("Messages smaller than this go out uncompressed (RSV1 clear) on permessage-deflate sessions: a"
+                    + " short packet compressed on its own saves a few bytes for a compressor's setup and run."));
+
+    public static final Setting<Integer> DEFLATE_WINDOW_BITS = TABLE.add(Setting.ofInt("deflateWindowBits", 15)
+            .range(9, 15)
+            .option()
+            .doc("The server's permessage-deflate window (`server_max_window_bits`; a client may ask for less): zlib's"
+                    + " compressor takes (1 << (bits + 2)) + (1 << (memLevel + 9)) bytes, 256 KiB at 15 and memLevel"
+                    + " 8, held between messages only without `deflateNoContextTakeover`. Under 15, compression is per"
+                    + " session (JZlib), never shared."));
+
+    public static final Setting<Integer> DEFLATE_MEM_LEVEL = TABLE.add(
+            Setting.ofInt("deflateMemLevel", 8)
+                    .range(1, 9)
+                    .option()
+                    .doc(
+                            "zlib's memLevel for per-session permessage-deflate compression: (1 << (memLevel + 9)) bytes of hash"
+                                    + " and buffer, 128 KiB at 8; any other than 8 compresses with JZlib, and under 8 costs ratio and speed."));
 
     public static final Setting<Boolean> JSON_IN_BINARY_FRAMES = TABLE.add(Setting.ofBoolean(
                     "jsonInBinaryFrames", false)

@@ -16,6 +16,8 @@ package dev.tether.server;
  *     {@code maxPendingWorkerTasks} tasks pending
  * @param unpositioned publications on a channel with history that got no position because the cluster broker failed
  *     (delivered on this node without one, see docs/cluster.md)
+ * @param sharedCompressions messages (publications, broadcasts) compressed once for all the permessage-deflate
+ *     sessions that take shared frames, per wire format (see docs/channels.md)
  */
 public record ServerStats(
         int connections,
@@ -28,4 +30,5 @@ public record ServerStats(
         long conflated,
         long refusedSends,
         long refusedWorkerTasks,
-        long unpositioned) {}
+        long unpositioned,
+        long sharedCompressions) {}

@@ -348,6 +348,26 @@ public final class TetherServer implements AutoCloseable {
             return set(PER_MESSAGE_DEFLATE, perMessageDeflate);
         }
 
+        /** See {@link ServerSettings#DEFLATE_NO_CONTEXT_TAKEOVER}. */
+        public Builder deflateNoContextTakeover(boolean deflateNoContextTakeover) {
+            return set(DEFLATE_NO_CONTEXT_TAKEOVER, deflateNoContextTakeover);
+        }
+
+        /** See {@link ServerSettings#DEFLATE_THRESHOLD_BYTES}. */
+        public Builder deflateThresholdBytes(int deflateThresholdBytes) {
+            return set(DEFLATE_THRESHOLD_BYTES, deflateThresholdBytes);
+        }
+
+        /** See {@link ServerSettings#DEFLATE_WINDOW_BITS}. */
+        public Builder deflateWindowBits(int deflateWindowBits) {
+            return set(DEFLATE_WINDOW_BITS, deflateWindowBits);
+        }
+
+        /** See {@link ServerSettings#DEFLATE_MEM_LEVEL}. */
+        public Builder deflateMemLevel(int deflateMemLevel) {
+            return set(DEFLATE_MEM_LEVEL, deflateMemLevel);
+        }
+
         /** Sends JSON to generic clients in BINARY frames, as the Python server does. */
         public Builder jsonInBinaryFrames(boolean jsonInBinaryFrames) {
             return set(JSON_IN_BINARY_FRAMES, jsonInBinaryFrames);

@@ -67,7 +67,7 @@ public final class DemoServer {
      * HTTP, webshocket.v1 upgrades on the same path with {@link DemoHandler}'s methods, a raw echo endpoint at
      * {@value #ECHO_PATH} that sends every text and binary message back unchanged, and the voice echo bot at
      * {@value #VOICE_CLIENT_PATH}, {@value #VOICE_SINGLE_PATH}, (telephony) {@value #TELEPHONY_PATH} and over WebRTC
-     * at {@value #WEBRTC_OFFER_PATH}. Every channel keeps a history ({@value #HISTORY_SIZE} publications, 5 minutes)
+     * at {@value #WEBRTC_OFFER_PATH}. webshocket.v1 and the echo agree permessage-deflate. Every channel keeps a history ({@value #HISTORY_SIZE} publications, 5 minutes)
      * and tracks presence.
      *
      * @throws IllegalArgumentException if the host or port is not acceptable
@@ -97,6 +97,8 @@ public final class DemoServer {
                 .metricsEndpoint(true)
                 .healthEndpoints(true)
                 .maxSubscribedChannels(MAX_SUBSCRIBED_CHANNELS)
+                // Browsers offer permessage-deflate: the chat's publications go out compressed once for all of them.
+                .perMessageDeflate(true)
                 // Every channel keeps its last 100 publications for 5 minutes and tracks who is in it; clients may
                 // subscribe themselves (tether listen --subscribe), with recovery.
                 .history("*", HISTORY_SIZE, HISTORY_TTL)

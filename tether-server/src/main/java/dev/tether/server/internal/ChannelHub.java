@@ -71,6 +71,7 @@ final class ChannelHub {
     private final PacketCodec json;
     private final SessionRegistry registry;
     private final ServerCounters counters;
+    private final SharedDeflater deflater;
     private final ChannelRules rules;
     private final @Nullable MemoryHistory memoryHistory;
     private final PresenceTracker presence;
@@ -85,6 +86,7 @@ final class ChannelHub {
             PacketCodec json,
             SessionRegistry registry,
             ServerCounters counters,
+            SharedDeflater deflater,
             ChannelRules rules,
             PresenceTracker.Settings presenceSettings) {
         this.broker = broker;
@@ -92,6 +94,7 @@ final class ChannelHub {
         this.json = json;
         this.registry = registry;
         this.counters = counters;
+        this.deflater = deflater;
         this.rules = rules;
         this.memoryHistory = broker.keepsHistory() || !rules.anyHistory() ? null : new MemoryHistory();
         this.presence = new PresenceTracker(broker, msgpack, presenceSettings, this::presenceEvent);
@@ -449,7 +452,7 @@ final class ChannelHub {
         who.put("info", presence.info(entry));
         Map<String, Object> extension = Map.of(joined ? "join" : "leave", who);
         Packet packet = new Packet(PacketSource.CHANNEL, null, null, channel, null, null, extension);
-        SharedEncoding encoding = new SharedEncoding(packet, msgpack, json, null);
+        SharedEncoding encoding = new SharedEncoding(packet, msgpack, json, deflater, null);
         try {
             subscriptions.forEachSubscriber(channel, (session, subscription) -> {
                 ExtendedSubscription ext = session.extensionOf(subscription);
@@ -468,7 +471,7 @@ final class ChannelHub {
     /** See {@link dev.tether.server.TetherServer#broadcast(Object, Collection, Predicate)}. */
     int broadcast(@Nullable Object data, Collection<? extends Session> exclude, Predicate<? super Session> filter) {
         Packet packet = data instanceof Packet p ? p : Packet.broadcast(data);
-        SharedEncoding encoding = new SharedEncoding(packet, msgpack, json, null);
+        SharedEncoding encoding = new SharedEncoding(packet, msgpack, json, deflater, null);
         int queued = 0;
         try {
             for (DefaultSession session : registry.webshocketSessions()) {
@@ -513,7 +516,7 @@ final class ChannelHub {
                 @Nullable StreamPosition position) {
             this.channel = Objects.requireNonNull(channel);
             this.packet = packet;
-            this.encoding = new SharedEncoding(packet, msgpack, json, msgpackEncoding);
+            this.encoding = new SharedEncoding(packet, msgpack, json, deflater, msgpackEncoding);
             this.exclude = exclude;
             this.filter = filter;
             this.reach = reach;
@@ -572,7 +575,7 @@ final class ChannelHub {
             }
             SharedEncoding e = positionedEncoding;
             if (e == null) {
-                e = new SharedEncoding(positionedPacket(), msgpack, json, null);
+                e = new SharedEncoding(positionedPacket(), msgpack, json, deflater, null);
                 positionedEncoding = e;
             }
             return e;

@@ -332,7 +332,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 identity,
                 subprotocol,
                 endpoint.protocol().textByDefault(subprotocol),
-                deflate);
+                deflate,
+                // Netty's extension handler, in front of this one, has agreed the extension already.
+                deflate && DeflateHandshaker.sharesCompressedFrames(ctx.channel()));
         ConnectionHandler handler = endpoint.protocol().open(connection, subprotocol);
         if (handler == null) {
             registry.release();

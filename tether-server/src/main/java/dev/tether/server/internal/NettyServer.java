@@ -49,6 +49,7 @@ final class NettyServer {
     private final Supplier<ChannelHandler> router;
     private final int maxDeflateBytes;
     private final @Nullable AddressTracker addressTracker;
+    private final DeflateSettings deflate;
     private final Map<EventLoop, LoopDrainer> drainers = new ConcurrentHashMap<>();
     private @Nullable EventLoopGroup group;
     private @Nullable Channel serverChannel;
@@ -64,6 +65,7 @@ final class NettyServer {
         this.router = router;
         this.maxDeflateBytes = maxDeflateBytes;
         this.addressTracker = addressLimits == null ? null : new AddressTracker(addressLimits);
+        this.deflate = DeflateSettings.of(config);
     }
 
     /**
@@ -139,7 +141,7 @@ final class NettyServer {
                         .setMaxHeaderSize(headerBytes)));
         p.addLast("tether-http-aggregator", new HttpObjectAggregator(config.maxHttpRequestBytes()));
         if (maxDeflateBytes > 0) {
-            p.addLast("tether-deflate", new EndpointDeflateHandler(maxDeflateBytes));
+            p.addLast("tether-deflate", new EndpointDeflateHandler(deflate, maxDeflateBytes, ch));
         }
         p.addLast("tether-router", router.get());
     }

@@ -13,12 +13,14 @@ import io.netty.buffer.ByteBufAllocator;
  * of it ({@link DefaultSession#encode}).
  *
  * <p>The header is the one RFC 6455 §5.2 prescribes for a server: FIN set, no RSV bits, the opcode, no mask, and
- * the payload length in the shortest of its three forms. Only sessions without an extension take prepared frames
- * (permessage-deflate must compress per connection), and only whole messages up to
- * {@link SessionWriter.FRAGMENT_BYTES}; Netty's encoder writes everything else.
+ * the payload length in the shortest of its three forms; RSV1 too for a frame compressed once for many
+ * permessage-deflate sessions ({@link SharedDeflater}). Sessions without an extension take prepared frames, and
+ * permessage-deflate sessions whose compressor keeps no context; only whole messages up to
+ * {@link SessionWriter.FRAGMENT_BYTES}. Netty's encoders write everything else.
  */
 final class PreparedFrame {
     private static final int FIN = 0x80;
+    private static final int RSV1 = 0x40;
     private static final int OPCODE_TEXT = 0x1;
     private static final int OPCODE_BINARY = 0x2;
 
@@ -54,7 +56,12 @@ final class PreparedFrame {
 
     /** Writes the header of a final data frame of {@code length} payload bytes at {@code index} of {@code buf}. */
     static void setHeader(ByteBuf buf, int index, int length, boolean text) {
-        buf.setByte(index, FIN | (text ? OPCODE_TEXT : OPCODE_BINARY));
+        setHeader(buf, index, length, text, false);
+    }
+
+    /** Writes the header of a final data frame, with RSV1 (permessage-deflate's "compressed") when {@code rsv1}. */
+    static void setHeader(ByteBuf buf, int index, int length, boolean text, boolean rsv1) {
+        buf.setByte(index, FIN | (rsv1 ? RSV1 : 0) | (text ? OPCODE_TEXT : OPCODE_BINARY));
         if (length < 126) {
             buf.setByte(index + 1, length);
         } else if (length <= 0xFFFF) {

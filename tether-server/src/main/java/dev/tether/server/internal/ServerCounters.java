@@ -19,6 +19,7 @@ final class ServerCounters {
     private final LongAdder inboundClosed = new LongAdder();
     private final LongAdder refusedByAddressConnections = new LongAdder();
     private final LongAdder refusedByAddressHandshakes = new LongAdder();
+    private final LongAdder sharedCompressions = new LongAdder();
 
     /** A publication reached this node's subscribers, queued for {@code deliveries} of them. */
     /** A publication on a channel with history that the broker gave no position. */
@@ -43,6 +44,11 @@ final class ServerCounters {
             case DROP_OLDEST -> droppedOldest.increment();
             case CONFLATE -> conflated.increment();
         }
+    }
+
+    /** A message was compressed once for the permessage-deflate sessions that share frames. */
+    void sharedCompression() {
+        sharedCompressions.increment();
     }
 
     void refusedSend() {
@@ -105,6 +111,7 @@ final class ServerCounters {
                 conflated.sum(),
                 refusedSends.sum(),
                 refusedWorkerTasks,
-                unpositioned.sum());
+                unpositioned.sum(),
+                sharedCompressions.sum());
     }
 }

@@ -86,6 +86,7 @@ public final class ServerEngine {
                 config.codec(WireFormat.JSON),
                 registry,
                 counters,
+                new SharedDeflater(config.deflateThresholdBytes(), counters),
                 new ChannelRules(config.history(), config.presence()),
                 new PresenceTracker.Settings(config.presenceTtl(), config.presenceInfo()));
         this.staticFiles = new StaticFiles(config.staticDirectory(), config.staticResources());
@@ -407,7 +408,8 @@ public final class ServerEngine {
             Identity identity,
             @Nullable String subprotocol,
             boolean textByDefault,
-            boolean deflate) {
+            boolean deflate,
+            boolean sharesCompressedFrames) {
         return new WsConnection(
                 channel,
                 settings,
@@ -416,6 +418,7 @@ public final class ServerEngine {
                 subprotocol,
                 textByDefault,
                 deflate,
+                sharesCompressedFrames,
                 config.clock(),
                 registry,
                 counters,

@@ -57,6 +57,7 @@ final class SessionWriter {
     private final ServerCounters counters;
     private final LoopDrainer drainer;
     private final boolean mayCompress;
+    private final boolean sharesCompressedFrames;
     private volatile boolean handshakeDone;
 
     private final Queue<Object> outbound = PlatformDependent.newMpscQueue();
@@ -74,6 +75,7 @@ final class SessionWriter {
             ConnectionSettings settings,
             boolean textByDefault,
             boolean mayCompress,
+            boolean sharesCompressedFrames,
             ServerCounters counters,
             LoopDrainer drainer) {
         this.connection = connection;
@@ -81,6 +83,7 @@ final class SessionWriter {
         this.settings = settings;
         this.textByDefault = textByDefault;
         this.mayCompress = mayCompress;
+        this.sharesCompressedFrames = sharesCompressedFrames;
         this.counters = counters;
         this.drainer = drainer;
     }
@@ -97,6 +100,15 @@ final class SessionWriter {
      */
     boolean takesPreparedFrames() {
         return !mayCompress && handshakeDone;
+    }
+
+    /**
+     * Whether whole frames made once for many permessage-deflate sessions may be written, compressed (RSV1) or not:
+     * the handshake is done and agreed a compressor that keeps no context, with the JDK's 15-bit window, so a frame
+     * compressed on its own is what this session's own compressor could have sent. Read by any thread.
+     */
+    boolean takesSharedCompressedFrames() {
+        return sharesCompressedFrames && handshakeDone;
     }
 
     /** The 101 is written; raw frames may pass from now on. Event loop. */

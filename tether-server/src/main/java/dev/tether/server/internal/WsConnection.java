@@ -81,6 +81,7 @@ final class WsConnection implements WebSocketSession {
             @Nullable String subprotocol,
             boolean textByDefault,
             boolean mayCompress,
+            boolean sharesCompressedFrames,
             Clock clock,
             SessionRegistry registry,
             ServerCounters counters,
@@ -93,7 +94,8 @@ final class WsConnection implements WebSocketSession {
         this.subprotocol = subprotocol;
         this.clock = clock;
         this.registry = registry;
-        this.writer = new SessionWriter(this, settings, textByDefault, mayCompress, counters, drainer);
+        this.writer = new SessionWriter(
+                this, settings, textByDefault, mayCompress, sharesCompressedFrames, counters, drainer);
         this.counters = counters;
         this.inboundRate = InboundRate.of(settings, clock);
     }
