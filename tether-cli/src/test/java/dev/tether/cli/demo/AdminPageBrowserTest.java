@@ -43,15 +43,7 @@ class AdminPageBrowserTest {
 
     @AfterAll
     void stop() {
-        try {
-            if (driver != null) {
-                driver.quit();
-            }
-        } finally {
-            if (server != null) {
-                server.close();
-            }
-        }
+        HeadlessChromium.quitThenClose(driver, server);
     }
 
     @Test

@@ -56,15 +56,7 @@ class DemoPageBrowserTest {
 
     @AfterAll
     void stopBrowserAndServer() {
-        try {
-            if (driver != null) {
-                driver.quit();
-            }
-        } finally {
-            if (server != null) {
-                server.close();
-            }
-        }
+        HeadlessChromium.quitThenClose(driver, server);
     }
 
     @BeforeEach

@@ -44,15 +44,7 @@ class DemoTokenBrowserTest {
 
     @AfterAll
     void stop() {
-        try {
-            if (driver != null) {
-                driver.quit();
-            }
-        } finally {
-            if (server != null) {
-                server.close();
-            }
-        }
+        HeadlessChromium.quitThenClose(driver, server);
     }
 
     @Test

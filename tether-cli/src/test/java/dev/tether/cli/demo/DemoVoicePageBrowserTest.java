@@ -30,15 +30,7 @@ class DemoVoicePageBrowserTest {
 
     @AfterEach
     void stop() {
-        try {
-            if (driver != null) {
-                driver.quit();
-            }
-        } finally {
-            if (server != null) {
-                server.close();
-            }
-        }
+        HeadlessChromium.quitThenClose(driver, server);
     }
 
     @Test

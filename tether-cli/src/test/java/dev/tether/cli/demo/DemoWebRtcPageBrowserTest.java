@@ -31,15 +31,7 @@ class DemoWebRtcPageBrowserTest {
 
     @AfterEach
     void stop() {
-        try {
-            if (driver != null) {
-                driver.quit();
-            }
-        } finally {
-            if (server != null) {
-                server.close();
-            }
-        }
+        HeadlessChromium.quitThenClose(driver, server);
     }
 
     @Test

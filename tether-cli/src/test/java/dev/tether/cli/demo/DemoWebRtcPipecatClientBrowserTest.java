@@ -36,15 +36,7 @@ class DemoWebRtcPipecatClientBrowserTest {
 
     @AfterEach
     void stop() {
-        try {
-            if (driver != null) {
-                driver.quit();
-            }
-        } finally {
-            if (server != null) {
-                server.close();
-            }
-        }
+        HeadlessChromium.quitThenClose(driver, server);
     }
 
     @Test

@@ -3,8 +3,11 @@ package dev.tether.cli.demo;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.tether.server.TetherServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -61,5 +64,21 @@ final class HeadlessChromium {
                 .usingAnyFreePort()
                 .build();
         return new ChromeDriver(service, options);
+    }
+
+    /**
+     * Quits the browser, then closes the server, whichever of them was started (a skipped or failed setup leaves
+     * either {@code null}); the server is closed even when quitting fails.
+     */
+    static void quitThenClose(@Nullable WebDriver driver, @Nullable TetherServer server) {
+        try {
+            if (driver != null) {
+                driver.quit();
+            }
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+        }
     }
 }
